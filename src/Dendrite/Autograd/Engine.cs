@@ -1,0 +1,161 @@
+namespace Dendrite.Autograd;
+
+/// <summary>
+/// Runs reverse-mode differentiation: an iterative topological walk of the graph (no recursion, so deep
+/// graphs cannot overflow the stack), accumulating gradients on nodes and into leaves.
+/// </summary>
+internal static class Engine
+{
+    private static int _epoch;
+
+    public static void Backward(Tensor root, Tensor? gradient, bool retainGraph) => Run(root, gradient, retainGraph, null);
+
+    /// <summary>Runs backward from <paramref name="root"/>. With <paramref name="capture"/>, returns those tensors' gradients instead of accumulating into leaves.</summary>
+    public static Tensor?[] Run(Tensor root, Tensor? gradient, bool retainGraph, IReadOnlyList<Tensor>? capture)
+    {
+        if (!root.RequiresGrad)
+            throw new InvalidOperationException("Backward: the tensor does not require grad and has no GradFn; nothing to differentiate (did you compute it under NoGrad, or forget RequiresGrad on the inputs?).");
+        if (gradient is null)
+        {
+            if (root.Numel != 1)
+                throw new InvalidOperationException($"Backward: a gradient can be created implicitly only for scalar outputs, but the output has shape {ShapeUtil.Format(root.ShapeArray)}. Pass Backward(gradient) with a tensor of that shape.");
+            gradient = Tensor.OnesLike(root);
+        }
+        else
+        {
+            if (!ShapeUtil.SameShape(gradient.ShapeArray, root.ShapeArray))
+                throw new ArgumentException($"Backward: the gradient has shape {ShapeUtil.Format(gradient.ShapeArray)} but the output has shape {ShapeUtil.Format(root.ShapeArray)}.");
+            if (gradient.DType != root.DType)
+                gradient = gradient.To(root.DType);
+        }
+
+        Tensor?[]? captured = capture is null ? null : new Tensor?[capture.Count];
+        using var scope = new GradModeScope(false);
+
+        if (root.GradFn is null)
+        {
+            DeliverToLeaf(root, gradient, capture, captured);
+            return captured ?? [];
+        }
+
+        int mark = Interlocked.Increment(ref _epoch);
+        CountDependencies(root.GradFn, mark);
+
+        var ready = new Stack<GradFn>();
+        root.GradFn.PendingGrad = gradient;
+        ready.Push(root.GradFn);
+        while (ready.Count > 0)
+        {
+            var node = ready.Pop();
+            var grad = node.PendingGrad;
+            node.PendingGrad = null;
+            Tensor?[]? inputGrads = null;
+            if (grad is not null)
+            {
+                node.ThrowIfReleased();
+                grad = ApplyHooks(node.OutputHooks, grad);
+                if (node.RetainedOutput is { } retained)
+                    retained.Grad = retained.Grad is null ? grad.Clone() : retained.Grad.Add(grad);
+                if (capture is not null)
+                    CaptureNonLeaf(node, grad, capture, captured!);
+                inputGrads = node.Backward(grad);
+                if (!retainGraph)
+                    node.Release();
+            }
+
+            var inputs = node.Inputs;
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                var input = inputs[i];
+                if (input is null || !input.RequiresGrad)
+                    continue;
+                var g = inputGrads is not null && i < inputGrads.Length ? inputGrads[i] : null;
+                if (g is not null && !ShapeUtil.SameShape(g.ShapeArray, input.ShapeArray))
+                    throw new InvalidOperationException($"{node.Name}: internal error: gradient for input {i} has shape {ShapeUtil.Format(g.ShapeArray)}, expected {ShapeUtil.Format(input.ShapeArray)}.");
+                var next = input.GradFn;
+                if (next is null)
+                {
+                    if (g is not null)
+                        DeliverToLeaf(input, g, capture, captured);
+                    continue;
+                }
+                if (next.VisitMark != mark)
+                    continue;
+                if (g is not null)
+                    next.PendingGrad = next.PendingGrad is null ? g : next.PendingGrad.Add(g);
+                if (--next.Dependencies == 0)
+                    ready.Push(next);
+            }
+        }
+        return captured ?? [];
+    }
+
+    private static void CountDependencies(GradFn root, int mark)
+    {
+        var stack = new Stack<GradFn>();
+        root.VisitMark = mark;
+        root.Dependencies = 0;
+        root.PendingGrad = null;
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            foreach (var input in node.Inputs)
+            {
+                var next = input?.GradFn;
+                if (next is null || !input!.RequiresGrad)
+                    continue;
+                if (next.VisitMark != mark)
+                {
+                    next.VisitMark = mark;
+                    next.Dependencies = 0;
+                    next.PendingGrad = null;
+                    stack.Push(next);
+                }
+                next.Dependencies++;
+            }
+        }
+    }
+
+    private static Tensor ApplyHooks(IReadOnlyList<Func<Tensor, Tensor?>>? hooks, Tensor grad)
+    {
+        if (hooks is null)
+            return grad;
+        foreach (var hook in hooks)
+        {
+            var replaced = hook(grad);
+            if (replaced is not null)
+            {
+                if (!ShapeUtil.SameShape(replaced.ShapeArray, grad.ShapeArray))
+                    throw new InvalidOperationException($"RegisterHook: a hook returned a gradient of shape {ShapeUtil.Format(replaced.ShapeArray)}, expected {ShapeUtil.Format(grad.ShapeArray)}.");
+                grad = replaced;
+            }
+        }
+        return grad;
+    }
+
+    private static void DeliverToLeaf(Tensor leaf, Tensor grad, IReadOnlyList<Tensor>? capture, Tensor?[]? captured)
+    {
+        grad = ApplyHooks(leaf.LeafHooks, grad);
+        if (capture is not null)
+        {
+            for (int i = 0; i < capture.Count; i++)
+                if (ReferenceEquals(capture[i], leaf))
+                    captured![i] = captured[i] is null ? grad : captured[i]!.Add(grad);
+            return;
+        }
+        if (grad.DType != leaf.DType)
+            grad = grad.To(leaf.DType);
+        if (leaf.Grad is null)
+            leaf.Grad = grad.Clone();
+        else
+            leaf.Grad.AddInPlace(grad);
+    }
+
+    private static void CaptureNonLeaf(GradFn node, Tensor grad, IReadOnlyList<Tensor> capture, Tensor?[] captured)
+    {
+        for (int i = 0; i < capture.Count; i++)
+            if (ReferenceEquals(capture[i].GradFn, node))
+                captured[i] = captured[i] is null ? grad : captured[i]!.Add(grad);
+    }
+}

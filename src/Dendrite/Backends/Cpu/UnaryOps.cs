@@ -1,0 +1,79 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Dendrite.Backends.Cpu;
+
+/// <summary>An elementwise unary function over dense spans.</summary>
+internal interface IUnaryOp
+{
+    static abstract void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+internal readonly struct NegK : IUnaryOp
+{
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Negate(x, y);
+}
+
+internal readonly struct ExpK : IUnaryOp
+{
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Exp(x, y);
+}
+
+internal readonly struct LogK : IUnaryOp
+{
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, y);
+}
+
+internal readonly struct SqrtK : IUnaryOp
+{
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y);
+}
+
+internal readonly struct AbsK : IUnaryOp
+{
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, y);
+}
+
+internal readonly struct SquareK : IUnaryOp
+{
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(x, x, y);
+}
+
+internal readonly struct SigmoidK : IUnaryOp
+{
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y);
+}
+
+internal readonly struct TanhK : IUnaryOp
+{
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, y);
+}
+
+internal readonly struct ReluK : IUnaryOp
+{
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, y);
+}
+
+/// <summary>Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)).</summary>
+internal readonly struct GeluK : IUnaryOp
+{
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = double.CreateTruncating(x[i]);
+            y[i] = T.CreateTruncating(0.5 * v * (1.0 + SpecialFunctions.Erf(v * 0.70710678118654752440)));
+        }
+    }
+}
+
+/// <summary>Softplus with beta 1 and threshold 20 (linear above it), as PyTorch.</summary>
+internal readonly struct SoftplusK : IUnaryOp
+{
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T threshold = T.CreateTruncating(20);
+        for (int i = 0; i < x.Length; i++)
+            y[i] = x[i] > threshold ? x[i] : T.LogP1(T.Exp(x[i]));
+    }
+}

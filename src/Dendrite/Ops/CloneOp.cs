@@ -1,0 +1,17 @@
+using Dendrite.Autograd;
+
+namespace Dendrite.Ops;
+
+/// <summary>A dense copy; the gradient passes through unchanged.</summary>
+internal sealed class CloneOp : GradFn
+{
+    public override string Name => "CloneBackward";
+
+    public static Tensor Apply(Tensor x)
+    {
+        var y = x.CopyDense();
+        return ShouldRecord(x) ? Record(new CloneOp(), y, x) : y;
+    }
+
+    protected internal override Tensor?[] Backward(Tensor g) => [g];
+}

@@ -1,0 +1,26 @@
+using Dendrite.Autograd;
+using Dendrite.Backends.Cpu;
+
+namespace Dendrite.Ops;
+
+/// <summary>Abs elementwise. // d/dx |x| = sign(x), with sign(0) = 0</summary>
+internal sealed class AbsOp : GradFn
+{
+    public override string Name => "AbsBackward";
+
+    public static Tensor Apply(Tensor x)
+    {
+        var y = Dispatch.Unary<AbsK>(x, "Abs");
+        if (!ShouldRecord(x))
+            return y;
+        var fn = new AbsOp();
+        fn.Save(x);
+        return Record(fn, y, x);
+    }
+
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var s = Saved(0);
+        return [ElementMap.Map2(g, s, default(SignGrad), "AbsBackward")];
+    }
+}

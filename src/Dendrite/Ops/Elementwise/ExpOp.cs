@@ -1,0 +1,26 @@
+using Dendrite.Autograd;
+using Dendrite.Backends.Cpu;
+
+namespace Dendrite.Ops;
+
+/// <summary>Exp elementwise. // d/dx eˣ = eˣ (the saved output)</summary>
+internal sealed class ExpOp : GradFn
+{
+    public override string Name => "ExpBackward";
+
+    public static Tensor Apply(Tensor x)
+    {
+        var y = Dispatch.Unary<ExpK>(x, "Exp");
+        if (!ShouldRecord(x))
+            return y;
+        var fn = new ExpOp();
+        fn.Save(y);
+        return Record(fn, y, x);
+    }
+
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var s = Saved(0);
+        return [g.Mul(s)];
+    }
+}

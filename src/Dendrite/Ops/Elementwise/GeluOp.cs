@@ -1,0 +1,26 @@
+using Dendrite.Autograd;
+using Dendrite.Backends.Cpu;
+
+namespace Dendrite.Ops;
+
+/// <summary>Gelu elementwise. // exact (erf) form; gelu' = Φ(x) + x·φ(x)</summary>
+internal sealed class GeluOp : GradFn
+{
+    public override string Name => "GeluBackward";
+
+    public static Tensor Apply(Tensor x)
+    {
+        var y = Dispatch.Unary<GeluK>(x, "Gelu");
+        if (!ShouldRecord(x))
+            return y;
+        var fn = new GeluOp();
+        fn.Save(x);
+        return Record(fn, y, x);
+    }
+
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var s = Saved(0);
+        return [ElementMap.Map2(g, s, default(GeluGrad), "GeluBackward")];
+    }
+}

@@ -1,0 +1,43 @@
+using System.Numerics;
+using Dendrite.Backends.Cpu;
+
+namespace Dendrite.Ops;
+
+// Fused backward formulas of elementwise activations: Apply(g, saved) returns the input gradient.
+
+internal readonly struct SigmoidGrad : IElementFunc2
+{
+    public T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => g * y * (T.One - y);
+}
+
+internal readonly struct TanhGrad : IElementFunc2
+{
+    public T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => g * (T.One - y * y);
+}
+
+internal readonly struct ReluGrad : IElementFunc2
+{
+    public T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => y > T.Zero ? g : T.Zero;
+}
+
+internal readonly struct SignGrad : IElementFunc2
+{
+    public T Apply<T>(T g, T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? g : x < T.Zero ? -g : T.Zero;
+}
+
+internal readonly struct GeluGrad : IElementFunc2
+{
+    public T Apply<T>(T g, T x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double v = double.CreateTruncating(x);
+        double cdf = 0.5 * (1.0 + SpecialFunctions.Erf(v * 0.70710678118654752440));
+        double pdf = Math.Exp(-0.5 * v * v) * 0.39894228040143267794;
+        return g * T.CreateTruncating(cdf + v * pdf);
+    }
+}
+
+internal readonly struct SoftplusGrad : IElementFunc2
+{
+    public T Apply<T>(T g, T x) where T : unmanaged, IFloatingPointIeee754<T>
+        => x > T.CreateTruncating(20) ? g : g / (T.One + T.Exp(-x));
+}

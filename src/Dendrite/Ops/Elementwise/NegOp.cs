@@ -1,0 +1,18 @@
+using Dendrite.Autograd;
+using Dendrite.Backends.Cpu;
+
+namespace Dendrite.Ops;
+
+/// <summary>−x elementwise.</summary>
+internal sealed class NegOp : GradFn
+{
+    public override string Name => "NegBackward";
+
+    public static Tensor Apply(Tensor x)
+    {
+        var y = Dispatch.Unary<NegK>(x, "Neg");
+        return ShouldRecord(x) ? Record(new NegOp(), y, x) : y;
+    }
+
+    protected internal override Tensor?[] Backward(Tensor g) => [g.Neg()];
+}

@@ -1,0 +1,26 @@
+using Dendrite.Autograd;
+using Dendrite.Backends.Cpu;
+
+namespace Dendrite.Ops;
+
+/// <summary>Sigmoid elementwise. // σ' = σ(1 − σ)</summary>
+internal sealed class SigmoidOp : GradFn
+{
+    public override string Name => "SigmoidBackward";
+
+    public static Tensor Apply(Tensor x)
+    {
+        var y = Dispatch.Unary<SigmoidK>(x, "Sigmoid");
+        if (!ShouldRecord(x))
+            return y;
+        var fn = new SigmoidOp();
+        fn.Save(y);
+        return Record(fn, y, x);
+    }
+
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var s = Saved(0);
+        return [ElementMap.Map2(g, s, default(SigmoidGrad), "SigmoidBackward")];
+    }
+}

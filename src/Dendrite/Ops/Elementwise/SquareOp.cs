@@ -1,0 +1,26 @@
+using Dendrite.Autograd;
+using Dendrite.Backends.Cpu;
+
+namespace Dendrite.Ops;
+
+/// <summary>Square elementwise. // d/dx x² = 2x</summary>
+internal sealed class SquareOp : GradFn
+{
+    public override string Name => "SquareBackward";
+
+    public static Tensor Apply(Tensor x)
+    {
+        var y = Dispatch.Unary<SquareK>(x, "Square");
+        if (!ShouldRecord(x))
+            return y;
+        var fn = new SquareOp();
+        fn.Save(x);
+        return Record(fn, y, x);
+    }
+
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var s = Saved(0);
+        return [g.Mul(s.Mul(2.0))];
+    }
+}

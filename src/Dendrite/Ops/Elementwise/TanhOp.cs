@@ -1,0 +1,26 @@
+using Dendrite.Autograd;
+using Dendrite.Backends.Cpu;
+
+namespace Dendrite.Ops;
+
+/// <summary>Tanh elementwise. // tanh' = 1 − tanh²</summary>
+internal sealed class TanhOp : GradFn
+{
+    public override string Name => "TanhBackward";
+
+    public static Tensor Apply(Tensor x)
+    {
+        var y = Dispatch.Unary<TanhK>(x, "Tanh");
+        if (!ShouldRecord(x))
+            return y;
+        var fn = new TanhOp();
+        fn.Save(y);
+        return Record(fn, y, x);
+    }
+
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var s = Saved(0);
+        return [ElementMap.Map2(g, s, default(TanhGrad), "TanhBackward")];
+    }
+}

@@ -1,0 +1,178 @@
+using System.Runtime.CompilerServices;
+using Dendrite.Autograd;
+
+namespace Dendrite;
+
+/// <summary>
+/// An N-dimensional array of <see cref="DType"/> elements with a shape, strides and an offset into
+/// shared storage, and the autograd state (<see cref="RequiresGrad"/>, <see cref="Grad"/>, <see cref="GradFn"/>).
+/// Views (<see cref="Reshape"/>, <see cref="Transpose"/>, slicing, ...) share storage with their base.
+/// </summary>
+public sealed partial class Tensor
+{
+    internal readonly Storage Storage;
+    internal readonly int Offset;
+    internal readonly int[] ShapeArray;
+    internal readonly int[] StrideArray;
+    private readonly bool _contiguous;
+    private bool _requiresGrad;
+    private List<Func<Tensor, Tensor?>>? _leafHooks;
+
+    internal Tensor(Storage storage, int[] shape, int[] strides, int offset)
+    {
+        Storage = storage;
+        ShapeArray = shape;
+        StrideArray = strides;
+        Offset = offset;
+        Numel = ShapeUtil.Numel(shape);
+        _contiguous = ShapeUtil.IsContiguous(shape, strides);
+    }
+
+    internal Tensor(Storage storage, int[] shape)
+        : this(storage, shape, ShapeUtil.ContiguousStrides(shape), 0)
+    {
+    }
+
+    /// <summary>The element type.</summary>
+    public DType DType => Storage.DType;
+
+    /// <summary>The size of each dimension (a read-only view; do not cast and mutate).</summary>
+    public IReadOnlyList<int> Shape => ShapeArray;
+
+    /// <summary>The stride of each dimension, in elements.</summary>
+    public IReadOnlyList<int> Strides => StrideArray;
+
+    /// <summary>Number of dimensions (<c>dim()</c> in PyTorch).</summary>
+    public int Rank => ShapeArray.Length;
+
+    /// <summary>Number of elements.</summary>
+    public int Numel { get; }
+
+    /// <summary>Offset of the first element in the underlying storage.</summary>
+    public int StorageOffset => Offset;
+
+    /// <summary>True when elements are laid out densely in row-major order.</summary>
+    public bool IsContiguous => _contiguous;
+
+    /// <summary>The size of dimension <paramref name="dim"/> (negative counts from the end).</summary>
+    public int Size(int dim) => ShapeArray[ShapeUtil.NormalizeDim(dim, Rank, "Size")];
+
+    /// <summary>
+    /// Whether autograd records operations on this tensor. Only floating-point leaf tensors may be set.
+    /// </summary>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad;
+        set
+        {
+            if (value && !DType.IsFloatingPoint())
+                throw new InvalidOperationException($"RequiresGrad: only floating-point tensors can require gradients, but this tensor is {DType}.");
+            if (GradFn is not null)
+                throw new InvalidOperationException("RequiresGrad: you can only change the flag of leaf tensors; this tensor was computed by " + GradFn.Name + ". Use Detach() to get a leaf.");
+            _requiresGrad = value;
+        }
+    }
+
+    /// <summary>The gradient accumulated by <see cref="Backward(bool)"/> (leaves only), or null.</summary>
+    public Tensor? Grad { get; set; }
+
+    /// <summary>The autograd node that computed this tensor, or null for a leaf.</summary>
+    public GradFn? GradFn { get; private set; }
+
+    /// <summary>True for tensors not produced by a recorded operation (user-created, or parameters).</summary>
+    public bool IsLeaf => GradFn is null;
+
+    /// <summary>An optional name, used when printing parameters.</summary>
+    public string? Name { get; set; }
+
+    internal List<Func<Tensor, Tensor?>>? LeafHooks => _leafHooks;
+
+    /// <summary>Marks this tensor as produced by <paramref name="fn"/> (called by ops when recording).</summary>
+    internal void SetGradFn(GradFn fn)
+    {
+        GradFn = fn;
+        _requiresGrad = true;
+    }
+
+    /// <summary>
+    /// Registers a hook called with the gradient of this tensor during backward. The hook may return a
+    /// replacement gradient, or null to keep the gradient unchanged.
+    /// </summary>
+    public void RegisterHook(Func<Tensor, Tensor?> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        if (!RequiresGrad)
+            throw new InvalidOperationException("RegisterHook: cannot register a hook on a tensor that does not require gradients.");
+        if (GradFn is not null)
+            GradFn.AddOutputHook(hook);
+        else
+            (_leafHooks ??= []).Add(hook);
+    }
+
+    /// <summary>Keeps the gradient of this non-leaf tensor in <see cref="Grad"/> after backward (like <c>retain_grad()</c>).</summary>
+    public void RetainGrad()
+    {
+        if (GradFn is null)
+            return;
+        GradFn.RetainedOutput = this;
+    }
+
+    /// <summary>Computes gradients of this scalar with respect to graph leaves (<c>loss.backward()</c>).</summary>
+    public void Backward(bool retainGraph = false) => Engine.Backward(this, null, retainGraph);
+
+    /// <summary>Computes gradients seeded with <paramref name="gradient"/>, which has this tensor's shape.</summary>
+    public void Backward(Tensor gradient, bool retainGraph = false) => Engine.Backward(this, gradient, retainGraph);
+
+    /// <summary>A tensor sharing storage with this one but cut off from the autograd graph.</summary>
+    public Tensor Detach() => new(Storage, ShapeArray, StrideArray, Offset);
+
+    /// <summary>Detaches in place: drops the graph link and stops requiring gradients.</summary>
+    public Tensor Detach_()
+    {
+        GradFn = null;
+        _requiresGrad = false;
+        return this;
+    }
+
+    // ---- raw element access (internal; kernels use spans) ----
+
+    /// <summary>The contiguous span of this tensor's elements; only valid when <see cref="IsContiguous"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Span<T> Span<T>() where T : unmanaged
+    {
+        if (!_contiguous)
+            ThrowNotContiguous();
+        return ((Storage<T>)Storage).Data.AsSpan(Offset, Numel);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal T[] Array<T>() where T : unmanaged => ((Storage<T>)Storage).Data;
+
+    private static void ThrowNotContiguous() => throw new InvalidOperationException("internal: span requested on a non-contiguous tensor");
+
+    /// <summary>Storage offset of the element at a multi-index.</summary>
+    internal int OffsetOf(ReadOnlySpan<int> index)
+    {
+        int o = Offset;
+        for (int i = 0; i < index.Length; i++)
+            o += index[i] * StrideArray[i];
+        return o;
+    }
+
+    internal void BumpVersion() => Storage.Version++;
+
+    internal void CheckDType(DType expected, string op)
+    {
+        if (DType != expected)
+            throw new ArgumentException($"{op}: expected a {expected} tensor, got {DType}.");
+    }
+
+    internal void CheckFloating(string op)
+    {
+        if (!DType.IsFloatingPoint())
+            throw new ArgumentException($"{op}: expected a floating-point tensor (Float32 or Float64), got {DType}.");
+    }
+
+    /// <summary>Prints like PyTorch: <c>tensor([[1.0000, 2.0000]], requiresGrad=True)</c>.</summary>
+    public override string ToString() => TensorFormatter.Format(this);
+}
