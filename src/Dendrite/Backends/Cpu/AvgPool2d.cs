@@ -69,6 +69,14 @@ public static class AvgPool2d
     {
         Check("AvgPool2d.Backward", g, planes, gradInput.Length, gradOutput.Length);
         int inPlane = g.InputPlaneSize, outPlane = g.OutputPlaneSize;
+        if (g.IsTwoByTwo)
+        {
+            for (int p = 0; p < planes; p++)
+                for (int i = 0; i < g.OutH; i++)
+                    Row2x2Backward(gradOutput.Slice(p * outPlane + i * g.OutW, g.OutW), g.W,
+                        gradInput.Slice(p * inPlane + 2 * i * g.W, 2 * g.W));
+            return;
+        }
         T divisor = T.CreateChecked(g.KH * g.KW);
         for (int p = 0; p < planes; p++)
         {
@@ -138,6 +146,23 @@ public static class AvgPool2d
             ref T a = ref Unsafe.Add(ref r0, 2 * j);
             ref T c = ref Unsafe.Add(ref r1, 2 * j);
             Unsafe.Add(ref yo, j) = (a + Unsafe.Add(ref a, 1) + c + Unsafe.Add(ref c, 1)) * quarter;
+        }
+    }
+
+    // Backward of Row2x2: each output gradient, ÷4, is added to its four taps in rows 2i and 2i+1.
+    private static void Row2x2Backward<T>(ReadOnlySpan<T> gy, int w, Span<T> rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T r0 = ref MemoryMarshal.GetReference(rows);
+        ref T r1 = ref Unsafe.Add(ref r0, w);
+        T quarter = T.CreateChecked(0.25);
+        for (int j = 0; j < gy.Length; j++)
+        {
+            T share = gy[j] * quarter;
+            Unsafe.Add(ref r0, 2 * j) += share;
+            Unsafe.Add(ref r0, 2 * j + 1) += share;
+            Unsafe.Add(ref r1, 2 * j) += share;
+            Unsafe.Add(ref r1, 2 * j + 1) += share;
         }
     }
 }

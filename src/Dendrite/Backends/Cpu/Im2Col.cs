@@ -92,7 +92,7 @@ public static class Im2Col
                         if (g.StrideW == 1)
                             s.Slice(owLo + offW, count).CopyTo(d.Slice(owLo, count));
                         else
-                            Gather(s, owLo * g.StrideW + offW, g.StrideW, d.Slice(owLo, count));
+                            StridedRow.Gather(s, owLo * g.StrideW + offW, g.StrideW, d.Slice(owLo, count));
                     }
                 }
             }
@@ -169,7 +169,7 @@ public static class Im2Col
                             AddInPlace(dd, s);
                         }
                         else
-                            ScatterAdd(s, d, owLo * g.StrideW + offW, g.StrideW);
+                            StridedRow.ScatterAdd(s, d, owLo * g.StrideW + offW, g.StrideW);
                     }
                 }
             }
@@ -186,27 +186,6 @@ public static class Im2Col
         long need = (long)(g.ColumnRows - 1) * ldColumns + len;
         if (columnsLength < need)
             throw new ArgumentException($"{op}: columns has {columnsLength} elements, needs at least {need}.");
-    }
-
-    // d[i] = s[start + i·stride]; callers guarantee every tap is in range.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Gather<T>(ReadOnlySpan<T> s, int start, int stride, Span<T> d)
-    {
-        ref T src = ref Unsafe.Add(ref MemoryMarshal.GetReference(s), start);
-        ref T dst = ref MemoryMarshal.GetReference(d);
-        for (int i = 0; i < d.Length; i++)
-            Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i * stride);
-    }
-
-    // d[start + i·stride] += s[i]
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScatterAdd<T>(ReadOnlySpan<T> s, Span<T> d, int start, int stride)
-        where T : IFloatingPointIeee754<T>
-    {
-        ref T src = ref MemoryMarshal.GetReference(s);
-        ref T dst = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), start);
-        for (int i = 0; i < s.Length; i++)
-            Unsafe.Add(ref dst, i * stride) += Unsafe.Add(ref src, i);
     }
 
     // d += s for the short rows of col2im (a handful to a few hundred elements): vectorised by
