@@ -7,7 +7,8 @@ namespace Dendrite.Bench;
 /// <summary>
 /// W6 GEMM: float32 n×n · n×n into a preallocated C, measured like shared/peers/pytorch/w6_gemm.py
 /// (3 warm-up calls, then ≥ 10 calls and ≥ 0.5 s, GFLOP/s = 2n³ / median call).
-/// Options: <c>--threads 1 2</c>, <c>--n 512 1024</c>.
+/// Options: <c>--threads 1 2</c>, <c>--n 512 1024</c>; <c>--small</c> instead times the small,
+/// odd shapes a training step runs (ns per call).
 /// </summary>
 internal static class GemmBench
 {
@@ -20,6 +21,11 @@ internal static class GemmBench
     {
         int[] threadCounts = IntList(args, "--threads") ?? [Threads.Count];
         int[] sizes = IntList(args, "--n") ?? DefaultSizes;
+        if (args.Contains("--small"))
+        {
+            RunSmall(threadCounts);
+            return 0;
+        }
         foreach (int threads in threadCounts)
         {
             Threads.Count = threads;
@@ -38,6 +44,32 @@ internal static class GemmBench
             }
         }
         return 0;
+    }
+
+    // (transA, transB, m, n, k): MLP-style layers forward (NT: x·Wᵀ) and backward (TN: dW = gyᵀ·x, NN: dx = gy·W).
+    private static readonly (bool TA, bool TB, int M, int N, int K)[] SmallShapes =
+    [
+        (false, false, 640, 5, 2), (false, false, 100, 100, 100), (false, false, 256, 10, 784),
+        (false, true, 256, 10, 784), (false, true, 256, 256, 784), (true, false, 256, 784, 256),
+        (false, false, 256, 784, 256), (false, true, 64, 32, 16),
+    ];
+
+    private static void RunSmall(int[] threadCounts)
+    {
+        var rng = new SplitMix64(Seed);
+        foreach (int threads in threadCounts)
+        {
+            Threads.Count = threads;
+            foreach (var (ta, tb, m, n, k) in SmallShapes)
+            {
+                float[] a = rng.UniformSingle(m * k, -1, 1), b = rng.UniformSingle(k * n, -1, 1);
+                var c = new float[m * n];
+                int lda = ta ? m : k, ldb = tb ? k : n;
+                var (median, best) = Time(() => Gemm.Sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"workload\":\"gemm_small\",\"op\":\"{(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')}\",\"m\":{m},\"n\":{n},\"k\":{k},\"threads\":{threads},\"ns\":{median * 1e9:F0},\"best_ns\":{best * 1e9:F0},\"gflops\":{2.0 * m * n * k / median / 1e9:F2}}}"));
+            }
+        }
     }
 
     /// <summary>Median and fastest call time in seconds.</summary>

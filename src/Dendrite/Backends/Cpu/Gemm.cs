@@ -14,7 +14,7 @@ namespace Dendrite.Backends.Cpu;
 public static unsafe class Gemm
 {
     /// <summary>At or below this many multiply-adds (m·n·k) the unpacked loop is used.</summary>
-    internal static long SmallThreshold = 4096;
+    internal static long SmallThreshold = 2048;
 
     /// <summary>Single-precision GEMM: <c>C = alpha·op(A)·op(B) + beta·C</c>, all row-major.</summary>
     /// <param name="transA">False: A is m×k. True: A is stored k×m and op(A) = Aᵀ.</param>
@@ -82,6 +82,8 @@ public static unsafe class Gemm
             };
             if ((long)m * n * k <= SmallThreshold)
                 GemmSmall.Run(in problem);
+            else if (GemmNarrow.Applies<T>(n, GemmBlocking.Isa))
+                GemmNarrow.Run(in problem);
             else
                 GemmDriver<T>.Run(in problem);
         }
