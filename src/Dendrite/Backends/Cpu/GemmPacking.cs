@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Dendrite.Backends.Cpu;
 
@@ -103,6 +105,23 @@ internal static unsafe class GemmPacking
                     }
                 }
             }
+            else if (typeof(T) == typeof(float) && Avx.IsSupported && cols == nr && nr % 8 == 0)
+            {
+                // Bᵀ, float: transpose 8×8 tiles in registers, then the few leftover steps.
+                int kc8 = kc & ~7;
+                for (int jb = 0; jb < nr; jb += 8)
+                {
+                    float* s = (float*)src + (j0 + jb) * ldb;
+                    float* d = (float*)dst + jb;
+                    for (int p = 0; p < kc8; p += 8)
+                        Transpose8x8(s + p, ldb, d + p * nr, nr);
+                    for (int j = 0; j < 8; j++)
+                    {
+                        for (int p = kc8; p < kc; p++)
+                            d[p * nr + j] = s[j * ldb + p];
+                    }
+                }
+            }
             else
             {
                 // Bᵀ: column j of op(B) is row j of the storage; read along it, write strided.
@@ -120,5 +139,34 @@ internal static unsafe class GemmPacking
                 }
             }
         }
+    }
+
+    /// <summary>dst[q·ldd + r] = src[r·lds + q] for an 8×8 float tile (unpack, shuffle, lane swap).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2 * lds), r3 = Avx.LoadVector256(src + 3 * lds);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * lds), r5 = Avx.LoadVector256(src + 5 * lds);
+        Vector256<float> r6 = Avx.LoadVector256(src + 6 * lds), r7 = Avx.LoadVector256(src + 7 * lds);
+        // Interleave row pairs: t0 = (r0[0], r1[0], r0[1], r1[1] | same for elements 4, 5), ...
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        // Gather four rows per column: s0 = (col 0 of rows 0-3 | col 4 of rows 0-3), ...
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+        // Join the 128-bit halves of rows 0-3 and 4-7.
+        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(s3, s7, 0x31));
     }
 }
