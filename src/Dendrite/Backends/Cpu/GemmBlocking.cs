@@ -36,7 +36,7 @@ internal static class GemmBlocking
 
     /// <summary>Rows of one packed A block (a multiple of MR): MC·KC·size ≈ 240 KiB of a 1 MiB L2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Mc<T>() => typeof(T) == typeof(float) ? 240 : 240;
+    public static int Mc<T>() => 240;
 
     /// <summary>Columns of one packed B slab (a multiple of every NR).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using static Dendrite.Backends.Cpu.GemmSimd;
 
 namespace Dendrite.Backends.Cpu;
@@ -25,6 +26,7 @@ internal static unsafe class GemmKernel256
     /// packed B micro-panel (NR contiguous values per k).
     /// </summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T, TA>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
         where T : unmanaged, INumber<T> where TA : struct, IPackedALayout
     {
@@ -37,6 +39,16 @@ internal static unsafe class GemmKernel256
         Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         Vector256<T> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
         Vector256<T> c90 = default, c91 = default, cA0 = default, cA1 = default, cB0 = default, cB1 = default;
+        if (Sse.IsSupported)
+        {
+            // Start pulling the C tile in now; it is only touched after the k loop, and for big
+            // matrices its rows (one page apart) would otherwise miss all the way to L3 or DRAM.
+            for (int r = 0; r < MR; r++)
+            {
+                Sse.Prefetch0(c + r * ldc);
+                Sse.Prefetch0(c + r * ldc + 2 * w - 1);
+            }
+        }
         for (int p = 0; p < kc; p++)
         {
             Vector256<T> b0 = Vector256.Load(b), b1 = Vector256.Load(b + w);

@@ -85,27 +85,30 @@ internal static unsafe class GemmPacking
     /// </summary>
     public static void PackB<T>(bool transB, T* src, nint ldb, int kc, int nc, int nr, T* dst) where T : unmanaged
     {
+        if (!transB)
+        {
+            // Walk B row by row (sequential reads), scattering each row's NR-wide pieces to the panels.
+            int full = nc / nr, cols = nc - full * nr;
+            for (int p = 0; p < kc; p++)
+            {
+                T* s = src + p * ldb;
+                T* d = dst + p * nr;
+                for (int q = 0; q < full; q++)
+                    CopyPiece(s + q * nr, d + q * nr * kc, nr * sizeof(T));
+                if (cols > 0)
+                {
+                    T* dq = d + full * nr * kc;
+                    Buffer.MemoryCopy(s + full * nr, dq, nr * sizeof(T), cols * sizeof(T));
+                    new Span<T>(dq + cols, nr - cols).Clear();
+                }
+            }
+            return;
+        }
+
         for (int j0 = 0; j0 < nc; j0 += nr, dst += nr * kc)
         {
             int cols = Math.Min(nr, nc - j0);
-            if (!transB)
-            {
-                T* s = src + j0;
-                if (cols == nr)
-                {
-                    for (int p = 0; p < kc; p++)
-                        Buffer.MemoryCopy(s + p * ldb, dst + p * nr, nr * sizeof(T), nr * sizeof(T));
-                }
-                else
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        Buffer.MemoryCopy(s + p * ldb, dst + p * nr, nr * sizeof(T), cols * sizeof(T));
-                        new Span<T>(dst + p * nr + cols, nr - cols).Clear();
-                    }
-                }
-            }
-            else if (typeof(T) == typeof(float) && Avx.IsSupported && cols == nr && nr % 8 == 0)
+            if (typeof(T) == typeof(float) && Avx.IsSupported && cols == nr && nr % 8 == 0)
             {
                 // Bᵀ, float: transpose 8×8 tiles in registers, then the few leftover steps.
                 int kc8 = kc & ~7;
@@ -138,6 +141,21 @@ internal static unsafe class GemmPacking
                         dst[p * nr + j] = default;
                 }
             }
+        }
+    }
+
+    /// <summary>Copies a short piece (one panel row); inline vector moves beat a memmove call here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPiece<T>(T* src, T* dst, int bytes) where T : unmanaged
+    {
+        if (Vector256.IsHardwareAccelerated && bytes % 32 == 0)
+        {
+            for (int o = 0; o < bytes; o += 32)
+                Vector256.Store(Vector256.Load((byte*)src + o), (byte*)dst + o);
+        }
+        else
+        {
+            Buffer.MemoryCopy(src, dst, bytes, bytes);
         }
     }
 
