@@ -8,7 +8,7 @@ namespace Dendrite.Bench;
 /// W6 GEMM: float32 n×n · n×n into a preallocated C, measured like shared/peers/pytorch/w6_gemm.py
 /// (3 warm-up calls, then ≥ 10 calls and ≥ 0.5 s, GFLOP/s = 2n³ / median call).
 /// Options: <c>--threads 1 2</c>, <c>--n 512 1024</c>; <c>--small</c> instead times the small,
-/// odd shapes a training step runs (ns per call).
+/// odd shapes a training step runs (ns per call); <c>--dispatch</c> times an empty parallel-for.
 /// </summary>
 internal static class GemmBench
 {
@@ -21,6 +21,18 @@ internal static class GemmBench
     {
         int[] threadCounts = IntList(args, "--threads") ?? [Threads.Count];
         int[] sizes = IntList(args, "--n") ?? DefaultSizes;
+        if (args.Contains("--dispatch"))
+        {
+            // Cost of one CpuParallel.For with an empty body (what a small threaded call pays).
+            foreach (int threads in threadCounts)
+            {
+                Threads.Count = threads;
+                var (median, best) = Time(() => CpuParallel.For(threads, static _ => { }));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"workload\":\"parallel_dispatch\",\"threads\":{threads},\"ns\":{median * 1e9:F0},\"best_ns\":{best * 1e9:F0}}}"));
+            }
+            return 0;
+        }
         if (args.Contains("--small"))
         {
             RunSmall(threadCounts);
@@ -51,7 +63,8 @@ internal static class GemmBench
     [
         (false, false, 640, 5, 2), (false, false, 100, 100, 100), (false, false, 256, 10, 784),
         (false, true, 256, 10, 784), (false, true, 256, 256, 784), (true, false, 256, 784, 256),
-        (false, false, 256, 784, 256), (false, true, 64, 32, 16),
+        (false, false, 256, 784, 256), (false, true, 64, 32, 16), (false, false, 32, 32, 32), (false, false, 48, 48, 48),
+        (false, false, 64, 64, 64), (false, false, 100, 16, 100), (false, false, 96, 17, 96),
     ];
 
     private static void RunSmall(int[] threadCounts)
