@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Dendrite.Backends.Cpu;
 
@@ -22,7 +24,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, INumber<T>
 {
     /// <summary>Below this many multiply-adds (m·n·k) a call runs on one thread: splitting costs
     /// a dispatch (~1-2 µs) and duplicated packing.</summary>
-    public static long ParallelThreshold = 1L << 17;
+    public static long ParallelThreshold = 1L << 19;
 
     [ThreadStatic] private static T[]? t_bufA;
     [ThreadStatic] private static T[]? t_bufB;
@@ -83,6 +85,8 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, INumber<T>
     }
 
     /// <summary>Computes rows [i0, i1) × columns [j0, j1) of C on the calling thread.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunBlock(in GemmProblem<T> p, GemmIsa isa, int i0, int i1, int j0, int j1)
     {
         int mr = GemmKernel512.MR, nr = GemmBlocking.Nr<T>(isa);
@@ -115,6 +119,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, INumber<T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(GemmIsa isa, bool transA, int kc, int mc, int nc, int nr,
         T* bufA, T* bufB, T* c, nint ldc, T alpha, T beta, T* tmp)
     {
@@ -136,14 +141,41 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, INumber<T>
                 }
                 // Edge tile: full tile into scratch, then merge only the valid part.
                 Tile(isa, transA, kc, ap, bp, tmp, nr, T.One, T.Zero);
-                for (int r = 0; r < rows; r++)
+                MergeEdge(tmp, nr, cp, ldc, rows, cols, alpha, beta);
+            }
+        }
+    }
+
+    /// <summary>C[0..rows, 0..cols] = alpha·tmp + beta·C for a partial tile computed into scratch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MergeEdge(T* tmp, int nr, T* c, nint ldc, int rows, int cols, T alpha, T beta)
+    {
+        int w = Vector512<T>.Count;
+        if (Avx512F.IsSupported && nr % w == 0)
+        {
+            var va = Vector512.Create(alpha);
+            var vb = Vector512.Create(beta);
+            for (int r = 0; r < rows; r++)
+            {
+                T* cr = c + r * ldc;
+                T* tr = tmp + r * nr;
+                for (int j = 0; j < cols; j += w)
                 {
-                    T* cr = cp + r * ldc;
-                    T* tr = tmp + r * nr;
-                    for (int j = 0; j < cols; j++)
-                        cr[j] = beta == T.Zero ? alpha * tr[j] : alpha * tr[j] + beta * cr[j];
+                    Vector512<T> mask = GemmSimd.FirstLanes<T>(Math.Min(w, cols - j));
+                    Vector512<T> v = Vector512.Load(tr + j) * va;
+                    if (beta != T.Zero)
+                        v = GemmSimd.Fma(vb, GemmSimd.MaskLoad(cr + j, mask), v);
+                    GemmSimd.MaskStore(cr + j, mask, v);
                 }
             }
+            return;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            T* cr = c + r * ldc;
+            T* tr = tmp + r * nr;
+            for (int j = 0; j < cols; j++)
+                cr[j] = beta == T.Zero ? alpha * tr[j] : alpha * tr[j] + beta * cr[j];
         }
     }
 

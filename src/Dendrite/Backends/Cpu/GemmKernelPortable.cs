@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using static Dendrite.Backends.Cpu.GemmSimd;
@@ -17,6 +18,7 @@ internal static unsafe class GemmKernelPortable
     public static int NR<T>() => 2 * Vector128<T>.Count;
 
     /// <summary>Same contract as <see cref="GemmKernel512.Run{T, TA}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T, TA>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
         where T : unmanaged, INumber<T> where TA : struct, IPackedALayout
     {

@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using static Dendrite.Backends.Cpu.GemmSimd;
 
 namespace Dendrite.Backends.Cpu;
@@ -37,6 +36,7 @@ internal static unsafe class GemmNarrow
     }
 
     /// <summary>op(B) (k×n) into a k×W panel, zero-padded to W columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T* PackB<T>(in GemmProblem<T> p, int w) where T : unmanaged, INumber<T>
     {
         int len = p.K * w + 64 / sizeof(T);
@@ -90,6 +90,7 @@ internal static unsafe class GemmNarrow
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows4<T>(int k, T* a, nint rs, nint ks, T* b, T* c, nint ldc, int n, T alpha, T beta)
         where T : unmanaged, INumber<T>
     {
@@ -127,6 +128,7 @@ internal static unsafe class GemmNarrow
         StoreRow(c + 3 * ldc, e3 + o3, n, alpha, beta);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row1<T>(int k, T* a, nint ks, T* b, T* c, int n, T alpha, T beta)
         where T : unmanaged, INumber<T>
     {
@@ -155,29 +157,10 @@ internal static unsafe class GemmNarrow
             return;
         }
         // Partial row: AVX-512 masked load/store touch only the first n lanes (no fault past them).
-        Vector512<T> mask = typeof(T) == typeof(float)
-            ? Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).As<int, T>()
-            : Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n)).As<long, T>();
+        Vector512<T> mask = FirstLanes<T>(n);
         if (beta != T.Zero)
             r = Fma(Vector512.Create(beta), MaskLoad(c, mask), r);
         MaskStore(c, mask, r);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> MaskLoad<T>(T* c, Vector512<T> mask) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-            return Avx512F.MaskLoad((float*)c, mask.AsSingle(), Vector512<float>.Zero).As<float, T>();
-        return Avx512F.MaskLoad((double*)c, mask.AsDouble(), Vector512<double>.Zero).As<double, T>();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MaskStore<T>(T* c, Vector512<T> mask, Vector512<T> value) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-            Avx512F.MaskStore((float*)c, mask.AsSingle(), value.AsSingle());
-        else
-            Avx512F.MaskStore((double*)c, mask.AsDouble(), value.AsDouble());
     }
 
     /// <summary>Per-thread pinned storage for the packed B panel, reused across calls.</summary>

@@ -41,6 +41,7 @@ internal static unsafe class GemmPacking
     /// elements each. <paramref name="transA"/> false: src is A(i0, p0) of a row-major m×k A;
     /// true: src is Aᵀ storage at (p0, i0).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA<T>(bool transA, T* src, nint lda, int mc, int kc, int mr, T* dst) where T : unmanaged
     {
         nint kcMax = GemmBlocking.Kc<T>();
@@ -83,6 +84,7 @@ internal static unsafe class GemmPacking
     /// elements (NR contiguous values per step). <paramref name="transB"/> false: src is B(p0, j0) of a
     /// row-major k×n B; true: src is Bᵀ storage (n×k) at (j0, p0).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB<T>(bool transB, T* src, nint ldb, int kc, int nc, int nr, T* dst) where T : unmanaged
     {
         if (!transB)

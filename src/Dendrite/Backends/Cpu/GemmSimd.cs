@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Dendrite.Backends.Cpu;
 
@@ -67,4 +68,33 @@ internal static class GemmSimd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Mode<T>(T beta) where T : unmanaged, System.Numerics.INumber<T>
         => beta == T.Zero ? 0 : beta == T.One ? 1 : 2;
+
+    /// <summary>A mask selecting the first <paramref name="n"/> lanes (0 ≤ n ≤ Count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> FirstLanes<T>(int n)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).As<int, T>();
+        return Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n)).As<long, T>();
+    }
+
+    /// <summary>AVX-512 masked load: lanes outside <paramref name="mask"/> read as zero and are not
+    /// touched in memory (no fault past the end of a row).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector512<T> MaskLoad<T>(T* c, Vector512<T> mask) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+            return Avx512F.MaskLoad((float*)c, mask.AsSingle(), Vector512<float>.Zero).As<float, T>();
+        return Avx512F.MaskLoad((double*)c, mask.AsDouble(), Vector512<double>.Zero).As<double, T>();
+    }
+
+    /// <summary>AVX-512 masked store: only the lanes in <paramref name="mask"/> are written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void MaskStore<T>(T* c, Vector512<T> mask, Vector512<T> value) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+            Avx512F.MaskStore((float*)c, mask.AsSingle(), value.AsSingle());
+        else
+            Avx512F.MaskStore((double*)c, mask.AsDouble(), value.AsDouble());
+    }
 }
