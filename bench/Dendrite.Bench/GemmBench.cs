@@ -8,7 +8,8 @@ namespace Dendrite.Bench;
 /// W6 GEMM: float32 n×n · n×n into a preallocated C, measured like shared/peers/pytorch/w6_gemm.py
 /// (3 warm-up calls, then ≥ 10 calls and ≥ 0.5 s, GFLOP/s = 2n³ / median call).
 /// Options: <c>--threads 1 2</c>, <c>--n 512 1024</c>; <c>--small</c> instead times the small,
-/// odd shapes a training step runs (ns per call); <c>--dispatch</c> times an empty parallel-for.
+/// odd shapes a training step runs (ns per call); <c>--dispatch</c> times an empty parallel-for;
+/// <c>--f64</c> times Dgemm on the same data instead (workload <c>gemm_f64</c>).
 /// </summary>
 internal static class GemmBench
 {
@@ -21,6 +22,7 @@ internal static class GemmBench
     {
         int[] threadCounts = IntList(args, "--threads") ?? [Threads.Count];
         int[] sizes = IntList(args, "--n") ?? DefaultSizes;
+        bool f64 = args.Contains("--f64");
         if (args.Contains("--dispatch"))
         {
             // Cost of one CpuParallel.For with an empty body (what a small threaded call pays).
@@ -50,9 +52,15 @@ internal static class GemmBench
                     continue;
                 var c = new float[n * n];
                 var (median, best) = Time(() => Gemm.Sgemm(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n));
+                if (f64)
+                {
+                    double[] ad = Array.ConvertAll(a, x => (double)x), bd = Array.ConvertAll(b, x => (double)x);
+                    var cd = new double[n * n];
+                    (median, best) = Time(() => Gemm.Dgemm(false, false, n, n, n, 1, ad, n, bd, n, 0, cd, n));
+                }
                 double flop = 2.0 * n * n * n;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"workload\":\"w6_gemm\",\"n\":{n},\"threads\":{threads},\"gflops\":{flop / median / 1e9:F2},\"best_gflops\":{flop / best / 1e9:F2}}}"));
+                    $"{{\"workload\":\"{(f64 ? "gemm_f64" : "w6_gemm")}\",\"n\":{n},\"threads\":{threads},\"gflops\":{flop / median / 1e9:F2},\"best_gflops\":{flop / best / 1e9:F2}}}"));
             }
         }
         return 0;

@@ -27,7 +27,8 @@ internal interface IParallelBody
 /// <para>Runs inline (sequentially on the caller) when <c>Threads.Count == 1</c>, when
 /// <c>count &lt;= 1</c>, when called from inside a parallel body (nesting) or while another thread is
 /// using the pool. Callers decide themselves whether a job is big enough to be worth splitting
-/// (a dispatch costs roughly a microsecond when workers are spinning).</para>
+/// (a dispatch costs a few hundred nanoseconds while the workers are still spinning, tens of
+/// microseconds when they have gone to sleep).</para>
 /// <para>The first exception thrown by a chunk is rethrown on the caller after all chunks stop.</para>
 /// </remarks>
 internal static unsafe class CpuParallel

@@ -24,6 +24,9 @@ internal enum GemmIsa
 /// </summary>
 internal static class GemmBlocking
 {
+    /// <summary>Rows of every register tile (and of a packed A micro-panel); the tiles differ only in width.</summary>
+    public const int Mr = 12;
+
     /// <summary>KC for float: a 256×32 float B micro-panel is 32 KiB, inside a 48 KiB L1d.</summary>
     public const int KcFloat = 256;
 

@@ -33,7 +33,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, INumber<T>
     public static void Run(in GemmProblem<T> p)
     {
         GemmIsa isa = GemmBlocking.Isa;
-        int mr = GemmKernel512.MR, nr = GemmBlocking.Nr<T>(isa);
+        int mr = GemmBlocking.Mr, nr = GemmBlocking.Nr<T>(isa);
         int threads = (long)p.M * p.N * p.K >= ParallelThreshold ? Threads.Count : 1;
         int mPanels = (p.M + mr - 1) / mr, nPanels = (p.N + nr - 1) / nr;
         threads = Math.Min(threads, mPanels * nPanels);
@@ -73,7 +73,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, INumber<T>
         public readonly void Invoke(int index)
         {
             int ti = index / Tn, tj = index % Tn;
-            int mr = GemmKernel512.MR, nr = GemmBlocking.Nr<T>(Isa);
+            int mr = GemmBlocking.Mr, nr = GemmBlocking.Nr<T>(Isa);
             // Split whole register tiles as evenly as possible.
             int i0 = Split(MPanels, Tm, ti) * mr, i1 = Math.Min(Problem.M, Split(MPanels, Tm, ti + 1) * mr);
             int j0 = Split(NPanels, Tn, tj) * nr, j1 = Math.Min(Problem.N, Split(NPanels, Tn, tj + 1) * nr);
@@ -89,13 +89,13 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, INumber<T>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunBlock(in GemmProblem<T> p, GemmIsa isa, int i0, int i1, int j0, int j1)
     {
-        int mr = GemmKernel512.MR, nr = GemmBlocking.Nr<T>(isa);
+        int mr = GemmBlocking.Mr, nr = GemmBlocking.Nr<T>(isa);
         int kcMax = GemmBlocking.Kc<T>(), mcMax = GemmBlocking.Mc<T>(), ncMax = GemmBlocking.Nc<T>();
         int mcCap = Math.Min(mcMax, RoundUp(i1 - i0, mr));
         int ncCap = Math.Min(ncMax, RoundUp(j1 - j0, nr));
         T* bufA = Buffer(ref t_bufA, mcCap * kcMax);
         T* bufB = Buffer(ref t_bufB, ncCap * Math.Min(kcMax, p.K));
-        T* tmp = stackalloc T[GemmKernel512.MR * 64];
+        T* tmp = stackalloc T[GemmBlocking.Mr * 64];
 
         for (int jc = j0; jc < j1; jc += ncMax)
         {
@@ -123,7 +123,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, INumber<T>
     private static void MacroKernel(GemmIsa isa, bool transA, int kc, int mc, int nc, int nr,
         T* bufA, T* bufB, T* c, nint ldc, T alpha, T beta, T* tmp)
     {
-        const int mr = GemmKernel512.MR;
+        const int mr = GemmBlocking.Mr;
         int kcMax = GemmBlocking.Kc<T>();
         for (int jr = 0; jr < nc; jr += nr)
         {

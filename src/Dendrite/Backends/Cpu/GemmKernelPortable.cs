@@ -12,7 +12,7 @@ namespace Dendrite.Backends.Cpu;
 internal static unsafe class GemmKernelPortable
 {
     /// <summary>Rows of the register tile.</summary>
-    public const int MR = 12;
+    public const int MR = GemmBlocking.Mr;
 
     /// <summary>Columns of the register tile, in elements.</summary>
     public static int NR<T>() => 2 * Vector128<T>.Count;

@@ -56,12 +56,12 @@ internal static unsafe class GemmPacking
                 for (int r = rows; r < mr; r++)
                     new Span<T>(dst + r * kcMax, kc).Clear();
             }
-            else if (rows == mr && mr == GemmKernel512.MR)
+            else if (rows == mr && mr == GemmBlocking.Mr)
             {
                 // k-major: the 12 values of one step are contiguous in Aᵀ, so each step is one copy.
                 T* s = src + i0;
                 for (int p = 0; p < kc; p++)
-                    Unsafe.CopyBlockUnaligned(dst + p * GemmKernel512.MR, s + p * lda, (uint)(GemmKernel512.MR * sizeof(T)));
+                    Unsafe.CopyBlockUnaligned(dst + p * GemmBlocking.Mr, s + p * lda, (uint)(GemmBlocking.Mr * sizeof(T)));
             }
             else
             {
