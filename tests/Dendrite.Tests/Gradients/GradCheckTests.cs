@@ -1,6 +1,6 @@
 using Dendrite.Autograd;
 
-namespace Dendrite.Tests.Autograd;
+namespace Dendrite.Tests.Gradients;
 
 /// <summary>
 /// Every differentiable op checked against central finite differences (full Jacobians, float64), each on an input
