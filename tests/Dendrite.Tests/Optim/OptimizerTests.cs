@@ -161,4 +161,23 @@ public sealed class OptimizerTests
         Utils.ClipGradValue_([a], 1.0);
         Assert.Equal([-1.0, 0.5], a.Grad.ToArray<double>());
     }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void StepsDoNotAllocate(string name)
+    {
+        var ps = new[] { Tensor.RandN([64, 33], new Generator(7)), Tensor.RandN([33], new Generator(8)) };
+        foreach (var p in ps)
+        {
+            p.RequiresGrad = true;
+            p.Grad = Tensor.RandLike(p, new Generator(9));
+        }
+        var opt = Make(name, ps);
+        for (int k = 0; k < 3; k++)
+            opt.Step(); // creates the state
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 10; k++)
+            opt.Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
