@@ -1,3 +1,5 @@
+using Dendrite.Bench.Workloads;
+
 namespace Dendrite.Bench;
 
 /// <summary>Entry point: <c>Dendrite.Bench &lt;command&gt; [options]</c>.</summary>
@@ -7,6 +9,14 @@ public static class Program
     private static readonly Dictionary<string, Func<string[], int>> Commands = new(StringComparer.OrdinalIgnoreCase)
     {
         ["gemm"] = GemmBench.Run,
+        ["w1"] = args => WorkloadDriver.Execute(Workload.All[0], args),
+        ["w2"] = args => WorkloadDriver.Execute(Workload.All[1], args),
+        ["w3"] = args => WorkloadDriver.Execute(Workload.All[2], args),
+        ["w4"] = args => WorkloadDriver.Execute(Workload.All[3], args),
+        ["w5"] = args => WorkloadDriver.Execute(Workload.All[4], args),
+        ["w6"] = args => WorkloadDriver.Execute(Workload.All[5], args),
+        ["phases"] = PhaseProfile.Run,
+        ["report"] = CompareReport.Run,
     };
 
     /// <summary>Dispatches to the command named by the first argument.</summary>
