@@ -48,23 +48,35 @@ public sealed class HuberLoss(Reduction reduction = Reduction.Mean, double delta
 }
 
 /// <summary>Binary cross-entropy of probabilities in (0, 1) (like <c>torch.nn.BCELoss</c>), optionally weighted per element.</summary>
-public sealed class BCELoss(Tensor? weight = null, Reduction reduction = Reduction.Mean) : Loss(reduction)
+public sealed class BCELoss : Loss
 {
+    /// <summary>Creates the loss; <paramref name="weight"/> is registered as the buffer <c>weight</c>.</summary>
+    public BCELoss(Tensor? weight = null, Reduction reduction = Reduction.Mean)
+        : base(reduction) => Weight = RegisterBuffer("weight", weight);
+
     /// <summary>Weight broadcast to the input, or null.</summary>
-    public Tensor? Weight { get; } = weight;
+    public Tensor? Weight { get; }
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, Tensor target) => F.BinaryCrossEntropy(input, target, Weight, Reduction);
 }
 
 /// <summary>Sigmoid + binary cross-entropy in one stable op on logits (like <c>torch.nn.BCEWithLogitsLoss</c>).</summary>
-public sealed class BCEWithLogitsLoss(Tensor? weight = null, Reduction reduction = Reduction.Mean, Tensor? posWeight = null) : Loss(reduction)
+public sealed class BCEWithLogitsLoss : Loss
 {
+    /// <summary>Creates the loss; the weights are registered as the buffers <c>weight</c> and <c>pos_weight</c>.</summary>
+    public BCEWithLogitsLoss(Tensor? weight = null, Reduction reduction = Reduction.Mean, Tensor? posWeight = null)
+        : base(reduction)
+    {
+        Weight = RegisterBuffer("weight", weight);
+        PosWeight = RegisterBuffer("pos_weight", posWeight);
+    }
+
     /// <summary>Weight broadcast to the input, or null.</summary>
-    public Tensor? Weight { get; } = weight;
+    public Tensor? Weight { get; }
 
     /// <summary>Weight of the positive term (e.g. one per class), or null.</summary>
-    public Tensor? PosWeight { get; } = posWeight;
+    public Tensor? PosWeight { get; }
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, Tensor target) => F.BinaryCrossEntropyWithLogits(input, target, Weight, PosWeight, Reduction);
@@ -74,29 +86,48 @@ public sealed class BCEWithLogitsLoss(Tensor? weight = null, Reduction reduction
 /// Cross-entropy of logits [N, C] against Int64 class indices [N] (like <c>torch.nn.CrossEntropyLoss</c>), with
 /// optional class weights, label smoothing and an ignored index.
 /// </summary>
-public sealed class CrossEntropyLoss(Tensor? weight = null, long ignoreIndex = -100, Reduction reduction = Reduction.Mean, double labelSmoothing = 0.0) : Loss(reduction)
+public sealed class CrossEntropyLoss : Loss
 {
+    /// <summary>Creates the loss; <paramref name="weight"/> is registered as the buffer <c>weight</c>.</summary>
+    public CrossEntropyLoss(Tensor? weight = null, long ignoreIndex = -100, Reduction reduction = Reduction.Mean, double labelSmoothing = 0.0)
+        : base(reduction)
+    {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, $"CrossEntropyLoss: label smoothing must be in [0, 1], got {labelSmoothing}.");
+        Weight = RegisterBuffer("weight", weight);
+        IgnoreIndex = ignoreIndex;
+        LabelSmoothing = labelSmoothing;
+    }
+
     /// <summary>Per-class weight [C], or null.</summary>
-    public Tensor? Weight { get; } = weight;
+    public Tensor? Weight { get; }
 
     /// <summary>Target value that contributes nothing.</summary>
-    public long IgnoreIndex { get; } = ignoreIndex;
+    public long IgnoreIndex { get; }
 
     /// <summary>Label smoothing ε in [0, 1].</summary>
-    public double LabelSmoothing { get; } = labelSmoothing;
+    public double LabelSmoothing { get; }
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, Tensor target) => F.CrossEntropy(input, target, Weight, LabelSmoothing, IgnoreIndex, Reduction);
 }
 
 /// <summary>Negative log-likelihood of log-probabilities [N, C] against Int64 class indices (like <c>torch.nn.NLLLoss</c>).</summary>
-public sealed class NLLLoss(Tensor? weight = null, long ignoreIndex = -100, Reduction reduction = Reduction.Mean) : Loss(reduction)
+public sealed class NLLLoss : Loss
 {
+    /// <summary>Creates the loss; <paramref name="weight"/> is registered as the buffer <c>weight</c>.</summary>
+    public NLLLoss(Tensor? weight = null, long ignoreIndex = -100, Reduction reduction = Reduction.Mean)
+        : base(reduction)
+    {
+        Weight = RegisterBuffer("weight", weight);
+        IgnoreIndex = ignoreIndex;
+    }
+
     /// <summary>Per-class weight [C], or null.</summary>
-    public Tensor? Weight { get; } = weight;
+    public Tensor? Weight { get; }
 
     /// <summary>Target value that contributes nothing.</summary>
-    public long IgnoreIndex { get; } = ignoreIndex;
+    public long IgnoreIndex { get; }
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, Tensor target) => F.NllLoss(input, target, Weight, IgnoreIndex, Reduction);

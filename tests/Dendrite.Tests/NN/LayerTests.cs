@@ -186,5 +186,8 @@ public sealed class LayerTests
         Assert.Equal(F.NllLoss(input.LogSoftmax(1), labels).Item(), new NLLLoss().Call(input.LogSoftmax(1), labels).Item());
         Assert.Equal([4], new CrossEntropyLoss(reduction: Reduction.None).Call(input, labels).Shape);
         Assert.Throws<NotSupportedException>(() => new MSELoss().Forward(input));
+        // As in PyTorch, class weights are buffers of the loss module.
+        Assert.Equal(["weight"], new CrossEntropyLoss(weight: w).StateDict().Keys);
+        Assert.Empty(new CrossEntropyLoss().StateDict());
     }
 }
