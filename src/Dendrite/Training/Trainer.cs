@@ -237,8 +237,15 @@ public sealed partial class Trainer
             samples += batch.Size;
             foreach (var c in _callbacks)
                 c.OnStepEnd(context);
-            Progress?.Report(new TrainingProgress(ProgressKind.Step, epoch, epochs, step, train.Count, lossSum / step,
-                samples / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, null));
+            if (Progress is not null)
+            {
+                // Running values of the epoch so far, for a progress bar.
+                var running = new Dictionary<string, double> { ["train_loss"] = lossSum / step };
+                foreach (var m in _metrics)
+                    running["train_" + m.Name] = m.Compute();
+                Progress.Report(new TrainingProgress(ProgressKind.Step, epoch, epochs, step, train.Count, lossSum / step,
+                    samples / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, running));
+            }
         }
         // Train loss of the epoch: the mean of the step losses (as the PyTorch reference loops report it).
         var values = new Dictionary<string, double> { ["train_loss"] = step == 0 ? double.NaN : lossSum / step };
