@@ -108,6 +108,8 @@ public sealed partial class Trainer
     /// <summary>
     /// Generators whose state is part of a checkpoint besides the train loader's (default: <see cref="Generator.Default"/>,
     /// which dropout and random initialisation draw from). Add any generator the model draws from during training.
+    /// For an exact resume from a mid-epoch checkpoint, give a shuffled train loader its own generator rather than
+    /// <see cref="Generator.Default"/>.
     /// </summary>
     public List<Generator> Generators { get; } = [Generator.Default];
 
