@@ -134,8 +134,18 @@ internal static unsafe partial class GemmDriver<T> where T : unmanaged, INumber<
         }
         else if (isa == GemmIsa.Avx256)
         {
-            if (transA) GemmKernel256.Run<T, AKMajor>(kc, a, b, c, ldc, alpha, beta);
-            else GemmKernel256.Run<T, ARowPanel>(kc, a, b, c, ldc, alpha, beta);
+            // The 24-accumulator tile needs the 32 registers that come with AVX-512VL; plain AVX2
+            // machines run the micro-panel as two 6-row halves instead of spilling.
+            if (Avx512F.VL.IsSupported)
+            {
+                if (transA) GemmKernel256.Run<T, AKMajor>(kc, a, b, c, ldc, alpha, beta);
+                else GemmKernel256.Run<T, ARowPanel>(kc, a, b, c, ldc, alpha, beta);
+            }
+            else
+            {
+                if (transA) GemmKernel256Half.RunPair<T, AKMajor>(kc, a, b, c, ldc, alpha, beta);
+                else GemmKernel256Half.RunPair<T, ARowPanel>(kc, a, b, c, ldc, alpha, beta);
+            }
         }
         else
         {
