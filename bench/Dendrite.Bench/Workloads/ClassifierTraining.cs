@@ -49,6 +49,7 @@ public static class ClassifierTraining
             epochLoss.Add(total / steps);
         }
 
+        double rssAfterTrain = ProcessMemory.PeakRssMib();
         var (testLoss, testAcc) = Evaluate(model, test, evalBatch, options.TestSamples ?? test.Count);
         double trainSeconds = epochSeconds.Sum();
         return new JsonObject
@@ -60,6 +61,7 @@ public static class ClassifierTraining
             ["train_loss_per_epoch"] = new JsonArray(epochLoss.Select(l => (JsonNode)Stats.Sig(l, 5)).ToArray()),
             ["test_loss"] = Stats.Sig(testLoss),
             ["test_acc"] = Math.Round(testAcc, 4),
+            ["rss_after_train_mib"] = rssAfterTrain,
         };
     }
 
