@@ -40,17 +40,19 @@ internal static unsafe class CpuParallel
     private static readonly object _sleepGate = new();
     private static readonly List<Thread> _workers = [];
 
-    // Job state: written only by the dispatching thread while _open == 0 and _active == 0.
+    // The job: written by the dispatching thread only while _state is closed (see below).
     private static delegate*<int, void> _body;
     private static int _count;
     private static int _participants;
-    private static int _next;
+    private static int _completed;
     private static ExceptionDispatchInfo? _error;
 
-    // _open: 1 while the current job accepts helpers. _active: workers that may touch job state.
-    private static int _open;
-    private static int _active;
-    private static int _generation;
+    // (generation << 32) | next chunk index. A chunk is claimed by a compare-exchange on the whole
+    // word, so a helper that read the job fields and then lost the race to a newer job (or to the
+    // job being closed) cannot run anything with stale fields. Closing sets the index to Closed
+    // before the next job's fields are written. Helpers that claimed nothing never delay the caller.
+    private static long _state = Closed;
+    private const long Closed = int.MaxValue;
     private static int _sleepers;
 
     [ThreadStatic] private static bool t_insideJob;
@@ -91,10 +93,10 @@ internal static unsafe class CpuParallel
             _body = &Holder<TBody>.Invoke;
             _count = count;
             _participants = threads - 1;
-            _next = 0;
+            _completed = 0;
             _error = null;
-            Volatile.Write(ref _open, 1);
-            Interlocked.Increment(ref _generation);
+            long generation = (Volatile.Read(ref _state) >> 32) + 1;
+            Interlocked.Exchange(ref _state, generation << 32);
             if (Volatile.Read(ref _sleepers) > 0)
             {
                 lock (_sleepGate)
@@ -104,19 +106,18 @@ internal static unsafe class CpuParallel
             t_insideJob = true;
             try
             {
-                RunChunks();
+                RunChunks(generation, participate: true);
             }
             finally
             {
                 t_insideJob = false;
             }
 
-            // Close the job and wait until no helper can still be inside it (Dekker-style: the
-            // exchange is a full fence, as is the helpers' increment of _active).
-            Interlocked.Exchange(ref _open, 0);
+            // Wait only for chunks other threads have claimed, then close the job.
             var spinner = new SpinWait();
-            while (Volatile.Read(ref _active) != 0)
+            while (Volatile.Read(ref _completed) != count)
                 spinner.SpinOnce(-1);
+            Interlocked.Exchange(ref _state, (generation << 32) | Closed);
 
             Holder<TBody>.Body = default;
             _body = null;
@@ -135,21 +136,34 @@ internal static unsafe class CpuParallel
             local.Invoke(i);
     }
 
-    private static void RunChunks()
+    /// <summary>Claims and runs chunks of job <paramref name="generation"/> until none are left.</summary>
+    private static void RunChunks(long generation, bool participate)
     {
-        delegate*<int, void> fn = _body;
-        int count = _count;
-        try
+        while (participate)
         {
-            int i;
-            while ((i = Interlocked.Increment(ref _next) - 1) < count)
-                fn(i);
-        }
-        catch (Exception e)
-        {
-            // Stop handing out chunks and remember the first failure for the caller.
-            Interlocked.Exchange(ref _next, int.MaxValue / 2);
-            Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            long state = Volatile.Read(ref _state);
+            int index = (int)(state & 0xFFFFFFFF);
+            if (state >> 32 != generation || index >= Closed)
+                return;
+            // Read the job, then validate it by claiming: the exchange fails if the job moved on.
+            delegate*<int, void> fn = _body;
+            int count = _count;
+            if (index >= count)
+                return;
+            if (Interlocked.CompareExchange(ref _state, state + 1, state) != state)
+                continue;
+            try
+            {
+                fn(index);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _completed);
+            }
         }
     }
 
@@ -171,15 +185,15 @@ internal static unsafe class CpuParallel
     private static void WorkerLoop(int id)
     {
         t_insideJob = true;
-        int seen = Volatile.Read(ref _generation);
+        long seen = Volatile.Read(ref _state) >> 32;
         long spinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
         while (true)
         {
             // Spin for a new generation, then block.
             long start = Stopwatch.GetTimestamp();
-            int gen;
+            long generation;
             int spins = 0;
-            while ((gen = Volatile.Read(ref _generation)) == seen)
+            while ((generation = Volatile.Read(ref _state) >> 32) == seen)
             {
                 Thread.SpinWait(8);
                 if ((++spins & 63) == 0 && Stopwatch.GetTimestamp() - start > spinTicks)
@@ -187,19 +201,15 @@ internal static unsafe class CpuParallel
                     Interlocked.Increment(ref _sleepers);
                     lock (_sleepGate)
                     {
-                        while (Volatile.Read(ref _generation) == seen)
+                        while (Volatile.Read(ref _state) >> 32 == seen)
                             Monitor.Wait(_sleepGate);
                     }
                     Interlocked.Decrement(ref _sleepers);
                     start = Stopwatch.GetTimestamp();
                 }
             }
-            seen = gen;
-
-            Interlocked.Increment(ref _active);
-            if (Volatile.Read(ref _open) == 1 && id < _participants)
-                RunChunks();
-            Interlocked.Decrement(ref _active);
+            seen = generation;
+            RunChunks(generation, participate: id < Volatile.Read(ref _participants));
         }
     }
 
