@@ -20,8 +20,9 @@ internal interface IParallelBody
 /// </summary>
 /// <remarks>
 /// <para>The calling thread always takes part; <c>Threads.Count - 1</c> background workers are
-/// created lazily. Chunks are handed out dynamically through an interlocked counter, so uneven
-/// chunks balance themselves. After a job, workers spin for a short while (about
+/// created lazily. Chunks are claimed one at a time (compare-exchange), so uneven chunks, or a
+/// helper whose core is busy with another process, balance themselves; the caller waits only for
+/// chunks another thread has actually started. After a job, workers spin for a short while (about
 /// <see cref="SpinMicroseconds"/> µs) before blocking, so back-to-back calls (a training loop, a
 /// benchmark) do not pay a kernel wake-up; an idle program does not burn CPU.</para>
 /// <para>Runs inline (sequentially on the caller) when <c>Threads.Count == 1</c>, when
@@ -29,7 +30,7 @@ internal interface IParallelBody
 /// using the pool. Callers decide themselves whether a job is big enough to be worth splitting
 /// (a dispatch costs a few hundred nanoseconds while the workers are still spinning, tens of
 /// microseconds when they have gone to sleep).</para>
-/// <para>The first exception thrown by a chunk is rethrown on the caller after all chunks stop.</para>
+/// <para>Every chunk runs even if one throws; the first exception is then rethrown on the caller.</para>
 /// </remarks>
 internal static unsafe class CpuParallel
 {
