@@ -78,4 +78,58 @@ internal static class ReduceKernel
                 indices[o * inner + i] = bestK;
             }
     }
+
+    /// <summary>Routes g[o, i] to position [o, indices[o, i], i] of a zeroed dense [outer, r, inner] gradient.</summary>
+    public static void ScatterArg<T>(ReadOnlySpan<T> g, ReadOnlySpan<long> indices, int outer, int r, int inner, Span<T> dst)
+        where T : unmanaged
+    {
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                int p = o * inner + i;
+                dst[(o * r + (int)indices[p]) * inner + i] = g[p];
+            }
+    }
+
+    /// <summary>
+    /// Mean and variance over r (two passes, for accuracy): mean[o, i] and var[o, i] = Σ (x − mean)² / (r − ddof).
+    /// <paramref name="scratch"/> holds max(r, inner) elements.
+    /// </summary>
+    public static void Moments<T>(ReadOnlySpan<T> src, int outer, int r, int inner, Span<T> mean, Span<T> variance, int ddof, Span<T> scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T invN = T.One / T.CreateTruncating(r);
+        T invD = T.One / T.CreateTruncating(r - ddof);
+        if (inner == 1)
+        {
+            var buf = scratch[..r];
+            for (int o = 0; o < outer; o++)
+            {
+                var row = src.Slice(o * r, r);
+                T m = TensorPrimitives.Sum(row) * invN;
+                TensorPrimitives.Subtract(row, m, buf);
+                mean[o] = m;
+                variance[o] = TensorPrimitives.SumOfSquares<T>(buf) * invD;
+            }
+            return;
+        }
+        var diff = scratch[..inner];
+        for (int o = 0; o < outer; o++)
+        {
+            var block = src.Slice(o * r * inner, r * inner);
+            var m = mean.Slice(o * inner, inner);
+            var v = variance.Slice(o * inner, inner);
+            m.Clear();
+            v.Clear();
+            for (int k = 0; k < r; k++)
+                TensorPrimitives.Add(m, block.Slice(k * inner, inner), m);
+            TensorPrimitives.Multiply(m, invN, m);
+            for (int k = 0; k < r; k++)
+            {
+                TensorPrimitives.Subtract(block.Slice(k * inner, inner), m, diff);
+                TensorPrimitives.MultiplyAdd(diff, diff, v, v);
+            }
+            TensorPrimitives.Multiply(v, invD, v);
+        }
+    }
 }

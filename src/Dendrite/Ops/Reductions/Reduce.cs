@@ -11,6 +11,23 @@ internal static class Reduce
     /// </summary>
     public static (Tensor Result, int[] KeptShape, int Count) Run(Tensor x, int[] dims, bool keepDim, string op, Kernel kernel, DType? outDType = null)
     {
+        var layout = Layout(x, dims, keepDim);
+        var dtype = outDType ?? (x.DType.IsFloatingPoint() ? x.DType : DType.Int64);
+        var src = layout.Src;
+        if (!src.DType.IsFloatingPoint() && src.DType != DType.Int64)
+            src = src.To(DType.Int64);
+        var y = Tensor.Allocate(layout.OutShape, dtype, false);
+        kernel(src, layout.Outer, layout.R, layout.Inner, y, layout.R);
+        return (y, layout.KeptShape, layout.R);
+    }
+
+    /// <summary>
+    /// The dense [outer, r, inner] view of <paramref name="x"/> for a reduction over sorted <paramref name="dims"/>:
+    /// the input itself when the reduced dims are adjacent (copied only if not contiguous), else a copy with the
+    /// reduced dims moved last (inner = 1). Also the output shape and the keep-dim shape.
+    /// </summary>
+    public static ReduceLayout Layout(Tensor x, int[] dims, bool keepDim)
+    {
         int rank = x.Rank;
         var shape = x.ShapeArray;
         var kept = (int[])shape.Clone();
@@ -20,8 +37,7 @@ internal static class Reduce
             kept[d] = 1;
             reduced[d] = true;
         }
-        var outShape = keepDim ? kept : DropDims(shape, reduced);
-        var dtype = outDType ?? (x.DType.IsFloatingPoint() ? x.DType : DType.Int64);
+        var outShape = keepDim ? (int[])kept.Clone() : DropDims(shape, reduced);
 
         Tensor src;
         int outer = 1, r = 1, inner = 1;
@@ -44,11 +60,35 @@ internal static class Reduce
             for (int i = 0; i < rank; i++) if (reduced[i]) { perm[p++] = i; r *= shape[i]; }
             src = x.Detach().Permute(perm).CopyDense();
         }
-        if (!src.DType.IsFloatingPoint() && src.DType != DType.Int64)
-            src = src.To(DType.Int64);
-        var y = Tensor.Allocate(outShape, dtype, false);
-        kernel(src, outer, r, inner, y, r);
-        return (y, kept, r);
+        return new ReduceLayout(src, outer, r, inner, outShape, kept);
+    }
+
+    /// <summary>Sizes (outer, r, inner) of a contiguous tensor of <paramref name="shape"/> seen as [outer, shape[dim], inner].</summary>
+    public static (int Outer, int R, int Inner) Split(int[] shape, int dim)
+    {
+        if (shape.Length == 0)
+            return (1, 1, 1);
+        int outer = 1, inner = 1;
+        for (int i = 0; i < dim; i++) outer *= shape[i];
+        for (int i = dim + 1; i < shape.Length; i++) inner *= shape[i];
+        return (outer, shape[dim], inner);
+    }
+
+    /// <summary><paramref name="shape"/> with <paramref name="dim"/> set to 1 (keepDim) or removed.</summary>
+    public static int[] ReducedShape(int[] shape, int dim, bool keepDim)
+    {
+        if (shape.Length == 0)
+            return [];
+        if (keepDim)
+        {
+            var kept = (int[])shape.Clone();
+            kept[dim] = 1;
+            return kept;
+        }
+        var result = new int[shape.Length - 1];
+        for (int i = 0, j = 0; i < shape.Length; i++)
+            if (i != dim) result[j++] = shape[i];
+        return result;
     }
 
     public static int[] DropDims(int[] shape, bool[] drop)
@@ -60,3 +100,6 @@ internal static class Reduce
         return result;
     }
 }
+
+/// <summary>A reduction's dense source laid out as [outer, r, inner], with the output and keep-dim shapes.</summary>
+internal readonly record struct ReduceLayout(Tensor Src, int Outer, int R, int Inner, int[] OutShape, int[] KeptShape);

@@ -1,0 +1,202 @@
+using System.Buffers;
+using System.Numerics;
+using Dendrite.Autograd;
+using Dendrite.Backends.Cpu;
+
+namespace Dendrite.Ops;
+
+/// <summary>
+/// 2-D convolution (cross-correlation, as PyTorch) of x [N, C, H, W] with weight [O, C/groups, KH, KW] and an
+/// optional bias [O], as im2col + GEMM per image and group. Backward: dx by GEMM + col2im, dW accumulated over
+/// the batch by GEMM against recomputed columns, db by summing the output gradient.
+/// </summary>
+internal sealed class Conv2dOp : GradFn
+{
+    private Conv2dGeometry _g;
+    private int _groups;
+
+    public override string Name => "ConvolutionBackward";
+
+    public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, (int H, int W) stride, (int H, int W) padding,
+        (int H, int W) dilation, int groups)
+    {
+        const string op = "Conv2d";
+        if (x.Rank != 4)
+            throw new ArgumentException($"{op}: input must be 4-D [N, C, H, W], got shape {ShapeUtil.Format(x.ShapeArray)}.");
+        if (weight.Rank != 4)
+            throw new ArgumentException($"{op}: weight must be 4-D [O, C/groups, KH, KW], got shape {ShapeUtil.Format(weight.ShapeArray)}.");
+        x.CheckFloating(op);
+        if (weight.DType != x.DType || (bias is not null && bias.DType != x.DType))
+            throw new ArgumentException($"{op}: input is {x.DType} but weight is {weight.DType}{(bias is null ? "" : " and bias " + bias.DType)}; convert them to one dtype.");
+        if (groups < 1)
+            throw new ArgumentException($"{op}: groups must be at least 1, got {groups}.");
+        int n = x.ShapeArray[0], c = x.ShapeArray[1], h = x.ShapeArray[2], w = x.ShapeArray[3];
+        int o = weight.ShapeArray[0], cg = weight.ShapeArray[1], kh = weight.ShapeArray[2], kw = weight.ShapeArray[3];
+        if (c % groups != 0)
+            throw new ArgumentException($"{op}: input channels {c} (input {ShapeUtil.Format(x.ShapeArray)}) are not divisible by groups {groups}.");
+        if (o % groups != 0)
+            throw new ArgumentException($"{op}: output channels {o} (weight {ShapeUtil.Format(weight.ShapeArray)}) are not divisible by groups {groups}.");
+        if (cg * groups != c)
+            throw new ArgumentException($"{op}: weight {ShapeUtil.Format(weight.ShapeArray)} with groups {groups} expects {cg * groups} input channels, but input {ShapeUtil.Format(x.ShapeArray)} has {c} channels.");
+        if (bias is not null && (bias.Rank != 1 || bias.ShapeArray[0] != o))
+            throw new ArgumentException($"{op}: bias must have shape [{o}], got {ShapeUtil.Format(bias.ShapeArray)}.");
+        Conv2dGeometry g;
+        try
+        {
+            g = new Conv2dGeometry(cg, h, w, kh, kw, stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{e.Message} (input {ShapeUtil.Format(x.ShapeArray)}, weight {ShapeUtil.Format(weight.ShapeArray)})", e);
+        }
+
+        var xc = x.Dense();
+        var wc = weight.Dense();
+        var bc = bias?.Dense();
+        var y = Tensor.Allocate([n, o, g.OutH, g.OutW], x.DType, false);
+        if (x.DType == DType.Float32)
+            Forward<float>(xc, wc, bc, y, g, groups);
+        else
+            Forward<double>(xc, wc, bc, y, g, groups);
+        if (!ShouldRecord(x, weight, bias))
+            return y;
+        var fn = new Conv2dOp { _g = g, _groups = groups };
+        fn.Save(xc, wc);
+        return Record(fn, y, x, weight, bias);
+    }
+
+    // y[n, gi·Og .. , L] = W_gi [Og, K] · columns(x[n, gi·Cg ..]) [K, L] (+ bias, written first, GEMM with beta 1).
+    private static void Forward<T>(Tensor xt, Tensor wt, Tensor? bt, Tensor yt, Conv2dGeometry g, int groups)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] x = xt.Array<T>(), w = wt.Array<T>(), y = yt.Array<T>();
+        T[]? b = bt?.Array<T>();
+        int xOff = xt.Offset, wOff = wt.Offset, bOff = bt?.Offset ?? 0;
+        int n = xt.ShapeArray[0], o = wt.ShapeArray[0], og = o / groups;
+        int k = g.ColumnRows, l = g.ColumnCols, grpImg = g.ImageSize, img = grpImg * groups;
+        int chunks = NNKernels.Chunks(n, (long)n * o * k * l);
+        NNKernels.For(chunks, t =>
+        {
+            var (lo, hi) = NNKernels.Range(n, chunks, t);
+            T[]? cols = g.IsPointwise ? null : ArrayPool<T>.Shared.Rent(k * l);
+            try
+            {
+                for (int i = lo; i < hi; i++)
+                    for (int gi = 0; gi < groups; gi++)
+                    {
+                        ReadOnlySpan<T> image = x.AsSpan(xOff + i * img + gi * grpImg, grpImg);
+                        ReadOnlySpan<T> colsSpan = image;
+                        if (cols is not null)
+                        {
+                            Im2Col.Forward(image, g, cols.AsSpan(0, k * l));
+                            colsSpan = cols.AsSpan(0, k * l);
+                        }
+                        Span<T> dst = y.AsSpan((i * o + gi * og) * l, og * l);
+                        if (b is not null)
+                            for (int oc = 0; oc < og; oc++)
+                                dst.Slice(oc * l, l).Fill(b[bOff + gi * og + oc]);
+                        NNKernels.Gemm(false, false, og, l, k, w.AsSpan(wOff + gi * og * k, og * k), k, colsSpan, l,
+                            b is null ? T.Zero : T.One, dst, l);
+                    }
+            }
+            finally
+            {
+                if (cols is not null)
+                    ArrayPool<T>.Shared.Return(cols);
+            }
+        });
+    }
+
+    protected internal override Tensor?[] Backward(Tensor gradOutput)
+    {
+        var x = Saved(0);
+        var w = Saved(1);
+        var g = gradOutput.Dense();
+        Tensor? dx = NeedsGrad(0) ? Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, true) : null;
+        Tensor? dw = NeedsGrad(1) ? Tensor.Allocate((int[])w.ShapeArray.Clone(), x.DType, true) : null;
+        Tensor? db = NeedsGrad(2) ? Tensor.Allocate([w.ShapeArray[0]], x.DType, false) : null;
+        if (x.DType == DType.Float32)
+            BackwardCore<float>(x, w, g, dx, dw, db);
+        else
+            BackwardCore<double>(x, w, g, dx, dw, db);
+        return [dx, dw, db];
+    }
+
+    private void BackwardCore<T>(Tensor xt, Tensor wt, Tensor gt, Tensor? dxt, Tensor? dwt, Tensor? dbt)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var geo = _g;
+        int groups = _groups;
+        T[] x = xt.Array<T>(), w = wt.Array<T>(), gy = gt.Array<T>();
+        int xOff = xt.Offset, wOff = wt.Offset, gOff = gt.Offset;
+        int n = xt.ShapeArray[0], o = wt.ShapeArray[0], og = o / groups;
+        int k = geo.ColumnRows, l = geo.ColumnCols, grpImg = geo.ImageSize, img = grpImg * groups, wSize = o * k;
+        if (dbt is not null)
+            ConvBias.BiasGrad<T>(gy.AsSpan(gOff, n * o * l), dbt.Span<T>(), n, o, l);
+        if (dxt is null && dwt is null)
+            return;
+        T[]? dx = dxt?.Array<T>();
+        T[]? dw = dwt?.Array<T>();
+        int chunks = NNKernels.Chunks(n, 2L * n * o * k * l);
+        // Chunk 0 accumulates dW straight into the result; the others into pooled partials summed at the end.
+        var partials = new T[]?[chunks];
+        NNKernels.For(chunks, t =>
+        {
+            var (lo, hi) = NNKernels.Range(n, chunks, t);
+            bool pointwise = geo.IsPointwise;
+            T[]? cols = dw is not null && !pointwise ? ArrayPool<T>.Shared.Rent(k * l) : null;
+            T[]? dcols = dx is not null && !pointwise ? ArrayPool<T>.Shared.Rent(k * l) : null;
+            T[]? dwAcc = dw is null ? null : t == 0 ? dw : ArrayPool<T>.Shared.Rent(wSize);
+            partials[t] = t == 0 ? null : dwAcc;
+            try
+            {
+                for (int i = lo; i < hi; i++)
+                    for (int gi = 0; gi < groups; gi++)
+                    {
+                        ReadOnlySpan<T> gOut = gy.AsSpan(gOff + (i * o + gi * og) * l, og * l);   // [Og, L]
+                        ReadOnlySpan<T> wg = w.AsSpan(wOff + gi * og * k, og * k);                // [Og, K]
+                        int imgAt = i * img + gi * grpImg;
+                        if (dx is not null)
+                        {
+                            // dcols [K, L] = W_gᵀ [K, Og] · gOut [Og, L]; col2im folds it into dx.
+                            if (pointwise)
+                                NNKernels.Gemm(true, false, k, l, og, wg, k, gOut, l, T.Zero, dx.AsSpan(imgAt, grpImg), l);
+                            else
+                            {
+                                Span<T> dc = dcols.AsSpan(0, k * l);
+                                NNKernels.Gemm(true, false, k, l, og, wg, k, gOut, l, T.Zero, dc, l);
+                                Im2Col.Backward<T>(dc, geo, dx.AsSpan(imgAt, grpImg));
+                            }
+                        }
+                        if (dwAcc is not null)
+                        {
+                            // dW_g [Og, K] (+)= gOut [Og, L] · colsᵀ [L, K]
+                            ReadOnlySpan<T> image = x.AsSpan(xOff + imgAt, grpImg);
+                            ReadOnlySpan<T> c = image;
+                            if (cols is not null)
+                            {
+                                Im2Col.Forward(image, geo, cols.AsSpan(0, k * l));
+                                c = cols.AsSpan(0, k * l);
+                            }
+                            NNKernels.Gemm(false, true, og, k, l, gOut, l, c, l, i == lo ? T.Zero : T.One,
+                                dwAcc.AsSpan(gi * og * k, og * k), k);
+                        }
+                    }
+            }
+            finally
+            {
+                if (cols is not null)
+                    ArrayPool<T>.Shared.Return(cols);
+                if (dcols is not null)
+                    ArrayPool<T>.Shared.Return(dcols);
+            }
+        });
+        if (dw is not null)
+            for (int t = 1; t < chunks; t++)
+            {
+                var p = partials[t]!;
+                System.Numerics.Tensors.TensorPrimitives.Add(dw.AsSpan(0, wSize), p.AsSpan(0, wSize), dw.AsSpan(0, wSize));
+                ArrayPool<T>.Shared.Return(p);
+            }
+    }
+}

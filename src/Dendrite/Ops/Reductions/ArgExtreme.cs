@@ -1,0 +1,48 @@
+using Dendrite.Backends.Cpu;
+
+namespace Dendrite.Ops;
+
+/// <summary>Shared forward of max/min and argmax/argmin over one dim: values and Int64 indices of the first extreme.</summary>
+internal static class ArgExtreme
+{
+    /// <summary>
+    /// Max (or min) of <paramref name="x"/> over normalized dim <paramref name="d"/>; integer and bool inputs are
+    /// compared as Float64 (exact below 2⁵³) and their values converted back.
+    /// </summary>
+    public static (Tensor Values, Tensor Indices) Compute(Tensor x, int d, bool keepDim, bool min, string op)
+    {
+        var (outer, r, inner) = Reduce.Split(x.ShapeArray, d);
+        if (r == 0)
+            throw new ArgumentException($"{op}: cannot reduce dimension {d} of size 0 (shape {ShapeUtil.Format(x.ShapeArray)}): an empty set has no {(min ? "minimum" : "maximum")}.");
+        var src = x.DType.IsFloatingPoint() ? x : ConvertOp.Apply(x.Detach(), DType.Float64);
+        if (!src.IsContiguous)
+            src = src.CopyDense();
+        var shape = Reduce.ReducedShape(x.ShapeArray, d, keepDim);
+        var values = Tensor.Allocate(shape, src.DType, false);
+        var indices = Tensor.Allocate((int[])shape.Clone(), DType.Int64, false);
+        if (src.DType == DType.Float32)
+            ReduceKernel.ArgExtreme(src.Span<float>(), outer, r, inner, values.Span<float>(), indices.Span<long>(), !min);
+        else
+            ReduceKernel.ArgExtreme(src.Span<double>(), outer, r, inner, values.Span<double>(), indices.Span<long>(), !min);
+        if (values.DType != x.DType)
+            values = ConvertOp.Apply(values, x.DType);
+        return (values, indices);
+    }
+
+    /// <summary>argmax/argmin over <paramref name="dim"/>, or over the flattened tensor when it is null.</summary>
+    public static Tensor Indices(Tensor x, int? dim, bool keepDim, bool min)
+    {
+        string op = min ? "ArgMin" : "ArgMax";
+        if (dim is int dd)
+            return Compute(x, ShapeUtil.NormalizeDim(dd, x.Rank, op), keepDim, min, op).Indices;
+        if (x.Numel == 0)
+            throw new ArgumentException($"{op}: cannot reduce an empty tensor (shape {ShapeUtil.Format(x.ShapeArray)}).");
+        var flat = x.Detach().Reshape(x.Numel);
+        var index = Compute(flat, 0, false, min, op).Indices;
+        if (!keepDim)
+            return index;
+        var ones = new int[x.Rank];
+        Array.Fill(ones, 1);
+        return index.Reshape(ones);
+    }
+}

@@ -1,0 +1,43 @@
+using Dendrite.Autograd;
+using Dendrite.Backends.Cpu;
+
+namespace Dendrite.Ops;
+
+/// <summary>
+/// Variance over a set of dims, dividing by N − 1 (unbiased) or N, N being the number of reduced elements.
+/// // d var / dx = 2·(x − mean) / (N − ddof)
+/// </summary>
+internal sealed class VarOp : GradFn
+{
+    private int[] _keptShape = [];
+    private double _scale;
+
+    public override string Name => "VarBackward";
+
+    public static Tensor Apply(Tensor x, int[]? dims, bool unbiased, bool keepDim)
+    {
+        x.CheckFloating("Var");
+        var d = ShapeUtil.NormalizeDims(dims is { Length: 0 } ? null : dims, x.Rank, "Var");
+        var layout = Reduce.Layout(x, d, keepDim);
+        int ddof = unbiased ? 1 : 0;
+        var y = Tensor.Allocate(layout.OutShape, x.DType, false);
+        var mean = Tensor.Allocate((int[])layout.OutShape.Clone(), x.DType, false);
+        int scratch = Math.Max(layout.R, layout.Inner);
+        if (x.DType == DType.Float32)
+            ReduceKernel.Moments(layout.Src.Span<float>(), layout.Outer, layout.R, layout.Inner, mean.Span<float>(), y.Span<float>(), ddof, new float[scratch]);
+        else
+            ReduceKernel.Moments(layout.Src.Span<double>(), layout.Outer, layout.R, layout.Inner, mean.Span<double>(), y.Span<double>(), ddof, new double[scratch]);
+        if (!ShouldRecord(x))
+            return y;
+        var fn = new VarOp { _keptShape = layout.KeptShape, _scale = 2.0 / (layout.R - ddof) };
+        fn.Save(x, mean);
+        return Record(fn, y, x);
+    }
+
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var x = Saved(0);
+        var mean = Saved(1).Reshape(_keptShape);
+        return [x.Sub(mean).Mul(g.Reshape(_keptShape).Mul(_scale))];
+    }
+}
