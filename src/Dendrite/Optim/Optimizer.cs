@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Dendrite.Optim;
+
+/// <summary>
+/// The base of all optimizers (like <c>torch.optim.Optimizer</c>): parameter groups with their own
+/// hyper-parameters, per-parameter state, <see cref="Step"/>, <see cref="ZeroGrad"/> and a state dict that lets
+/// training resume exactly. Steps run fused loops over the raw parameter, gradient and state memory.
+/// </summary>
+public abstract class Optimizer
+{
+    private readonly List<ParamGroup> _groups = [];
+    private readonly Dictionary<Tensor, ParamState> _state = new(ReferenceEqualityComparer.Instance);
+    private readonly ParamGroup _defaults;
+    private readonly string[] _stateNames;
+
+    /// <summary>Creates the optimizer; <paramref name="defaults"/> fills the hyper-parameters groups leave null.</summary>
+    private protected Optimizer(IEnumerable<ParamGroup> groups, ParamGroup defaults, string[] stateNames)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        _defaults = defaults;
+        _stateNames = stateNames;
+        foreach (var g in groups)
+            AddParamGroup(g);
+        if (_groups.Count == 0)
+            throw new ArgumentException($"{GetType().Name}: the optimizer got an empty parameter list.");
+    }
+
+    /// <summary>The parameter groups, in order.</summary>
+    public IReadOnlyList<ParamGroup> ParamGroups => _groups;
+
+    /// <summary>The learning rate of the first group; setting it sets every group's.</summary>
+    public double Lr
+    {
+        get => _groups[0].Lr;
+        set
+        {
+            foreach (var g in _groups)
+                g.Lr = value;
+        }
+    }
+
+    /// <summary>Adds a group (for example layers unfrozen during fine-tuning); its null hyper-parameters take the optimizer's.</summary>
+    public void AddParamGroup(ParamGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        string name = GetType().Name;
+        if (group.Params.Count == 0)
+            throw new ArgumentException($"{name}: the optimizer got an empty parameter list.");
+        var seen = new HashSet<Tensor>(_groups.SelectMany(g => g.Params), ReferenceEqualityComparer.Instance);
+        foreach (var p in group.Params)
+        {
+            ArgumentNullException.ThrowIfNull(p);
+            if (!p.IsLeaf)
+                throw new ArgumentException($"{name}: can't optimize a non-leaf tensor (computed by {p.GradFn!.Name}).");
+            if (!p.DType.IsFloatingPoint())
+                throw new ArgumentException($"{name}: parameters must be floating-point, got a {p.DType} tensor of shape {ShapeUtil.Format(p.ShapeArray)}.");
+            if (!p.IsContiguous)
+                throw new ArgumentException($"{name}: parameters must be contiguous, got a strided view of shape {ShapeUtil.Format(p.ShapeArray)}.");
+            if (!seen.Add(p))
+                throw new ArgumentException($"{name}: a parameter of shape {ShapeUtil.Format(p.ShapeArray)} appears in more than one parameter group (or twice in one).");
+        }
+        group.FillFrom(_defaults);
+        _groups.Add(group);
+    }
+
+    /// <summary>Updates every parameter that has a gradient.</summary>
+    public abstract void Step();
+
+    /// <summary>Clears the gradients of all parameters: zero-filled (PyTorch 1.13's default) or dropped with <paramref name="setToNone"/>.</summary>
+    public void ZeroGrad(bool setToNone = false)
+    {
+        using var _ = Autograd.Autograd.NoGrad();
+        foreach (var g in _groups)
+            foreach (var p in g.Params)
+            {
+                if (p.Grad is null)
+                    continue;
+                if (setToNone)
+                    p.Grad = null;
+                else
+                    p.Grad.Zero();
+            }
+    }
+
+    /// <summary>The per-parameter state, created empty on first use.</summary>
+    private protected ParamState State(Tensor p)
+    {
+        if (!_state.TryGetValue(p, out var s))
+        {
+            s = new ParamState(_stateNames.Length);
+            _state[p] = s;
+        }
+        return s;
+    }
+
+    /// <summary>The gradient of <paramref name="p"/> as a contiguous tensor of its shape and dtype, or null when it has none.</summary>
+    private protected Tensor? GradOf(Tensor p)
+    {
+        var g = p.Grad;
+        if (g is null)
+            return null;
+        if (g.DType != p.DType || !g.Shape.SequenceEqual(p.Shape))
+            throw new InvalidOperationException($"{GetType().Name}: the gradient ({g.DType} {ShapeUtil.Format(g.ShapeArray)}) does not match its parameter ({p.DType} {ShapeUtil.Format(p.ShapeArray)}).");
+        return g.IsContiguous ? g : g.CopyDense();
+    }
+
+    /// <summary>A state buffer of <paramref name="p"/>'s shape and dtype filled with <paramref name="value"/>.</summary>
+    private protected static Tensor NewBuffer(Tensor p, double value) => Tensor.Full(p.ShapeArray, value, p.DType);
+
+    /// <summary>
+    /// The optimizer's state (see <see cref="OptimizerStateDict"/> for the layout). Tensors are copies, so the
+    /// snapshot does not change as training goes on.
+    /// </summary>
+    public OptimizerStateDict StateDict()
+    {
+        var groups = new JsonArray();
+        var state = new JsonObject();
+        var tensors = new Dictionary<string, Tensor>();
+        int index = 0;
+        foreach (var g in _groups)
+        {
+            var o = g.ToJson();
+            var ids = new JsonArray();
+            foreach (var p in g.Params)
+            {
+                ids.Add(index);
+                if (_state.TryGetValue(p, out var s))
+                {
+                    string key = index.ToString(CultureInfo.InvariantCulture);
+                    state[key] = new JsonObject { ["step"] = s.Step };
+                    for (int b = 0; b < _stateNames.Length; b++)
+                        if (s.Buffers[b] is { } t)
+                            tensors[$"state.{key}.{_stateNames[b]}"] = t.CopyDense();
+                }
+                index++;
+            }
+            o["params"] = ids;
+            groups.Add(o);
+        }
+        return new OptimizerStateDict(new JsonObject { ["param_groups"] = groups, ["state"] = state }, tensors);
+    }
+
+    /// <summary>Restores hyper-parameters and state saved by <see cref="StateDict"/> from an optimizer over parameters of the same shapes.</summary>
+    public void LoadStateDict(OptimizerStateDict stateDict)
+    {
+        ArgumentNullException.ThrowIfNull(stateDict);
+        string name = GetType().Name;
+        if (stateDict.Meta["param_groups"] is not JsonArray groups || groups.Count != _groups.Count)
+            throw new ArgumentException($"{name}.LoadStateDict: the saved state has {(stateDict.Meta["param_groups"] as JsonArray)?.Count ?? 0} parameter groups but this optimizer has {_groups.Count}.");
+        for (int i = 0; i < groups.Count; i++)
+        {
+            int saved = (groups[i]?["params"] as JsonArray)?.Count ?? -1;
+            if (saved != _groups[i].Params.Count)
+                throw new ArgumentException($"{name}.LoadStateDict: parameter group {i} has {_groups[i].Params.Count} parameters but the saved group has {saved}.");
+        }
+        var all = _groups.SelectMany(g => g.Params).ToList();
+        var newState = new Dictionary<Tensor, ParamState>(ReferenceEqualityComparer.Instance);
+        var savedState = stateDict.Meta["state"] as JsonObject ?? [];
+        foreach (var (key, node) in savedState)
+        {
+            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out int idx) || idx >= all.Count)
+                throw new ArgumentException($"{name}.LoadStateDict: state entry '{key}' does not name one of the {all.Count} parameters.");
+            var p = all[idx];
+            var s = new ParamState(_stateNames.Length) { Step = node?["step"]?.GetValue<long>() ?? 0 };
+            for (int b = 0; b < _stateNames.Length; b++)
+            {
+                if (!stateDict.Tensors.TryGetValue($"state.{key}.{_stateNames[b]}", out var t))
+                    continue;
+                if (!t.Shape.SequenceEqual(p.Shape))
+                    throw new ArgumentException($"{name}.LoadStateDict: state.{key}.{_stateNames[b]} has shape {ShapeUtil.Format(t.ShapeArray)} but its parameter has {ShapeUtil.Format(p.ShapeArray)}.");
+                s.Buffers[b] = t.Detach().To(p.DType).CopyDense();
+            }
+            newState[p] = s;
+        }
+        for (int i = 0; i < groups.Count; i++)
+            _groups[i].LoadJson((JsonObject)groups[i]!);
+        _state.Clear();
+        foreach (var (p, s) in newState)
+            _state[p] = s;
+    }
+
+    /// <summary>The state of one parameter: a step count and the optimizer's buffers by slot.</summary>
+    private protected sealed class ParamState(int slots)
+    {
+        public long Step;
+        public readonly Tensor?[] Buffers = new Tensor?[slots];
+    }
+}
