@@ -8,6 +8,7 @@ public static class ExperimentRegistry
     /// <summary>All experiments.</summary>
     public static IReadOnlyList<IExperiment> All { get; } =
     [
+        new MoonsMlpExperiment(),
         new PerceptronExperiment(),
     ];
 

@@ -57,7 +57,7 @@ internal static class MapCharts
             svg.Line(Gx(seg.X0), Gy(seg.Y0), Gx(seg.X1), Gy(seg.Y1), "#222", 1.6);
         for (int p = 0; p < c.PointX.Length; p++)
             svg.Circle(x.Map(c.PointX[p]), y.Map(c.PointY[p]), small ? 2 : 2.8, c.PointLabel[p] == 1 ? "#e8731a" : "#1f6fb4",
-                "stroke=\"#fff\" stroke-width=\"0.5\"");
+                "stroke=\"#222\" stroke-width=\"0.6\"");
         return svg.ToString();
 
         double Gx(double i) => x.Map(c.XMin + i * (c.XMax - c.XMin) / (c.Nx - 1));
