@@ -8,8 +8,14 @@ public static class ExperimentRegistry
     /// <summary>All experiments.</summary>
     public static IReadOnlyList<IExperiment> All { get; } =
     [
+        new FitFunctionExperiment(),
         new MoonsMlpExperiment(),
+        new InitSymmetryExperiment(),
+        new VanishingGradientsExperiment(),
+        new ActivationsExperiment(),
+        new LinearRegressionExperiment(),
         new PerceptronExperiment(),
+        new AutogradVsManualExperiment(),
     ];
 
     /// <summary>Looks up experiments by name ('all' selects every one); unknown names are an error listing the valid ones.</summary>

@@ -21,6 +21,13 @@ public sealed class TableData(string title, params string[] columns)
         return this;
     }
 
+    /// <summary>Adds several rows.</summary>
+    public TableData AddRange(IEnumerable<string[]> rows)
+    {
+        foreach (var r in rows) Add(r);
+        return this;
+    }
+
     /// <summary>Formats the table as aligned plain text.</summary>
     public string ToPlainText()
     {
