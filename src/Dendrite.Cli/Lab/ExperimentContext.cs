@@ -66,7 +66,10 @@ public sealed class ExperimentContext(IExperiment experiment, bool quick, int se
     public void Log(string text, Tone tone = Tone.Normal) => Ui.Line(text, tone);
 
     /// <summary>Records a key number.</summary>
-    public void Metric(string name, double value) => Metrics[name] = double.IsFinite(value) ? Math.Round(value, 6) : JsonValue.Create(value.ToString());
+    public void Metric(string name, double value) =>
+        Metrics[name] = double.IsFinite(value)
+            ? double.Parse(value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)
+            : JsonValue.Create(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Records a key text value.</summary>
     public void Metric(string name, string value) => Metrics[name] = value;

@@ -43,10 +43,10 @@ internal static class BarCharts
 
     public static string Histogram(HistogramBlock c, bool small)
     {
-        double w = small ? 300 : 720, h = small ? 200 : 340;
+        double w = small ? 220 : 720, h = small ? 160 : 340;
         bool legend = c.Series.Length > 1;
         double right = w - (legend ? (small ? 100 : 170) : 12);
-        double left = small ? 44 : 60;
+        double left = small ? 40 : 60;
         var x = new Axis(c.Min, c.Max, false, left, right);
         double maxCount = c.Series.SelectMany(s => s.Values).DefaultIfEmpty(1).Max();
         var y = new Axis(0, Math.Max(maxCount, 1), false, h - 44, 26);

@@ -84,7 +84,7 @@ public static class HtmlReport
                     if (x.Length == 0) continue;
                     string split = col.Contains('_') ? col[..col.IndexOf('_')] : "";
                     string name = string.Join(" ", new[] { seriesLabel?.Invoke(s) ?? s, split }.Where(p => p.Length > 0));
-                    lines.Add(new Series(name, x, y, Dashed: split is not ("train" or "")));
+                    lines.Add(new Series(name, x, y, Dashed: split is not ("train" or ""), Colour: seriesNames.ToList().IndexOf(s)));
                 }
             if (lines.Count == 0) continue;
             bool log = kind == "loss" && lines.All(l => l.Y.All(v => v > 0)) &&

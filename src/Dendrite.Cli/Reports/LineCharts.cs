@@ -17,7 +17,7 @@ internal static class LineCharts
         for (int i = 0; i < c.Series.Length; i++)
         {
             var s = c.Series[i];
-            string colour = Svg.Colour(i);
+            string colour = Svg.Colour(s.Colour >= 0 ? s.Colour : i);
             var pts = Enumerable.Range(0, Math.Min(s.X.Length, s.Y.Length))
                 .Select(k => x.Contains(s.X[k]) && y.Contains(s.Y[k]) ? (x.Map(s.X[k]), y.Map(Clip(s.Y[k], y))) : (double.NaN, double.NaN));
             svg.Polyline(pts, colour, small ? 1.3 : 1.7, s.Dashed);

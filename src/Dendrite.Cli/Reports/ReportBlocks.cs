@@ -30,8 +30,8 @@ public sealed record TableBlock(string Title, string[] Columns, string[][] Rows)
 /// <summary>Small multiples: blocks laid out in a grid of <c>Columns</c> columns.</summary>
 public sealed record GridBlock(string Title, int Columns, ReportBlock[] Items) : ReportBlock;
 
-/// <summary>A named line of (x, y) points.</summary>
-public sealed record Series(string Name, double[] X, double[] Y, bool Dashed = false, bool Markers = false);
+/// <summary>A named line of (x, y) points; <c>Colour</c> picks a palette entry (-1: by position).</summary>
+public sealed record Series(string Name, double[] X, double[] Y, bool Dashed = false, bool Markers = false, int Colour = -1);
 
 /// <summary>A line chart of several series with a legend.</summary>
 public sealed record LineChartBlock(string Title, string XLabel, string YLabel, Series[] Series, bool LogX = false, bool LogY = false)

@@ -82,7 +82,7 @@ internal sealed class Svg
 
     public Svg Title(string title)
     {
-        if (title.Length > 0) Text(Width / 2, 16, title, "middle", "font-size=\"13\" font-weight=\"bold\"");
+        if (title.Length > 0) Text(Width / 2, 16, title, "middle", $"font-size=\"{(Width < 300 ? 11 : 13)}\" font-weight=\"bold\"");
         return this;
     }
 

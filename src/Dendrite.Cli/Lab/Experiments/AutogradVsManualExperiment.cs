@@ -28,7 +28,7 @@ public sealed class AutogradVsManualExperiment : IExperiment
     /// <inheritdoc />
     public void Run(ExperimentContext ctx)
     {
-        var cfg = ctx.UseConfig(new Settings(Batch: 256, Inputs: 784, Hidden: 256, Classes: 10, TimedSteps: ctx.Quick ? 20 : 100));
+        var cfg = ctx.UseConfig(new Settings(Batch: 256, Inputs: 784, Hidden: 256, Classes: 10, TimedSteps: ctx.Quick ? 5 : 50));
         var rng = ctx.Rng(0);
         // Float64 so that the comparison measures the method, not float32 rounding.
         var x = Tensor.RandN([cfg.Batch, cfg.Inputs], rng, DType.Float64);

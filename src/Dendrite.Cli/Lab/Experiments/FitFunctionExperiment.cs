@@ -24,13 +24,13 @@ public sealed class FitFunctionExperiment : IExperiment
     /// <inheritdoc />
     public bool NeedsFashionMnist => false;
 
-    private sealed record Settings(int TrainSamples, int TestSamples, int Hidden, double Lr, double MinLr, int HalveEvery, int Epochs, int BatchSize,
+    private sealed record Settings(string Optimizer, int TrainSamples, int TestSamples, int Hidden, double Lr, double MinLr, int HalveEvery, int Epochs, int BatchSize,
         double PlotMin, double PlotMax);
 
     /// <inheritdoc />
     public void Run(ExperimentContext ctx)
     {
-        var cfg = ctx.UseConfig(new Settings(TrainSamples: 1000, TestSamples: 200, Hidden: 64, Lr: 0.1, MinLr: 0.001, HalveEvery: ctx.Quick ? 4 : 10,
+        var cfg = ctx.UseConfig(new Settings(Optimizer: "Adam", TrainSamples: 1000, TestSamples: 200, Hidden: 64, Lr: 0.1, MinLr: 0.001, HalveEvery: ctx.Quick ? 4 : 10,
             Epochs: ctx.Quick ? 30 : 100, BatchSize: 32, PlotMin: -4, PlotMax: 4));
         LabeledData Sample(int n, double lo, double hi, Generator g)
         {
@@ -64,7 +64,7 @@ public sealed class FitFunctionExperiment : IExperiment
                 var model = relu
                     ? new Sequential(new Linear(1, cfg.Hidden, generator: rng), new ReLU(), new Linear(cfg.Hidden, 1, generator: rng))
                     : new Sequential(new Linear(1, cfg.Hidden, generator: rng), new Linear(cfg.Hidden, 1, generator: rng));
-                var opt = new SGD(model.Parameters(), lr: cfg.Lr);
+                var opt = new Adam(model.Parameters(), lr: cfg.Lr);
                 var fit = LabTrainer.Fit(ctx, p, name.Replace(",", ""), model, opt, Objective.Mse, train, null, test,
                     new FitOptions(cfg.Epochs, cfg.BatchSize, BeforeEpoch: schedule), ctx.Rng(3));
                 double outsideMse = LabTrainer.Evaluate(model, Objective.Mse, outside).Loss;
@@ -84,7 +84,7 @@ public sealed class FitFunctionExperiment : IExperiment
         double reluTest = ctx.Metrics["test_mse_ReLU_halving_lr"]!.GetValue<double>(), linTest = ctx.Metrics["test_mse_no_activation"]!.GetValue<double>();
         ctx.Target("ReLU fits x² much better than the linear network", reluTest < linTest / 5, $"test MSE {reluTest:G3} vs {linTest:G3}");
 
-        ctx.Report.Text($"{cfg.TrainSamples} training points uniform on [−2, 2], 1-{cfg.Hidden}-1 network, SGD batch {cfg.BatchSize}, {cfg.Epochs} epochs. " +
+        ctx.Report.Text($"{cfg.TrainSamples} training points uniform on [−2, 2], 1-{cfg.Hidden}-1 network, Adam with batch {cfg.BatchSize}, {cfg.Epochs} epochs. " +
                         $"The halving schedule multiplies the lr by 0.5 every {cfg.HalveEvery} epochs, from {cfg.Lr} down to {cfg.MinLr}. " +
                         "Outside [−2, 2] the ReLU network continues linearly: it has never seen that region, so it cannot know the curve goes on bending.")
             .Add(new LineChartBlock("Fit vs truth on [−4, 4] (trained on [−2, 2])", "x", "y", [.. fits]))
