@@ -41,6 +41,9 @@ internal static class Engine
         int mark = Interlocked.Increment(ref _epoch);
         CountDependencies(root.GradFn, mark);
 
+        // Gradients reaching a leaf along several paths are summed first, so leaf hooks see (and may replace) the
+        // total once, as in PyTorch, rather than each partial contribution.
+        Dictionary<Tensor, Tensor>? leafGrads = null;
         var ready = new Stack<GradFn>();
         root.GradFn.PendingGrad = gradient;
         ready.Push(root.GradFn);
@@ -76,7 +79,10 @@ internal static class Engine
                 if (next is null)
                 {
                     if (g is not null)
-                        DeliverToLeaf(input, g, capture, captured);
+                    {
+                        leafGrads ??= new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+                        leafGrads[input] = leafGrads.TryGetValue(input, out var sum) ? sum.Add(g) : g;
+                    }
                     continue;
                 }
                 if (next.VisitMark != mark)
@@ -87,6 +93,9 @@ internal static class Engine
                     ready.Push(next);
             }
         }
+        if (leafGrads is not null)
+            foreach (var (leaf, g) in leafGrads)
+                DeliverToLeaf(leaf, g, capture, captured);
         return captured ?? [];
     }
 

@@ -30,6 +30,12 @@ public static partial class F
     /// <summary>log(1 + eˣ) elementwise (beta 1, threshold 20, as PyTorch).</summary>
     public static Tensor Softplus(Tensor x) => x.Softplus();
 
+    /// <summary>Softmax along <paramref name="dim"/>: exp(x) / Σ exp(x), computed stably.</summary>
+    public static Tensor Softmax(Tensor x, int dim) => x.Softmax(dim);
+
+    /// <summary>Log-softmax along <paramref name="dim"/>: x − logsumexp(x), computed stably.</summary>
+    public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmax(dim);
+
     /// <summary>x·Wᵀ + b for x [..., in], weight [out, in] and optional bias [out].</summary>
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null) => x.Linear(weight, bias);
 

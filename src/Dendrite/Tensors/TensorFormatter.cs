@@ -56,7 +56,11 @@ internal static class TensorFormatter
             if (x != Math.Floor(x))
                 allInt = false;
         }
-        string fmt = allInt && maxAbs < 1e8 ? "0." : (maxAbs >= 1e8 || (minAbs < 1e-4 && minAbs > 0) || maxAbs / Math.Max(minAbs, 1e-300) > 1000 && maxAbs >= 1000) ? "0.0000e+00" : "0.0000";
+        // PyTorch's rule over the nonzero finite magnitudes: scientific when they span more than 1000×, exceed 1e8,
+        // or (for non-integers) go below 1e-4; otherwise integers print as "3." and the rest with 4 decimals.
+        bool anyNonzero = minAbs <= maxAbs;
+        bool sci = anyNonzero && (maxAbs / minAbs > 1000 || maxAbs > 1e8 || (!allInt && minAbs < 1e-4));
+        string fmt = sci ? "0.0000e+00" : allInt ? "0." : "0.0000";
         int width = 1;
         for (int i = 0; i < v.Numel; i++)
             width = Math.Max(width, FormatValue(v, i, fmt).Length);
@@ -76,7 +80,8 @@ internal static class TensorFormatter
                 if (double.IsNaN(x)) return "nan";
                 if (double.IsPositiveInfinity(x)) return "inf";
                 if (double.IsNegativeInfinity(x)) return "-inf";
-                return x.ToString(fmt, CultureInfo.InvariantCulture);
+                // .NET drops a trailing "." from a custom format, so integral floats get theirs appended ("3.").
+                return fmt == "0." ? x.ToString("0", CultureInfo.InvariantCulture) + "." : x.ToString(fmt, CultureInfo.InvariantCulture);
         }
     }
 

@@ -37,11 +37,7 @@ internal static class Logical
         var b = AsBool(x);
         var src = b.IsContiguous ? b : b.CopyDense();
         var s = src.Span<bool>();
-        bool result = all;
-        if (all)
-            result = !s.Contains(false);
-        else
-            result = s.Contains(true);
+        bool result = all ? !s.Contains(false) : s.Contains(true);
         return Tensor.Scalar(result ? 1 : 0, DType.Bool);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Numerics.Tensors;
 using Dendrite.Autograd;
 using Dendrite.Backends.Cpu;
 
@@ -7,7 +8,7 @@ namespace Dendrite.Ops;
 
 /// <summary>
 /// 2-D convolution (cross-correlation, as PyTorch) of x [N, C, H, W] with weight [O, C/groups, KH, KW] and an
-/// optional bias [O], as im2col + GEMM per image and group. Backward: dx by GEMM + col2im, dW accumulated over
+/// optional bias [O], as im2col + GEMM over blocks of images, per group. Backward: dx by GEMM + col2im, dW accumulated over
 /// the batch by GEMM against recomputed columns, db by summing the output gradient.
 /// </summary>
 internal sealed class Conv2dOp : GradFn
@@ -65,7 +66,14 @@ internal sealed class Conv2dOp : GradFn
         return Record(fn, y, x, weight, bias);
     }
 
-    // y[n, gi·Og .. , L] = W_gi [Og, K] · columns(x[n, gi·Cg ..]) [K, L] (+ bias, written first, GEMM with beta 1).
+    // Images per GEMM: a block of B images shares one GEMM over B·L columns (the im2col matrices side by side), which
+    // amortises packing and lengthens the GEMM's short dimension; the block's column buffer stays near 1 MiB.
+    private const int BlockElements = 1 << 18;
+
+    private static int BlockImages(int k, int l, int count) => Math.Clamp(BlockElements / Math.Max(1, k * l), 1, Math.Max(1, count));
+
+    // y[n, gi·Og .., L] = W_gi [Og, K] · columns(x[n, gi·Cg ..]) [K, L] + bias, for blocks of images at a time:
+    // tmp [Og, B·L] = W_gi · cols [K, B·L], then each image's [Og, L] slice is copied out with the bias added.
     private static void Forward<T>(Tensor xt, Tensor wt, Tensor? bt, Tensor yt, Conv2dGeometry g, int groups)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -78,31 +86,37 @@ internal sealed class Conv2dOp : GradFn
         NNKernels.For(chunks, t =>
         {
             var (lo, hi) = NNKernels.Range(n, chunks, t);
-            T[]? cols = g.IsPointwise ? null : ArrayPool<T>.Shared.Rent(k * l);
+            int nb = BlockImages(k, l, hi - lo);
+            T[] cols = ArrayPool<T>.Shared.Rent(k * nb * l);
+            T[] tmp = ArrayPool<T>.Shared.Rent(og * nb * l);
             try
             {
-                for (int i = lo; i < hi; i++)
+                for (int i0 = lo; i0 < hi; i0 += nb)
+                {
+                    int cnt = Math.Min(nb, hi - i0), ld = cnt * l;
                     for (int gi = 0; gi < groups; gi++)
                     {
-                        ReadOnlySpan<T> image = x.AsSpan(xOff + i * img + gi * grpImg, grpImg);
-                        ReadOnlySpan<T> colsSpan = image;
-                        if (cols is not null)
-                        {
-                            Im2Col.Forward(image, g, cols.AsSpan(0, k * l));
-                            colsSpan = cols.AsSpan(0, k * l);
-                        }
-                        Span<T> dst = y.AsSpan((i * o + gi * og) * l, og * l);
-                        if (b is not null)
+                        for (int j = 0; j < cnt; j++)
+                            Im2Col.Forward<T>(x.AsSpan(xOff + (i0 + j) * img + gi * grpImg, grpImg), g, cols.AsSpan(j * l), ld);
+                        NNKernels.Gemm(false, false, og, ld, k, w.AsSpan(wOff + gi * og * k, og * k), k, cols.AsSpan(0, k * ld), ld,
+                            T.Zero, tmp.AsSpan(0, og * ld), ld);
+                        for (int j = 0; j < cnt; j++)
                             for (int oc = 0; oc < og; oc++)
-                                dst.Slice(oc * l, l).Fill(b[bOff + gi * og + oc]);
-                        NNKernels.Gemm(false, false, og, l, k, w.AsSpan(wOff + gi * og * k, og * k), k, colsSpan, l,
-                            b is null ? T.Zero : T.One, dst, l);
+                            {
+                                ReadOnlySpan<T> src = tmp.AsSpan(oc * ld + j * l, l);
+                                Span<T> dst = y.AsSpan(((i0 + j) * o + gi * og + oc) * l, l);
+                                if (b is null)
+                                    src.CopyTo(dst);
+                                else
+                                    TensorPrimitives.Add(src, b[bOff + gi * og + oc], dst);
+                            }
                     }
+                }
             }
             finally
             {
-                if (cols is not null)
-                    ArrayPool<T>.Shared.Return(cols);
+                ArrayPool<T>.Shared.Return(cols);
+                ArrayPool<T>.Shared.Return(tmp);
             }
         });
     }
@@ -143,48 +157,46 @@ internal sealed class Conv2dOp : GradFn
         NNKernels.For(chunks, t =>
         {
             var (lo, hi) = NNKernels.Range(n, chunks, t);
-            bool pointwise = geo.IsPointwise;
-            T[]? cols = dw is not null && !pointwise ? ArrayPool<T>.Shared.Rent(k * l) : null;
-            T[]? dcols = dx is not null && !pointwise ? ArrayPool<T>.Shared.Rent(k * l) : null;
+            int nb = BlockImages(k, l, hi - lo);
+            T[] gBlock = ArrayPool<T>.Shared.Rent(og * nb * l);
+            T[]? cols = dw is not null ? ArrayPool<T>.Shared.Rent(k * nb * l) : null;
+            T[]? dcols = dx is not null ? ArrayPool<T>.Shared.Rent(k * nb * l) : null;
             T[]? dwAcc = dw is null ? null : t == 0 ? dw : ArrayPool<T>.Shared.Rent(wSize);
             partials[t] = t == 0 ? null : dwAcc;
             try
             {
-                for (int i = lo; i < hi; i++)
+                for (int i0 = lo; i0 < hi; i0 += nb)
+                {
+                    int cnt = Math.Min(nb, hi - i0), ld = cnt * l;
                     for (int gi = 0; gi < groups; gi++)
                     {
-                        ReadOnlySpan<T> gOut = gy.AsSpan(gOff + (i * o + gi * og) * l, og * l);   // [Og, L]
-                        ReadOnlySpan<T> wg = w.AsSpan(wOff + gi * og * k, og * k);                // [Og, K]
-                        int imgAt = i * img + gi * grpImg;
-                        if (dx is not null)
+                        // gBlock [Og, B·L]: the block's output gradients side by side, matching the column layout.
+                        for (int j = 0; j < cnt; j++)
+                            for (int oc = 0; oc < og; oc++)
+                                gy.AsSpan(gOff + ((i0 + j) * o + gi * og + oc) * l, l).CopyTo(gBlock.AsSpan(oc * ld + j * l, l));
+                        ReadOnlySpan<T> gOut = gBlock.AsSpan(0, og * ld);
+                        ReadOnlySpan<T> wg = w.AsSpan(wOff + gi * og * k, og * k);   // [Og, K]
+                        if (dcols is not null)
                         {
-                            // dcols [K, L] = W_gᵀ [K, Og] · gOut [Og, L]; col2im folds it into dx.
-                            if (pointwise)
-                                NNKernels.Gemm(true, false, k, l, og, wg, k, gOut, l, T.Zero, dx.AsSpan(imgAt, grpImg), l);
-                            else
-                            {
-                                Span<T> dc = dcols.AsSpan(0, k * l);
-                                NNKernels.Gemm(true, false, k, l, og, wg, k, gOut, l, T.Zero, dc, l);
-                                Im2Col.Backward<T>(dc, geo, dx.AsSpan(imgAt, grpImg));
-                            }
+                            // dcols [K, B·L] = W_gᵀ [K, Og] · gBlock [Og, B·L]; col2im folds each image's slice into dx.
+                            NNKernels.Gemm(true, false, k, ld, og, wg, k, gOut, ld, T.Zero, dcols.AsSpan(0, k * ld), ld);
+                            for (int j = 0; j < cnt; j++)
+                                Im2Col.Backward<T>(dcols.AsSpan(j * l), geo, dx.AsSpan((i0 + j) * img + gi * grpImg, grpImg), ld);
                         }
-                        if (dwAcc is not null)
+                        if (cols is not null)
                         {
-                            // dW_g [Og, K] (+)= gOut [Og, L] · colsᵀ [L, K]
-                            ReadOnlySpan<T> image = x.AsSpan(xOff + imgAt, grpImg);
-                            ReadOnlySpan<T> c = image;
-                            if (cols is not null)
-                            {
-                                Im2Col.Forward(image, geo, cols.AsSpan(0, k * l));
-                                c = cols.AsSpan(0, k * l);
-                            }
-                            NNKernels.Gemm(false, true, og, k, l, gOut, l, c, l, i == lo ? T.Zero : T.One,
+                            // dW_g [Og, K] (+)= gBlock [Og, B·L] · colsᵀ [B·L, K]
+                            for (int j = 0; j < cnt; j++)
+                                Im2Col.Forward<T>(x.AsSpan(xOff + (i0 + j) * img + gi * grpImg, grpImg), geo, cols.AsSpan(j * l), ld);
+                            NNKernels.Gemm(false, true, og, k, ld, gOut, ld, cols.AsSpan(0, k * ld), ld, i0 == lo ? T.Zero : T.One,
                                 dwAcc.AsSpan(gi * og * k, og * k), k);
                         }
                     }
+                }
             }
             finally
             {
+                ArrayPool<T>.Shared.Return(gBlock);
                 if (cols is not null)
                     ArrayPool<T>.Shared.Return(cols);
                 if (dcols is not null)
@@ -195,7 +207,7 @@ internal sealed class Conv2dOp : GradFn
             for (int t = 1; t < chunks; t++)
             {
                 var p = partials[t]!;
-                System.Numerics.Tensors.TensorPrimitives.Add(dw.AsSpan(0, wSize), p.AsSpan(0, wSize), dw.AsSpan(0, wSize));
+                TensorPrimitives.Add(dw.AsSpan(0, wSize), p.AsSpan(0, wSize), dw.AsSpan(0, wSize));
                 ArrayPool<T>.Shared.Return(p);
             }
     }

@@ -33,7 +33,10 @@ internal static class NNKernels
     public static (int Lo, int Hi) Range(int items, int chunks, int chunk) =>
         ((int)((long)items * chunk / chunks), (int)((long)items * (chunk + 1) / chunks));
 
-    /// <summary>Runs body(0..chunks-1), on up to <see cref="Threads.Count"/> threads when chunks &gt; 1.</summary>
+    /// <summary>
+    /// Runs body(0..chunks-1), on up to <see cref="Threads.Count"/> threads when chunks &gt; 1. The pool runs GEMMs
+    /// called from inside a chunk inline, so batch-level and GEMM-level parallelism do not oversubscribe the cores.
+    /// </summary>
     public static void For(int chunks, Action<int> body)
     {
         if (chunks <= 0)
@@ -43,7 +46,7 @@ internal static class NNKernels
             body(0);
             return;
         }
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, body);
+        CpuParallel.For(chunks, body);
     }
 
     /// <summary>The dense version of <paramref name="t"/> (itself when already contiguous).</summary>
