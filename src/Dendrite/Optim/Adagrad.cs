@@ -36,9 +36,9 @@ public sealed class Adagrad : Optimizer
     /// <inheritdoc/>
     public override void Step()
     {
-        foreach (var group in ParamGroups)
+        foreach (var group in Groups)
         {
-            foreach (var p in group.Params)
+            foreach (var p in group.ParamArray)
             {
                 var g = GradOf(p);
                 if (g is null)

@@ -21,8 +21,8 @@ public sealed class Adam : Optimizer
     /// <inheritdoc/>
     public override void Step()
     {
-        foreach (var group in ParamGroups)
-            foreach (var p in group.Params)
+        foreach (var group in Groups)
+            foreach (var p in group.ParamArray)
             {
                 if (GradOf(p) is not { } g)
                     continue;

@@ -30,6 +30,9 @@ public abstract class Optimizer
     /// <summary>The parameter groups, in order.</summary>
     public IReadOnlyList<ParamGroup> ParamGroups => _groups;
 
+    /// <summary>The groups as a list, for allocation-free loops in steps.</summary>
+    private protected List<ParamGroup> Groups => _groups;
+
     /// <summary>The learning rate of the first group; setting it sets every group's.</summary>
     public double Lr
     {
@@ -73,7 +76,7 @@ public abstract class Optimizer
     {
         using var _ = Autograd.Autograd.NoGrad();
         foreach (var g in _groups)
-            foreach (var p in g.Params)
+            foreach (var p in g.ParamArray)
             {
                 if (p.Grad is null)
                     continue;

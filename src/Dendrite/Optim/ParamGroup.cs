@@ -22,7 +22,7 @@ public sealed class ParamGroup
         bool? amsgrad = null, double? alpha = null, bool? centered = null, double? lrDecay = null, double? initialAccumulatorValue = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        Params = [.. parameters];
+        ParamArray = [.. parameters];
         _lr = lr;
         _weightDecay = weightDecay;
         _momentum = momentum;
@@ -38,7 +38,10 @@ public sealed class ParamGroup
     }
 
     /// <summary>The parameters this group updates.</summary>
-    public IReadOnlyList<Tensor> Params { get; }
+    public IReadOnlyList<Tensor> Params => ParamArray;
+
+    /// <summary>The parameters as an array, for allocation-free loops in optimizer steps.</summary>
+    internal Tensor[] ParamArray { get; }
 
     /// <summary>The learning rate (schedulers change it).</summary>
     public double Lr { get => Get(_lr, "Lr"); set => _lr = value; }

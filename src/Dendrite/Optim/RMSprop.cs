@@ -37,10 +37,10 @@ public sealed class RMSprop : Optimizer
     /// <inheritdoc/>
     public override void Step()
     {
-        foreach (var group in ParamGroups)
+        foreach (var group in Groups)
         {
             bool centered = group.Centered, hasMomentum = group.Momentum > 0;
-            foreach (var p in group.Params)
+            foreach (var p in group.ParamArray)
             {
                 var g = GradOf(p);
                 if (g is null)

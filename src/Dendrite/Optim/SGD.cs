@@ -37,11 +37,11 @@ public sealed class SGD : Optimizer
     /// <inheritdoc/>
     public override void Step()
     {
-        foreach (var group in ParamGroups)
+        foreach (var group in Groups)
         {
             double lr = group.Lr, mu = group.Momentum, damp = group.Dampening, wd = group.WeightDecay;
             bool nesterov = group.Nesterov;
-            foreach (var p in group.Params)
+            foreach (var p in group.ParamArray)
             {
                 var g = GradOf(p);
                 if (g is null)

@@ -1,0 +1,183 @@
+using System.Text.Json.Nodes;
+using Dendrite.NN;
+using Dendrite.Optim;
+
+namespace Dendrite.Tests.Optim;
+
+public sealed class OptimizerTests
+{
+    private static Optimizer Make(string name, IEnumerable<Tensor> ps) => name switch
+    {
+        "sgd" => new SGD(ps, lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01),
+        "adagrad" => new Adagrad(ps, lr: 0.1, lrDecay: 0.01, weightDecay: 0.01, initialAccumulatorValue: 0.1),
+        "rmsprop" => new RMSprop(ps, lr: 0.01, momentum: 0.5, centered: true, weightDecay: 0.01),
+        "adam" => new Adam(ps, lr: 0.05, amsgrad: true, weightDecay: 0.01),
+        _ => new AdamW(ps, lr: 0.05, amsgrad: true),
+    };
+
+    public static TheoryData<string> Names => ["sgd", "adagrad", "rmsprop", "adam", "adamw"];
+
+    // grad = a·p + b, as in the reference trajectories.
+    private static void Quadratic(Tensor p, Tensor a, Tensor b) => (a * p.Square() * 0.5 + b * p).Sum().Backward();
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Float32StepsTrackFloat64Steps(string name)
+    {
+        var g = new Generator(5);
+        var a = Tensor.Rand([37], g, DType.Float64).Add(0.5);
+        var b = Tensor.RandN([37], g, DType.Float64);
+        var p64 = Tensor.RandN([37], g, DType.Float64);
+        var p32 = p64.To(DType.Float32).Detach();
+        p64.RequiresGrad = true;
+        p32.RequiresGrad = true;
+        var o64 = Make(name, [p64]);
+        var o32 = Make(name, [p32]);
+        for (int k = 0; k < 20; k++)
+        {
+            o64.ZeroGrad();
+            o32.ZeroGrad();
+            Quadratic(p64, a, b);
+            Quadratic(p32, a.To(DType.Float32), b.To(DType.Float32));
+            o64.Step();
+            o32.Step();
+        }
+        var x = p64.ToArray<double>();
+        var y = p32.ToArray<float>();
+        for (int i = 0; i < x.Length; i++)
+            Assert.Equal(x[i], y[i], 1e-4);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void StateDictResumesTrainingExactly(string name)
+    {
+        var g = new Generator(6);
+        var a = Tensor.Rand([3, 4], g).Add(0.5);
+        var b = Tensor.RandN([3, 4], g);
+        var start = Tensor.RandN([3, 4], g);
+
+        var p = start.Clone().Detach();
+        p.RequiresGrad = true;
+        var opt = Make(name, [p]);
+        for (int k = 0; k < 5; k++) { opt.ZeroGrad(); Quadratic(p, a, b); opt.Step(); }
+        var saved = opt.StateDict();
+        var savedParam = p.Clone().Detach();
+        // The JSON part survives a text round trip, as a checkpoint would store it.
+        var meta = JsonNode.Parse(saved.Meta.ToJsonString())!.AsObject();
+        for (int k = 0; k < 5; k++) { opt.ZeroGrad(); Quadratic(p, a, b); opt.Step(); }
+
+        var q = savedParam.Clone().Detach();
+        q.RequiresGrad = true;
+        var resumed = Make(name, [q]);
+        resumed.LoadStateDict(new OptimizerStateDict(meta, saved.Tensors));
+        for (int k = 0; k < 5; k++) { resumed.ZeroGrad(); Quadratic(q, a, b); resumed.Step(); }
+        Assert.Equal(p.ToArray<float>(), q.ToArray<float>());
+    }
+
+    [Fact]
+    public void StateDictUsesPyTorchNames()
+    {
+        var p = Tensor.Zeros([2], DType.Float32, requiresGrad: true);
+        var opt = new Adam([p], lr: 0.1, betas: (0.8, 0.9));
+        p.Grad = Tensor.Ones(2);
+        opt.Step();
+        var sd = opt.StateDict();
+        Assert.Equal(["state.0.exp_avg", "state.0.exp_avg_sq"], sd.Tensors.Keys.Order());
+        var group = sd.Meta["param_groups"]![0]!;
+        Assert.Equal(0.1, group["lr"]!.GetValue<double>());
+        Assert.Equal(0.8, group["betas"]![0]!.GetValue<double>());
+        Assert.Equal(1, sd.Meta["state"]!["0"]!["step"]!.GetValue<long>());
+        Assert.Throws<ArgumentException>(() => new Adam([Tensor.Zeros([2], DType.Float32, requiresGrad: true)]).LoadStateDict(
+            new OptimizerStateDict(new JsonObject { ["param_groups"] = new JsonArray(), ["state"] = new JsonObject() }, new Dictionary<string, Tensor>())));
+    }
+
+    [Fact]
+    public void ParamGroupsHaveTheirOwnHyperParameters()
+    {
+        var w = Tensor.Ones([2], DType.Float64, requiresGrad: true);
+        var bias = Tensor.Ones([2], DType.Float64, requiresGrad: true);
+        var opt = new SGD([new ParamGroup([w]), new ParamGroup([bias], lr: 0.5, weightDecay: 0)], lr: 0.1, weightDecay: 1.0);
+        Assert.Equal(1.0, opt.ParamGroups[0].WeightDecay);
+        Assert.Equal(0.0, opt.ParamGroups[1].WeightDecay);
+        Assert.Equal(0.1, opt.Lr);
+        w.Grad = Tensor.Zeros([2], DType.Float64);
+        bias.Grad = Tensor.Full([2], 1.0, DType.Float64);
+        opt.Step();
+        Assert.Equal([0.9, 0.9], w.ToArray<double>());      // decay only: 1 − 0.1·(0 + 1·1)
+        Assert.Equal([0.5, 0.5], bias.ToArray<double>());   // 1 − 0.5·1
+        Assert.Throws<InvalidOperationException>(() => opt.ParamGroups[0].Betas);
+        opt.Lr = 0.01;
+        Assert.All(opt.ParamGroups, g => Assert.Equal(0.01, g.Lr));
+    }
+
+    [Fact]
+    public void ParametersWithoutGradientsAreSkippedAndZeroGradClears()
+    {
+        var a = Tensor.Ones([3], DType.Float32, requiresGrad: true);
+        var b = Tensor.Ones([3], DType.Float32, requiresGrad: true);
+        var opt = new Adam([a, b], lr: 0.1);
+        (a * 2).Sum().Backward();
+        opt.Step();
+        Assert.All(b.ToArray<float>(), v => Assert.Equal(1f, v));
+        Assert.All(a.ToArray<float>(), v => Assert.True(v < 1));
+        opt.ZeroGrad();
+        Assert.All(a.Grad!.ToArray<float>(), v => Assert.Equal(0f, v));
+        opt.ZeroGrad(setToNone: true);
+        Assert.Null(a.Grad);
+    }
+
+    [Fact]
+    public void BadArgumentsAreRejected()
+    {
+        var p = Tensor.Ones([3], DType.Float32, requiresGrad: true);
+        Assert.Throws<ArgumentException>(() => new SGD(Array.Empty<Tensor>(), lr: 0.1));
+        Assert.Throws<ArgumentException>(() => new SGD([p], lr: -1));
+        Assert.Throws<ArgumentException>(() => new SGD([p], lr: 0.1, nesterov: true));
+        Assert.Throws<ArgumentException>(() => new SGD([p, p], lr: 0.1));
+        Assert.Throws<ArgumentException>(() => new Adam([p], betas: (1.0, 0.999)));
+        Assert.Throws<ArgumentException>(() => new Adam([p.Mul(2)]));
+        var opt = new SGD([p], lr: 0.1);
+        p.Grad = Tensor.Ones(4);
+        var ex = Assert.Throws<InvalidOperationException>(opt.Step);
+        Assert.Contains("[4]", ex.Message);
+    }
+
+    [Fact]
+    public void ClipGradNormScalesToTheMaximum()
+    {
+        var a = Tensor.Zeros([2], DType.Float64, requiresGrad: true);
+        var b = Tensor.Zeros([1], DType.Float64, requiresGrad: true);
+        a.Grad = Tensor.FromArray(new[] { 3.0, 0.0 });
+        b.Grad = Tensor.FromArray(new[] { 4.0 });
+        double total = Utils.ClipGradNorm_([a, b], maxNorm: 1.0);
+        Assert.Equal(5.0, total, 12);
+        Assert.Equal(3.0 / (5 + 1e-6), a.Grad.ToArray<double>()[0], 12);
+        Assert.Equal(4.0 / (5 + 1e-6), b.Grad.ToArray<double>()[0], 12);
+        // Below the maximum nothing changes; the infinity norm is the largest magnitude.
+        Assert.Equal(4.0 / (5 + 1e-6), Utils.ClipGradNorm_([a, b], maxNorm: 10, normType: double.PositiveInfinity), 12);
+        Assert.Equal(4.0 / (5 + 1e-6), b.Grad.ToArray<double>()[0], 12);
+        a.Grad = Tensor.FromArray(new[] { -3.0, 0.5 });
+        Utils.ClipGradValue_([a], 1.0);
+        Assert.Equal([-1.0, 0.5], a.Grad.ToArray<double>());
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void StepsDoNotAllocate(string name)
+    {
+        var ps = new[] { Tensor.RandN([64, 33], new Generator(7)), Tensor.RandN([33], new Generator(8)) };
+        foreach (var p in ps)
+        {
+            p.RequiresGrad = true;
+            p.Grad = Tensor.RandLike(p, new Generator(9));
+        }
+        var opt = Make(name, ps);
+        for (int k = 0; k < 3; k++)
+            opt.Step(); // creates the state
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 10; k++)
+            opt.Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
