@@ -1,0 +1,148 @@
+using Dendrite.Data.Transforms;
+
+namespace Dendrite.Data.Datasets;
+
+/// <summary>
+/// An image-classification dataset kept as 8-bit pixels in memory (one byte per pixel, not float32), converted to
+/// float32 in [0, 1] only when samples or batches are read. Sample <c>i</c> is <c>[image, label]</c>: the image is
+/// float32 [C, H, W] (or [C·H·W] with <see cref="Flatten"/>), then <see cref="Transform"/> if any; the label is an
+/// Int64 scalar. <see cref="GetBatch"/> gathers and scales in one pass straight into the batch tensor.
+/// </summary>
+public abstract class ByteImageDataset : IDataset<Tensor[]>, IBatchDataset
+{
+    private readonly byte[] _pixels;
+    private readonly byte[] _labels;
+    private readonly int _imageSize;
+    private readonly int[] _imageShape;
+
+    /// <summary>Wraps <paramref name="pixels"/> (count × channels × height × width bytes) and one label byte per image.</summary>
+    protected ByteImageDataset(byte[] pixels, byte[] labels, int channels, int height, int width,
+        IReadOnlyList<string> classes, bool flatten, ITransform? transform)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(classes);
+        _imageSize = checked(channels * height * width);
+        if (_imageSize <= 0 || pixels.Length != (long)labels.Length * _imageSize)
+            throw new ArgumentException($"{GetType().Name}: {pixels.Length} pixel bytes do not hold {labels.Length} images of {channels}x{height}x{width}.");
+        for (int i = 0; i < labels.Length; i++)
+            if (labels[i] >= classes.Count)
+                throw new ArgumentException($"{GetType().Name}: label {labels[i]} of sample {i} is outside the {classes.Count} classes 0..{classes.Count - 1}.");
+        _pixels = pixels;
+        _labels = labels;
+        Channels = channels;
+        Height = height;
+        Width = width;
+        Classes = classes;
+        Flatten = flatten;
+        Transform = transform;
+        _imageShape = flatten ? [_imageSize] : [channels, height, width];
+    }
+
+    /// <inheritdoc/>
+    public int Count => _labels.Length;
+
+    /// <summary>Image channels.</summary>
+    public int Channels { get; }
+
+    /// <summary>Image height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>Image width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>Class names, indexed by label.</summary>
+    public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>Whether images come out flattened to [C·H·W].</summary>
+    public bool Flatten { get; }
+
+    /// <summary>An optional per-sample transform applied to the float32 image.</summary>
+    public ITransform? Transform { get; }
+
+    /// <summary>The shape of one image as returned (before <see cref="Transform"/>).</summary>
+    public IReadOnlyList<int> ImageShape => _imageShape;
+
+    /// <summary>The raw pixel bytes of image <paramref name="index"/> (channels first, row-major).</summary>
+    public ReadOnlySpan<byte> GetImageBytes(int index)
+    {
+        DatasetExtensions.CheckIndex(index, Count, GetType().Name);
+        return _pixels.AsSpan(index * _imageSize, _imageSize);
+    }
+
+    /// <summary>The label of sample <paramref name="index"/>.</summary>
+    public int GetLabel(int index)
+    {
+        DatasetExtensions.CheckIndex(index, Count, GetType().Name);
+        return _labels[index];
+    }
+
+    /// <summary>All labels as an Int64 tensor [Count].</summary>
+    public Tensor Labels
+    {
+        get
+        {
+            var l = new long[_labels.Length];
+            for (int i = 0; i < l.Length; i++)
+                l[i] = _labels[i];
+            return Tensor.Wrap(l, l.Length);
+        }
+    }
+
+    /// <summary>Number of samples of each class.</summary>
+    public int[] ClassCounts()
+    {
+        var counts = new int[Classes.Count];
+        foreach (byte b in _labels)
+            counts[b]++;
+        return counts;
+    }
+
+    /// <summary><c>[image float32, label Int64 scalar]</c> of sample <paramref name="index"/>.</summary>
+    public Tensor[] this[int index]
+    {
+        get
+        {
+            var image = Tensor.Allocate((int[])_imageShape.Clone(), DType.Float32, false);
+            ToTensor.ScaleInto(GetImageBytes(index), image.Span<float>());
+            if (Transform is not null)
+                image = Transform.Apply(image);
+            return [image, Tensor.Wrap(new long[] { _labels[index] })];
+        }
+    }
+
+    /// <summary>Always true (with a transform, samples are transformed one by one and then stacked).</summary>
+    public bool CanGatherBatches => true;
+
+    /// <summary>
+    /// <c>[images float32 [B, ...image shape], labels Int64 [B]]</c>. Without a transform this is one fused
+    /// gather-and-scale pass over the bytes.
+    /// </summary>
+    public Tensor[] GetBatch(ReadOnlySpan<int> indices)
+    {
+        foreach (int i in indices)
+            DatasetExtensions.CheckIndex(i, Count, GetType().Name + ".GetBatch");
+        var labels = new long[indices.Length];
+        for (int k = 0; k < indices.Length; k++)
+            labels[k] = _labels[indices[k]];
+        Tensor images;
+        if (Transform is null)
+        {
+            var shape = new int[_imageShape.Length + 1];
+            shape[0] = indices.Length;
+            _imageShape.CopyTo(shape, 1);
+            images = Tensor.Allocate(shape, DType.Float32, false);
+            var dst = images.Span<float>();
+            for (int k = 0; k < indices.Length; k++)
+                ToTensor.ScaleInto(_pixels.AsSpan(indices[k] * _imageSize, _imageSize), dst.Slice(k * _imageSize, _imageSize));
+        }
+        else
+        {
+            var samples = new Tensor[indices.Length];
+            for (int k = 0; k < indices.Length; k++)
+                samples[k] = this[indices[k]][0];
+            images = Collate.StackTensors(samples);
+        }
+        return [images, Tensor.Wrap(labels, labels.Length)];
+    }
+}

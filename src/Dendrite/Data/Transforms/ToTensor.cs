@@ -1,0 +1,60 @@
+namespace Dendrite.Data.Transforms;
+
+/// <summary>
+/// Converts 8-bit pixels to float32 in [0, 1] (each byte divided by 255), like torchvision's <c>ToTensor</c>:
+/// either raw bytes with a shape ([C, H, W] or [H, W]), or a tensor holding the integer pixel values 0..255.
+/// </summary>
+public sealed class ToTensor : ITransform
+{
+    private static readonly float[] Table = BuildTable();
+
+    private static float[] BuildTable()
+    {
+        var t = new float[256];
+        for (int i = 0; i < 256; i++)
+            t[i] = i / 255f; // float32 division, as torch's x.float() / 255
+        return t;
+    }
+
+    /// <summary>The float32 value of pixel byte <paramref name="b"/>: b / 255 rounded to float.</summary>
+    public static float Scale(byte b) => Table[b];
+
+    /// <summary>Writes <c>src[i] / 255</c> into <paramref name="dst"/> (same length).</summary>
+    public static void ScaleInto(ReadOnlySpan<byte> src, Span<float> dst)
+    {
+        if (dst.Length < src.Length)
+            throw new ArgumentException($"ToTensor: destination holds {dst.Length} values but {src.Length} pixels were given.");
+        var table = Table;
+        for (int i = 0; i < src.Length; i++)
+            dst[i] = table[src[i]];
+    }
+
+    /// <summary>A float32 tensor of the given <paramref name="shape"/> from raw pixel bytes (row-major, channels first).</summary>
+    public Tensor Apply(ReadOnlySpan<byte> pixels, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Length is not (2 or 3))
+            throw new ArgumentException($"ToTensor: shape must be [H, W] or [C, H, W], got {ShapeUtil.Format(shape)}.");
+        if (ShapeUtil.Numel(shape) != pixels.Length)
+            throw new ArgumentException($"ToTensor: shape {ShapeUtil.Format(shape)} needs {ShapeUtil.Numel(shape)} pixels but {pixels.Length} were given.");
+        var t = Tensor.Allocate((int[])shape.Clone(), DType.Float32, false);
+        ScaleInto(pixels, t.Span<float>());
+        return t;
+    }
+
+    /// <summary>Scales a tensor of pixel values 0..255 (any dtype) to float32 in [0, 1].</summary>
+    public Tensor Apply(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var values = input.Detach().To(DType.Float64).ToArray<double>();
+        var result = new float[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = values[i];
+            if (!(v >= 0 && v <= 255) || v != Math.Floor(v))
+                throw new ArgumentException($"ToTensor: expected integer pixel values in 0..255, found {v} at flat index {i}.");
+            result[i] = Table[(int)v];
+        }
+        return Tensor.Wrap(result, (int[])input.ShapeArray.Clone());
+    }
+}
