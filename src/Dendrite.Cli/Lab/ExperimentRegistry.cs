@@ -14,6 +14,9 @@ public static class ExperimentRegistry
         new VanishingGradientsExperiment(),
         new ActivationsExperiment(),
         new LinearRegressionExperiment(),
+        new SoftmaxRegressionExperiment(),
+        new MlpExperiment(),
+        new CnnExperiment(),
         new PerceptronExperiment(),
         new AutogradVsManualExperiment(),
     ];

@@ -38,12 +38,12 @@ public static class LabPlots
     }
 
     /// <summary>A confusion matrix (rows: true class, columns: predicted) of predicted against true labels.</summary>
-    public static HeatmapBlock Confusion(string title, long[] predicted, long[] truth, string[] classes)
+    public static HeatmapBlock Confusion(string title, long[] predicted, long[] truth, IReadOnlyList<string> classes)
     {
-        int k = classes.Length;
+        int k = classes.Count;
         var counts = new double[k * k];
         for (int i = 0; i < truth.Length; i++) counts[truth[i] * k + predicted[i]]++;
-        return new HeatmapBlock(title, k, k, counts, classes, classes, "true class", "predicted class");
+        return new HeatmapBlock(title, k, k, counts, [.. classes], [.. classes], "true class", "predicted class");
     }
 
     /// <summary>A grid of Fashion-MNIST test images captioned with predicted and true labels (wrong ones flagged).</summary>
@@ -56,8 +56,8 @@ public static class LabPlots
         {
             float[] px = images.X.Select(0, i).Contiguous().ToArray<float>();
             bool right = predicted[i] == truth[i];
-            string caption = right ? LabDatasets.FashionClasses[predicted[i]]
-                : $"{LabDatasets.FashionClasses[predicted[i]]} (true: {LabDatasets.FashionClasses[truth[i]]})";
+            string caption = right ? LabDatasets.FashionClasses[(int)predicted[i]]
+                : $"{LabDatasets.FashionClasses[(int)predicted[i]]} (true: {LabDatasets.FashionClasses[(int)truth[i]]})";
             tiles.Add(new ImageTile(px, caption, Flag: !right));
         }
         return new ImageGridBlock(title, images.X.Size(-1), images.X.Size(-2), 8, [.. tiles]);

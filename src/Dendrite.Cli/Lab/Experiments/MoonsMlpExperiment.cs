@@ -42,6 +42,7 @@ public sealed class MoonsMlpExperiment : IExperiment
         ctx.Progress(p => fit = LabTrainer.Fit(ctx, p, "2-5-1", model, new SGD(model.Parameters(), lr: cfg.Lr), Objective.BinaryProbability,
             train, dev, null, new FitOptions(cfg.Epochs, cfg.Train, Shuffle: false, KeepBest: true), ctx.Rng(2)));
         model.LoadStateDict(fit.BestState!);
+        Checkpoints.Save(ctx, "best-dev", model);
         var testEval = LabTrainer.Evaluate(model, Objective.BinaryProbability, test);
         ctx.Log($"best dev accuracy {fit.BestDevAccuracy:F3} at epoch {fit.BestEpoch}; test accuracy with those weights {testEval.Accuracy:F3} (the book: 0.905)");
         ctx.Metric("test_acc", testEval.Accuracy);
