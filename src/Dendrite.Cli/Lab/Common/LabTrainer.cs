@@ -11,7 +11,8 @@ public readonly record struct Evaluation(double Loss, double Accuracy);
 
 /// <summary>What a training run ended with.</summary>
 public sealed record FitResult(Evaluation Train, Evaluation? Dev, Evaluation? Test, double BestDevAccuracy, int BestEpoch,
-    OrderedDictionary<string, Tensor>? BestState, double Seconds, double SamplesPerSecond);
+    OrderedDictionary<string, Tensor>? BestState, double Seconds, double SamplesPerSecond, IReadOnlyList<double> BatchLosses,
+    IReadOnlyList<Evaluation> TrainEpochs, bool Diverged = false);
 
 /// <summary>Settings of one training run.</summary>
 /// <param name="Epochs">Passes over the training set.</param>
@@ -21,8 +22,11 @@ public sealed record FitResult(Evaluation Train, Evaluation? Dev, Evaluation? Te
 /// <param name="BeforeEpoch">Called with the 1-based epoch before it starts (learning-rate schedules).</param>
 /// <param name="EvalEvery">Evaluate dev/test every this many epochs (and at the last one).</param>
 /// <param name="LogHistory">Whether to log the curves to the run's history (off for the many runs of a sweep).</param>
+/// <param name="AfterEpoch">Called after each epoch with its number and the dev evaluation when there was one (schedulers).</param>
+/// <param name="AllowDivergence">Stop quietly (result marked diverged) instead of throwing when the loss stops being finite.</param>
 public sealed record FitOptions(int Epochs, int BatchSize, bool Shuffle = true, bool KeepBest = false,
-    Action<int, Optimizer>? BeforeEpoch = null, int EvalEvery = 1, bool LogHistory = true);
+    Action<int, Optimizer>? BeforeEpoch = null, int EvalEvery = 1, bool LogHistory = true, Action<int, Evaluation?>? AfterEpoch = null,
+    bool AllowDivergence = false);
 
 /// <summary>
 /// The lab's training loop: minibatch SGD over in-memory tensors with a live progress bar (epoch, batch, loss,
@@ -45,6 +49,8 @@ public static class LabTrainer
         Evaluation trainEval = default;
         Evaluation? devEval = null, testEval = null;
         string status = "";
+        var batchLosses = new List<double>();
+        var trainEpochs = new List<Evaluation>();
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -62,9 +68,16 @@ public static class LabTrainer
                 loss.Backward();
                 opt.Step();
                 double l = loss.Item();
+                if (!double.IsFinite(l) && options.AllowDivergence)
+                {
+                    bar.Complete($"diverged at epoch {epoch}");
+                    return new FitResult(new Evaluation(double.NaN, double.NaN), null, null, double.NaN, bestEpoch, best, clock.Elapsed.TotalSeconds,
+                        seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), batchLosses, trainEpochs, Diverged: true);
+                }
                 if (!double.IsFinite(l))
                     throw new ArithmeticException($"{series}: the loss became {l} at epoch {epoch}, batch {b + 1} (learning rate too high?)");
                 lossSum += l * len;
+                batchLosses.Add(l);
                 if (objective.Correct is not null) using (Grad.NoGrad()) correct += objective.Correct(output.Detach(), mb.Y);
                 seen += len;
                 double rate = seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
@@ -73,6 +86,7 @@ public static class LabTrainer
                 bar.Update((double)(epoch - 1) * batches + b + 1, status);
             }
             trainEval = new Evaluation(lossSum / n, objective.Correct is null ? double.NaN : correct / n);
+            trainEpochs.Add(trainEval);
             var row = new List<(string, double)> { ("train_loss", trainEval.Loss) };
             if (objective.Correct is not null) row.Add(("train_acc", trainEval.Accuracy));
             bool evalNow = epoch % Math.Max(options.EvalEvery, 1) == 0 || epoch == options.Epochs;
@@ -96,11 +110,12 @@ public static class LabTrainer
                 if (objective.Correct is not null) row.Add(("test_acc", testEval.Value.Accuracy));
             }
             if (evalNow && options.LogHistory) ctx.History.Log(series, epoch, [.. row]);
+            options.AfterEpoch?.Invoke(epoch, evalNow ? devEval : null);
         }
         double seconds = clock.Elapsed.TotalSeconds;
         bar.Complete(status);
         return new FitResult(trainEval, devEval, testEval, objective.Correct is null ? double.NaN : bestScore, bestEpoch, best,
-            seconds, seen / Math.Max(seconds, 1e-9));
+            seconds, seen / Math.Max(seconds, 1e-9), batchLosses, trainEpochs);
     }
 
     /// <summary>Loss and accuracy over a data set in evaluation mode, in batches of <paramref name="batch"/>.</summary>

@@ -13,7 +13,8 @@ public static class ModelFactory
     /// <param name="Activation">relu, sigmoid, tanh, leaky-relu or gelu.</param>
     /// <param name="Dropout">Dropout probability after each hidden activation (0: none).</param>
     /// <param name="BatchNorm">Batch normalisation before each hidden activation.</param>
-    public sealed record Options(string Activation = "relu", double Dropout = 0, bool BatchNorm = false);
+    /// <param name="Init">"default" (PyTorch's layer defaults) or "he" (Kaiming normal weights for ReLU, zero biases).</param>
+    public sealed record Options(string Activation = "relu", double Dropout = 0, bool BatchNorm = false, string Init = "default");
 
     /// <summary>Whether a model takes images [N, 1, 28, 28] (CNNs) rather than flat vectors [N, 784].</summary>
     public static bool TakesImages(string spec) => Kind(spec) is "lenet" or "cnn";
@@ -21,12 +22,40 @@ public static class ModelFactory
     /// <summary>Builds the model a spec names; unknown specs are an error listing the valid forms.</summary>
     public static Module Build(string spec, Options options, Generator rng, int inputs = 784, int classes = 10)
     {
+        var model = BuildDefault(spec, options, rng, inputs, classes);
+        ApplyInit(model, options.Init, rng);
+        return model;
+    }
+
+    /// <summary>Re-initialises Linear and Conv2d weights: "he" draws Kaiming-normal weights (ReLU gain) and zero biases.</summary>
+    public static void ApplyInit(Module model, string init, Generator rng)
+    {
+        switch (init.ToLowerInvariant())
+        {
+            case "default":
+                return;
+            case "he":
+                foreach (var m in model.Modules())
+                {
+                    var (w, b) = m switch { Linear l => (l.Weight, l.Bias), Conv2d c => (c.Weight, c.Bias), _ => (null, null) };
+                    if (w is null) continue;
+                    NN.Init.KaimingNormal_(w, nonlinearity: Nonlinearity.ReLU, generator: rng);
+                    if (b is not null) NN.Init.Zeros_(b);
+                }
+                return;
+            default:
+                throw new ArgumentException($"init '{init}' is unknown: use default or he");
+        }
+    }
+
+    private static Module BuildDefault(string spec, Options options, Generator rng, int inputs, int classes)
+    {
         switch (Kind(spec))
         {
             case "softmax":
                 return new Sequential(new Linear(inputs, classes, generator: rng));
             case "mlp":
-                return Mlp(Sizes(spec, inputs, classes), options, rng);
+                return MlpLayers(Sizes(spec, inputs, classes), options, rng);
             case "lenet":
                 // [N,1,28,28] -> conv5 pad2 [N,6,28,28] -> pool [N,6,14,14] -> conv5 [N,16,10,10] -> pool [N,16,5,5] -> 120 -> 84 -> 10
                 return new Sequential(
@@ -48,6 +77,13 @@ public static class ModelFactory
 
     /// <summary>An MLP with the given layer sizes: Linear [BatchNorm] activation [Dropout] per hidden layer.</summary>
     public static Sequential Mlp(int[] sizes, Options options, Generator rng)
+    {
+        var model = MlpLayers(sizes, options, rng);
+        ApplyInit(model, options.Init, rng);
+        return model;
+    }
+
+    private static Sequential MlpLayers(int[] sizes, Options options, Generator rng)
     {
         var model = new Sequential();
         for (int i = 0; i + 1 < sizes.Length; i++)
