@@ -18,9 +18,9 @@ public static class CliApp
         root.Options.Add(Quiet);
         root.Options.Add(JsonOutput);
         root.Subcommands.Add(LabCommand.Build(console));
-        //root.Subcommands.Add(TrainCommand.Build(console));
-        //root.Subcommands.Add(EvalCommand.Build(console));
-        //root.Subcommands.Add(SearchCommand.Build(console));
+        root.Subcommands.Add(TrainCommand.Build(console));
+        root.Subcommands.Add(EvalCommand.Build(console));
+        root.Subcommands.Add(SearchCommand.Build(console));
         root.Subcommands.Add(ReportCommand.Build(console));
         root.Subcommands.Add(CompareCommand.Build(console));
         return root;

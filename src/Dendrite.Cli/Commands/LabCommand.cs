@@ -49,10 +49,10 @@ public static class LabCommand
     }
 
     /// <summary>Runs the named experiments (or all); exit code 1 when any failed (skipped is not failure).</summary>
-    public static int RunMany(IConsoleUi ui, IReadOnlyList<string> names, bool quick, int seed, string outRoot)
+    public static int RunMany(IConsoleUi ui, IReadOnlyList<string> names, bool quick, int seed, string outRoot, string? fashionMnistRoot = null)
     {
         var selected = ExperimentRegistry.Resolve(names);
-        string? fashion = LabData.FindFashionMnist();
+        string? fashion = LabData.FindFashionMnist(fashionMnistRoot);
         var outcomes = new List<ExperimentOutcome>();
         var total = System.Diagnostics.Stopwatch.StartNew();
         foreach (var e in selected) outcomes.Add(ExperimentRunner.Run(e, quick, seed, outRoot, ui, fashion));
