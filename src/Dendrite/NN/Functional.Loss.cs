@@ -141,7 +141,7 @@ public static partial class F
             scores = input.Permute(perm).Reshape(-1, input.ShapeArray[1]);
         }
         var labels = ClassTargets.Check(op, scores, target, weight, ignoreIndex, input.ShapeArray, target.ShapeArray);
-        return (scores, labels, (int[])target.ShapeArray.Clone());
+        return (scores, labels, target.ShapeArray);
     }
 
     private static void CheckPair(string op, Tensor input, Tensor target)

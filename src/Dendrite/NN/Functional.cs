@@ -53,7 +53,7 @@ public static partial class F
         x.CheckFloating("Dropout");
         if (!training || p == 0)
             return x;
-        var mask = Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, p == 1);
+        var mask = Tensor.AllocateLike(x, x.DType, p == 1);
         if (p < 1)
         {
             if (x.DType == DType.Float32)

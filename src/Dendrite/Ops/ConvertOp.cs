@@ -13,7 +13,7 @@ internal sealed class ConvertOp : GradFn
     public static Tensor Apply(Tensor x, DType dtype)
     {
         var src = x.IsContiguous ? x : x.CopyDense();
-        var y = Tensor.Allocate((int[])x.ShapeArray.Clone(), dtype, false);
+        var y = Tensor.AllocateLike(x, dtype, false);
         Convert(src, y);
         if (ShouldRecord(x) && dtype.IsFloatingPoint())
             return Record(new ConvertOp { _from = x.DType }, y, x);

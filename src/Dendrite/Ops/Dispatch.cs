@@ -11,7 +11,7 @@ internal static class Dispatch
     {
         x.CheckFloating(op);
         var src = x.IsContiguous ? x : x.CopyDense();
-        var y = Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, false);
+        var y = Tensor.AllocateLike(x, x.DType, false);
         if (x.DType == DType.Float32)
             TK.Run(src.Span<float>(), y.Span<float>());
         else
@@ -37,7 +37,7 @@ internal static class Dispatch
         if (b.DType != dt)
             b = b.Detach().To(dt);
         var shape = ShapeUtil.Broadcast(a.ShapeArray, b.ShapeArray, op);
-        var y = Tensor.Allocate(ReferenceEquals(shape, a.ShapeArray) ? (int[])shape.Clone() : shape, dt, false);
+        var y = ReferenceEquals(shape, a.ShapeArray) ? Tensor.AllocateLike(a, dt, false) : Tensor.Allocate(shape, dt, false);
         if (dt == DType.Float32)
             RunBinary<TK, float>(a, b, y);
         else
@@ -103,7 +103,7 @@ internal static class ElementMap
     {
         x.CheckFloating(op);
         var src = x.IsContiguous ? x : x.CopyDense();
-        var y = Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, false);
+        var y = Tensor.AllocateLike(x, x.DType, false);
         if (x.DType == DType.Float32)
             ElementLoops.Map(f, src.Span<float>(), y.Span<float>());
         else
@@ -121,7 +121,7 @@ internal static class ElementMap
         var sb = b.DType != a.DType ? b.To(a.DType) : b;
         if (!sb.IsContiguous)
             sb = sb.CopyDense();
-        var y = Tensor.Allocate((int[])a.ShapeArray.Clone(), a.DType, false);
+        var y = Tensor.AllocateLike(a, a.DType, false);
         if (a.DType == DType.Float32)
             ElementLoops.Map2(f, sa.Span<float>(), sb.Span<float>(), y.Span<float>());
         else

@@ -13,7 +13,7 @@ public sealed partial class Tensor
     /// <summary>A dense copy of the elements, no autograd.</summary>
     internal Tensor CopyDense()
     {
-        var t = Allocate((int[])ShapeArray.Clone(), DType, false);
+        var t = AllocateLike(this, DType, false);
         CopyInto(t.Storage, 0);
         return t;
     }

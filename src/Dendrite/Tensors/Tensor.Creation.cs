@@ -11,6 +11,15 @@ public sealed partial class Tensor
         return new Tensor(Storage.Allocate(dtype, ShapeUtil.Numel(shape), zeroed), shape);
     }
 
+    /// <summary>A new dense tensor with <paramref name="like"/>'s shape (shape and stride arrays are immutable, so they are shared).</summary>
+    internal static Tensor AllocateLike(Tensor like, DType dtype, bool zeroed)
+    {
+        var storage = Storage.Allocate(dtype, like.Numel, zeroed);
+        return like.IsContiguous
+            ? new Tensor(storage, like.ShapeArray, like.StrideArray, 0)
+            : new Tensor(storage, like.ShapeArray);
+    }
+
     private static void ValidateShape(ReadOnlySpan<int> shape, string op)
     {
         foreach (int s in shape)
@@ -54,7 +63,7 @@ public sealed partial class Tensor
     public static Tensor Scalar(double value, DType dtype = DType.Float32, bool requiresGrad = false) => Full([], value, dtype, requiresGrad);
 
     /// <summary>Zeros with the shape and dtype of <paramref name="other"/>.</summary>
-    public static Tensor ZerosLike(Tensor other) => Allocate((int[])other.ShapeArray.Clone(), other.DType, true);
+    public static Tensor ZerosLike(Tensor other) => AllocateLike(other, other.DType, true);
 
     /// <summary>Ones with the shape and dtype of <paramref name="other"/>.</summary>
     public static Tensor OnesLike(Tensor other) => Full(other.ShapeArray, 1.0, other.DType);
@@ -63,7 +72,7 @@ public sealed partial class Tensor
     public static Tensor FullLike(Tensor other, double value) => Full(other.ShapeArray, value, other.DType);
 
     /// <summary>Uninitialized, with the shape and dtype of <paramref name="other"/>.</summary>
-    public static Tensor EmptyLike(Tensor other) => Allocate((int[])other.ShapeArray.Clone(), other.DType, false);
+    public static Tensor EmptyLike(Tensor other) => AllocateLike(other, other.DType, false);
 
     /// <summary>Uniform [0, 1) with the shape and dtype of <paramref name="other"/>.</summary>
     public static Tensor RandLike(Tensor other, Generator? generator = null) => Rand(other.ShapeArray, generator, other.DType);

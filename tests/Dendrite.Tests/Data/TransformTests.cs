@@ -67,3 +67,18 @@ public sealed class TransformTests
         Assert.Throws<ArgumentException>(() => new RandomCrop(5).Apply(img));
     }
 }
+
+public sealed class ToTensorScaleTests
+{
+    [Fact]
+    public void VectorisedScaleEqualsScalarDivisionForEveryByte()
+    {
+        var src = new byte[1000];
+        for (int i = 0; i < src.Length; i++)
+            src[i] = (byte)(i * 37 % 256);
+        var dst = new float[src.Length];
+        ToTensor.ScaleInto(src, dst);
+        for (int i = 0; i < src.Length; i++)
+            Assert.Equal(src[i] / 255f, dst[i]);
+    }
+}

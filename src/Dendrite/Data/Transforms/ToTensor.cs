@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Dendrite.Data.Transforms;
 
 /// <summary>
@@ -24,8 +26,27 @@ public sealed class ToTensor : ITransform
     {
         if (dst.Length < src.Length)
             throw new ArgumentException($"ToTensor: destination holds {dst.Length} values but {src.Length} pixels were given.");
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && src.Length >= Vector<byte>.Count)
+        {
+            // Widen bytes to float lanes and divide: IEEE division gives exactly b / 255f, like the scalar path.
+            var d255 = new Vector<float>(255f);
+            int step = Vector<byte>.Count;
+            for (; i <= src.Length - step; i += step)
+            {
+                var bytes = new Vector<byte>(src.Slice(i, step));
+                Vector.Widen(bytes, out Vector<ushort> lo16, out Vector<ushort> hi16);
+                Vector.Widen(lo16, out Vector<uint> a, out Vector<uint> b);
+                Vector.Widen(hi16, out Vector<uint> c, out Vector<uint> d);
+                int q = Vector<float>.Count;
+                (Vector.ConvertToSingle(a) / d255).CopyTo(dst.Slice(i, q));
+                (Vector.ConvertToSingle(b) / d255).CopyTo(dst.Slice(i + q, q));
+                (Vector.ConvertToSingle(c) / d255).CopyTo(dst.Slice(i + 2 * q, q));
+                (Vector.ConvertToSingle(d) / d255).CopyTo(dst.Slice(i + 3 * q, q));
+            }
+        }
         var table = Table;
-        for (int i = 0; i < src.Length; i++)
+        for (; i < src.Length; i++)
             dst[i] = table[src[i]];
     }
 

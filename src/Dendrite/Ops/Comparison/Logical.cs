@@ -9,7 +9,7 @@ internal static class Logical
     {
         var b = AsBool(x);
         var src = b.IsContiguous ? b : b.CopyDense();
-        var y = Tensor.Allocate((int[])x.ShapeArray.Clone(), DType.Bool, false);
+        var y = Tensor.AllocateLike(x, DType.Bool, false);
         var s = src.Span<bool>();
         var d = y.Span<bool>();
         for (int i = 0; i < d.Length; i++)

@@ -27,7 +27,7 @@ internal sealed class MaskedFillOp : GradFn
 
     private static Tensor Fill(Tensor x, Tensor mask, double value)
     {
-        var y = Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, false);
+        var y = Tensor.AllocateLike(x, x.DType, false);
         WhereOp.Select(mask, Tensor.Scalar(value, x.DType), x, y);
         return y;
     }

@@ -28,7 +28,7 @@ internal sealed class GatherOp : GradFn
                 throw new ArgumentException($"Gather: index shape {ShapeUtil.Format(index.ShapeArray)} is larger than the input shape {ShapeUtil.Format(x.ShapeArray)} at dimension {k} (only dimension {d} may be larger).");
         var idx = index.IsContiguous ? index : index.CopyDense();
         IndexSelectOp.CheckRange(idx.Span<long>(), x.ShapeArray[d], d, "Gather");
-        var y = Tensor.Allocate((int[])index.ShapeArray.Clone(), x.DType, false);
+        var y = Tensor.AllocateLike(index, x.DType, false);
         var shape = idx.ShapeArray;
         switch (x.DType)
         {

@@ -73,7 +73,7 @@ internal sealed class LinearOp : GradFn
         if (NeedsGrad(0))
         {
             // [rows, out]·[out, in] -> [rows, in]
-            gx = Tensor.Allocate((int[])x.ShapeArray.Clone(), g.DType, false);
+            gx = Tensor.AllocateLike(x, g.DType, false);
             TensorGemm.Mm(gc, gc.Offset, outF, 1, w, w.Offset, w.StrideArray[0], w.StrideArray[1], rows, outF, inF, gx, 0);
         }
         if (NeedsGrad(1))

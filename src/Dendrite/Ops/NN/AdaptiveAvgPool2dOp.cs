@@ -32,7 +32,7 @@ internal sealed class AdaptiveAvgPool2dOp : GradFn
             Run<double>(xc.Span<double>(), y.Span<double>(), planes, h, w, outH, outW, backward: false);
         if (!ShouldRecord(x))
             return y;
-        var fn = new AdaptiveAvgPool2dOp { _inShape = (int[])x.ShapeArray.Clone(), _outH = outH, _outW = outW };
+        var fn = new AdaptiveAvgPool2dOp { _inShape = x.ShapeArray, _outH = outH, _outW = outW };
         return Record(fn, y, x);
     }
 

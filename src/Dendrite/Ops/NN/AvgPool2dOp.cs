@@ -30,7 +30,7 @@ internal sealed class AvgPool2dOp : GradFn
             Forward<double>(xc, y, planes, g);
         if (!ShouldRecord(x))
             return y;
-        var fn = new AvgPool2dOp { _g = g, _planes = planes, _inShape = (int[])x.ShapeArray.Clone() };
+        var fn = new AvgPool2dOp { _g = g, _planes = planes, _inShape = x.ShapeArray };
         return Record(fn, y, x);
     }
 

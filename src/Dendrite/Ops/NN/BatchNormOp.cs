@@ -67,7 +67,7 @@ internal sealed class BatchNormOp : GradFn
 
         double[]? gamma = weight is null ? null : weight.Detach().To(DType.Float64).Dense().ToArray<double>();
         double[]? beta = bias is null ? null : bias.Detach().To(DType.Float64).Dense().ToArray<double>();
-        var y = Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, false);
+        var y = Tensor.AllocateLike(x, x.DType, false);
         if (x.DType == DType.Float32)
             Normalize<float>(xc.Span<float>(), y.Span<float>(), n, c, s, mean, invStd, gamma, beta);
         else
@@ -154,7 +154,7 @@ internal sealed class BatchNormOp : GradFn
             ? Saved(1).Detach().To(DType.Float64).Dense().ToArray<double>() : null;
         var g = gradOutput.Dense();
         int n = x.ShapeArray[0], c = x.ShapeArray[1], s = x.Numel / Math.Max(1, n * c);
-        Tensor? dx = NeedsGrad(0) ? Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, false) : null;
+        Tensor? dx = NeedsGrad(0) ? Tensor.AllocateLike(x, x.DType, false) : null;
         var sumG = new double[c];
         var sumGxhat = new double[c];
         if (x.DType == DType.Float32)

@@ -23,7 +23,7 @@ internal sealed class BceWithLogitsOp : GradFn
         var y = Run(xc, tc, pw, null, 0);
         if (!ShouldRecord(x, t, posWeight))
             return y;
-        var fn = new BceWithLogitsOp { _posWeightShape = posWeight is null ? [] : (int[])posWeight.ShapeArray.Clone() };
+        var fn = new BceWithLogitsOp { _posWeightShape = posWeight is null ? [] : posWeight.ShapeArray };
         if (pw is null)
             fn.Save(xc, tc);
         else
@@ -33,7 +33,7 @@ internal sealed class BceWithLogitsOp : GradFn
 
     private static Tensor Run(Tensor x, Tensor t, Tensor? pw, Tensor? g, int mode)
     {
-        var r = Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, false);
+        var r = Tensor.AllocateLike(x, x.DType, false);
         if (x.DType == DType.Float32)
             Map<float>(x.Span<float>(), t.Span<float>(), pw is null ? default : pw.Span<float>(), g is null ? default : g.Span<float>(), r.Span<float>(), mode);
         else

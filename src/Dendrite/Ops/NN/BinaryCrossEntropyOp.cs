@@ -23,7 +23,7 @@ internal sealed class BinaryCrossEntropyOp : GradFn
             CheckRange<float>(xc.Span<float>());
         else
             CheckRange<double>(xc.Span<double>());
-        var y = Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, false);
+        var y = Tensor.AllocateLike(x, x.DType, false);
         if (x.DType == DType.Float32)
             Map<float>(xc.Span<float>(), tc.Span<float>(), default, y.Span<float>(), 0);
         else
@@ -72,7 +72,7 @@ internal sealed class BinaryCrossEntropyOp : GradFn
 
     private static Tensor Run(Tensor x, Tensor t, Tensor g, int mode)
     {
-        var r = Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, false);
+        var r = Tensor.AllocateLike(x, x.DType, false);
         if (x.DType == DType.Float32)
             Map<float>(x.Span<float>(), t.Span<float>(), g.Span<float>(), r.Span<float>(), mode);
         else

@@ -126,8 +126,8 @@ internal sealed class Conv2dOp : GradFn
         var x = Saved(0);
         var w = Saved(1);
         var g = gradOutput.Dense();
-        Tensor? dx = NeedsGrad(0) ? Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, true) : null;
-        Tensor? dw = NeedsGrad(1) ? Tensor.Allocate((int[])w.ShapeArray.Clone(), x.DType, true) : null;
+        Tensor? dx = NeedsGrad(0) ? Tensor.AllocateLike(x, x.DType, true) : null;
+        Tensor? dw = NeedsGrad(1) ? Tensor.AllocateLike(w, x.DType, true) : null;
         Tensor? db = NeedsGrad(2) ? Tensor.Allocate([w.ShapeArray[0]], x.DType, false) : null;
         if (x.DType == DType.Float32)
             BackwardCore<float>(x, w, g, dx, dw, db);

@@ -130,7 +130,7 @@ internal sealed class CrossEntropyOp : GradFn
     {
         var z = Saved(0);
         var g = gradOutput.Dense().To(DType.Float64).ToArray<double>();
-        var dz = Tensor.Allocate((int[])z.ShapeArray.Clone(), z.DType, false);
+        var dz = Tensor.AllocateLike(z, z.DType, false);
         if (z.DType == DType.Float32)
             BackwardCore<float>(z.Span<float>(), dz.Span<float>(), g);
         else

@@ -17,7 +17,7 @@ internal sealed class HuberLossOp : GradFn
     {
         var xc = x.Dense();
         var tc = t.Dense();
-        var y = Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, false);
+        var y = Tensor.AllocateLike(x, x.DType, false);
         if (x.DType == DType.Float32)
             Map<float>(xc.Span<float>(), tc.Span<float>(), default, y.Span<float>(), delta, grad: false);
         else
@@ -52,7 +52,7 @@ internal sealed class HuberLossOp : GradFn
         var x = Saved(0);
         var t = Saved(1);
         var g = gradOutput.Dense();
-        var gx = Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, false);
+        var gx = Tensor.AllocateLike(x, x.DType, false);
         if (x.DType == DType.Float32)
             Map<float>(x.Span<float>(), t.Span<float>(), g.Span<float>(), gx.Span<float>(), _delta, grad: true);
         else

@@ -45,7 +45,7 @@ internal sealed class LayerNormOp : GradFn
         var xc = x.Dense();
         var wc = weight?.Dense();
         var bc = bias?.Dense();
-        var y = Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, false);
+        var y = Tensor.AllocateLike(x, x.DType, false);
         var mean = new double[rows];
         var invStd = new double[rows];
         if (x.DType == DType.Float32)
@@ -93,9 +93,9 @@ internal sealed class LayerNormOp : GradFn
         var g = gradOutput.Dense();
         int d = _d;
         int rows = _mean.Length;
-        Tensor? dx = NeedsGrad(0) ? Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, false) : null;
-        Tensor? dw = NeedsGrad(1) ? Tensor.Allocate((int[])w!.ShapeArray.Clone(), x.DType, true) : null;
-        Tensor? db = NeedsGrad(2) ? Tensor.Allocate((int[])Inputs[2]!.ShapeArray.Clone(), x.DType, true) : null;
+        Tensor? dx = NeedsGrad(0) ? Tensor.AllocateLike(x, x.DType, false) : null;
+        Tensor? dw = NeedsGrad(1) ? Tensor.AllocateLike(w!, x.DType, true) : null;
+        Tensor? db = NeedsGrad(2) ? Tensor.AllocateLike(Inputs[2]!, x.DType, true) : null;
         if (x.DType == DType.Float32)
             BackwardCore<float>(x.Span<float>(), g.Span<float>(), w is null ? default : w.Span<float>(),
                 dx is null ? default : dx.Span<float>(), dw is null ? default : dw.Span<float>(), db is null ? default : db.Span<float>(),

@@ -32,7 +32,7 @@ internal sealed class MaxPool2dOp : GradFn
             Forward<double>(xc, y, idx, planes, g);
         if (!ShouldRecord(x))
             return y;
-        var fn = new MaxPool2dOp { _g = g, _planes = planes, _inShape = (int[])x.ShapeArray.Clone(), _indices = idx };
+        var fn = new MaxPool2dOp { _g = g, _planes = planes, _inShape = x.ShapeArray, _indices = idx };
         return Record(fn, y, x);
     }
 

@@ -21,7 +21,7 @@ internal sealed class SoftmaxOp : GradFn
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, op);
         var src = x.IsContiguous ? x : x.CopyDense();
         var (outer, r, inner) = Reduce.Split(x.ShapeArray, d);
-        var y = Tensor.Allocate((int[])x.ShapeArray.Clone(), x.DType, false);
+        var y = Tensor.AllocateLike(x, x.DType, false);
         if (x.DType == DType.Float32)
             SoftmaxKernel.Forward(src.Span<float>(), outer, r, inner, y.Span<float>(), log);
         else
@@ -40,7 +40,7 @@ internal sealed class SoftmaxOp : GradFn
         if (!gd.IsContiguous)
             gd = gd.CopyDense();
         var (outer, r, inner) = Reduce.Split(y.ShapeArray, _dim);
-        var gx = Tensor.Allocate((int[])y.ShapeArray.Clone(), y.DType, false);
+        var gx = Tensor.AllocateLike(y, y.DType, false);
         if (y.DType == DType.Float32)
             SoftmaxKernel.Backward(gd.Span<float>(), y.Span<float>(), outer, r, inner, gx.Span<float>(), _log);
         else

@@ -1,0 +1,348 @@
+using System.Diagnostics;
+using Dendrite.Data;
+using Dendrite.NN;
+using Dendrite.Optim;
+using Dendrite.Training.Metrics;
+
+namespace Dendrite.Training;
+
+/// <summary>
+/// Trains a model with an optimizer and a loss over data loaders (the NNDL book's Runner, grown up): per epoch it
+/// trains on every batch, evaluates the dev loader, records loss and metrics in <see cref="History"/>, steps the
+/// learning-rate schedulers, runs callbacks (best-model checkpoint, early stopping, gradient hooks) and optionally
+/// writes a resumable training checkpoint. A non-finite loss stops training with a message naming the epoch and step;
+/// a cancelled token stops at the next step boundary and writes a checkpoint from which <see cref="Fit"/> resumes.
+/// </summary>
+public sealed partial class Trainer
+{
+    private readonly Func<Tensor, Tensor, Tensor> _loss;
+    private readonly List<IMetric> _metrics;
+    private readonly List<TrainerCallback> _callbacks;
+    private string? _stopRequest;
+
+    /// <summary>Creates a trainer.</summary>
+    /// <param name="model">The model; <c>Forward(batch.X)</c> gives the predictions.</param>
+    /// <param name="optimizer">The optimizer; it should hold exactly the model's parameters (a warning is raised otherwise).</param>
+    /// <param name="loss">Loss of (predictions, targets), reduced to a scalar mean over the batch.</param>
+    /// <param name="metrics">Metrics computed per epoch on train (from the training forward passes) and on dev.</param>
+    /// <param name="scheduler">A learning-rate scheduler stepped every <paramref name="schedulerInterval"/>.</param>
+    /// <param name="schedulerInterval">Step the scheduler per epoch or per optimizer step.</param>
+    /// <param name="plateau">A ReduceLROnPlateau stepped at each epoch end with the value <paramref name="plateauMonitor"/>.</param>
+    /// <param name="plateauMonitor">The recorded value the plateau scheduler watches (for example <c>dev_loss</c>).</param>
+    /// <param name="callbacks">Callbacks, run in order.</param>
+    public Trainer(Module model, Optimizer optimizer, Func<Tensor, Tensor, Tensor> loss, IEnumerable<IMetric>? metrics = null,
+        LRScheduler? scheduler = null, SchedulerInterval schedulerInterval = SchedulerInterval.Epoch,
+        ReduceLROnPlateau? plateau = null, string plateauMonitor = "dev_loss", IEnumerable<TrainerCallback>? callbacks = null)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        _loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        _metrics = metrics?.ToList() ?? [];
+        var names = new HashSet<string>();
+        foreach (var m in _metrics)
+            if (!names.Add(m.Name))
+                throw new ArgumentException($"Trainer: two metrics are named '{m.Name}'; metric names must be unique.");
+        Scheduler = scheduler;
+        SchedulerInterval = schedulerInterval;
+        Plateau = plateau;
+        PlateauMonitor = plateauMonitor ?? throw new ArgumentNullException(nameof(plateauMonitor));
+        _callbacks = callbacks?.ToList() ?? [];
+    }
+
+    /// <summary>Creates a trainer with a loss module (for example <c>new CrossEntropyLoss()</c>).</summary>
+    public Trainer(Module model, Optimizer optimizer, Loss loss, IEnumerable<IMetric>? metrics = null,
+        LRScheduler? scheduler = null, SchedulerInterval schedulerInterval = SchedulerInterval.Epoch,
+        ReduceLROnPlateau? plateau = null, string plateauMonitor = "dev_loss", IEnumerable<TrainerCallback>? callbacks = null)
+        : this(model, optimizer, (loss ?? throw new ArgumentNullException(nameof(loss))).Forward, metrics, scheduler, schedulerInterval, plateau, plateauMonitor, callbacks)
+    {
+    }
+
+    /// <summary>The model being trained.</summary>
+    public Module Model { get; }
+
+    /// <summary>The optimizer.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>The metrics, in order.</summary>
+    public IReadOnlyList<IMetric> Metrics => _metrics;
+
+    /// <summary>The callbacks, in order.</summary>
+    public IReadOnlyList<TrainerCallback> Callbacks => _callbacks;
+
+    /// <summary>The learning-rate scheduler, or null.</summary>
+    public LRScheduler? Scheduler { get; }
+
+    /// <summary>When <see cref="Scheduler"/> is stepped.</summary>
+    public SchedulerInterval SchedulerInterval { get; }
+
+    /// <summary>The plateau scheduler, or null.</summary>
+    public ReduceLROnPlateau? Plateau { get; }
+
+    /// <summary>The recorded value <see cref="Plateau"/> watches.</summary>
+    public string PlateauMonitor { get; }
+
+    /// <summary>Loss and metrics recorded so far (restored from a checkpoint on resume).</summary>
+    public History History { get; private set; } = new();
+
+    /// <summary>Epochs completed so far.</summary>
+    public int EpochsCompleted { get; private set; }
+
+    /// <summary>Optimizer steps taken so far.</summary>
+    public long GlobalStep { get; private set; }
+
+    /// <summary>Record every step's loss in <see cref="History"/>.</summary>
+    public bool RecordSteps { get; set; }
+
+    /// <summary>Receives progress reports (epoch start, every step, epoch end).</summary>
+    public IProgress<TrainingProgress>? Progress { get; set; }
+
+    /// <summary>Where warnings are written as they happen (they are also kept in <see cref="History"/>); null for none.</summary>
+    public TextWriter? Log { get; set; } = Console.Error;
+
+    /// <summary>A training checkpoint written at the end of every <see cref="CheckpointEvery"/> epochs and on cancellation, or null.</summary>
+    public string? CheckpointPath { get; set; }
+
+    /// <summary>Write <see cref="CheckpointPath"/> every this many epochs (and always after the last one).</summary>
+    public int CheckpointEvery { get; set; } = 1;
+
+    /// <summary>
+    /// Generators whose state is part of a checkpoint besides the train loader's (default: <see cref="Generator.Default"/>,
+    /// which dropout and random initialisation draw from). Add any generator the model draws from during training.
+    /// For an exact resume from a mid-epoch checkpoint, give a shuffled train loader its own generator rather than
+    /// <see cref="Generator.Default"/>.
+    /// </summary>
+    public List<Generator> Generators { get; } = [Generator.Default];
+
+    /// <summary>Asks <see cref="Fit"/> to stop after the current epoch, recording <paramref name="reason"/>.</summary>
+    public void RequestStop(string reason) => _stopRequest ??= reason ?? "stop requested";
+
+    /// <summary>
+    /// Trains until <paramref name="epochs"/> epochs have been completed in total (a trainer restored from a checkpoint
+    /// after epoch k runs epochs k+1 .. epochs; a checkpoint taken mid-epoch continues with the next batch). Returns
+    /// <see cref="History"/>. Ends early on <see cref="RequestStop"/> (early stopping), a non-finite loss, or cancellation.
+    /// </summary>
+    public History Fit(DataLoader train, DataLoader? dev, int epochs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (epochs < 0)
+            throw new ArgumentOutOfRangeException(nameof(epochs), $"Trainer.Fit: epochs must be non-negative, got {epochs}.");
+        if (Plateau is not null && dev is null && PlateauMonitor.StartsWith("dev_", StringComparison.Ordinal))
+            throw new ArgumentException($"Trainer.Fit: the plateau scheduler watches '{PlateauMonitor}' but no dev loader was given.");
+        _stopRequest = null;
+        CheckOptimizerParameters();
+        var resume = TakePendingResume(train);
+        foreach (var c in _callbacks)
+            c.OnFitStart(this);
+        var clock = Stopwatch.StartNew();
+        while (EpochsCompleted < epochs && _stopRequest is null)
+        {
+            int epoch = EpochsCompleted + 1;
+            var epochClock = Stopwatch.StartNew();
+            var outcome = TrainEpoch(train, epoch, epochs, resume, cancellationToken, clock);
+            resume = null;
+            if (outcome.Stop is not null)
+            {
+                History.StopReason = outcome.Stop;
+                if (outcome.Cancelled && CheckpointPath is not null)
+                    SaveCheckpoint(CheckpointPath, outcome.Partial);
+                break;
+            }
+            var values = new Dictionary<string, double>(outcome.Values);
+            if (dev is not null)
+            {
+                var r = Evaluate(dev);
+                values["dev_loss"] = r.Loss;
+                foreach (var (k, v) in r.Metrics)
+                    values["dev_" + k] = v;
+            }
+            values["lr"] = outcome.Lr;
+            var record = new EpochRecord(epoch, values, epochClock.Elapsed.TotalSeconds);
+            History.Add(record);
+            EpochsCompleted = epoch;
+            if (Plateau is not null)
+                Plateau.Step(record[PlateauMonitor]);
+            if (Scheduler is not null && SchedulerInterval == SchedulerInterval.Epoch)
+                Scheduler.Step();
+            foreach (var c in _callbacks)
+                c.OnEpochEnd(this, record);
+            Progress?.Report(new TrainingProgress(ProgressKind.EpochEnd, epoch, epochs, outcome.Steps, train.Count,
+                values["train_loss"], outcome.SamplesPerSecond, clock.Elapsed, values));
+            if (CheckpointPath is not null && (epoch % Math.Max(1, CheckpointEvery) == 0 || epoch == epochs || _stopRequest is not null))
+                SaveCheckpoint(CheckpointPath);
+        }
+        if (_stopRequest is not null)
+            History.StopReason ??= _stopRequest;
+        foreach (var c in _callbacks)
+            c.OnFitEnd(this);
+        return History;
+    }
+
+    private sealed record EpochOutcome(Dictionary<string, double> Values, double Lr, int Steps, double SamplesPerSecond,
+        string? Stop, bool Cancelled, PartialEpoch? Partial);
+
+    /// <summary>Where an interrupted epoch stopped: the train loader's generator state at its start and the steps done.</summary>
+    internal sealed record PartialEpoch((ulong Seed, ulong Counter) LoaderStateAtStart, int StepsDone, double LossSum);
+
+    private EpochOutcome TrainEpoch(DataLoader train, int epoch, int epochs, PartialEpoch? resume, CancellationToken ct, Stopwatch clock)
+    {
+        Model.Train();
+        foreach (var m in _metrics)
+            m.Reset();
+        if (resume is not null)
+            train.Generator.SetState(resume.LoaderStateAtStart);
+        var loaderState = train.Generator.GetState();
+        int skip = resume?.StepsDone ?? 0;
+        double lossSum = resume?.LossSum ?? 0;
+        int step = 0, samples = 0;
+        double lr = Optimizer.Lr;
+        var epochClock = Stopwatch.StartNew();
+        Progress?.Report(new TrainingProgress(ProgressKind.EpochStart, epoch, epochs, skip, train.Count, double.NaN, 0, clock.Elapsed, null));
+        foreach (var batch in train)
+        {
+            if (step < skip)
+            {
+                step++;
+                continue;
+            }
+            if (ct.IsCancellationRequested)
+                return new EpochOutcome([], lr, step, 0,
+                    $"Training cancelled at epoch {epoch} after step {step} of {train.Count}; the checkpoint resumes with step {step + 1}.",
+                    true, new PartialEpoch(loaderState, step, lossSum));
+            var (x, y) = batch;
+            Optimizer.ZeroGrad();
+            var output = Model.Forward(x);
+            var loss = _loss(output, y);
+            double lossValue = loss.Item();
+            step++;
+            if (!double.IsFinite(lossValue))
+                return new EpochOutcome([], lr, step, 0,
+                    $"Training stopped: the loss is {lossValue} at epoch {epoch}, step {step} of {train.Count} (global step {GlobalStep + 1}); " +
+                    "this step was not applied. Lower the learning rate, check the inputs for NaN/Inf, or clip gradients.",
+                    false, null);
+            loss.Backward();
+            var context = new StepContext(this, epoch, step, GlobalStep + 1, lossValue, batch.Size);
+            foreach (var c in _callbacks)
+                c.OnAfterBackward(context);
+            Optimizer.Step();
+            GlobalStep++;
+            if (RecordSteps)
+                History.Add(new StepRecord(epoch, step, GlobalStep, lossValue, Optimizer.Lr));
+            if (Scheduler is not null && SchedulerInterval == SchedulerInterval.Step)
+                Scheduler.Step();
+            if (_metrics.Count > 0)
+            {
+                var detached = output.Detach();
+                foreach (var m in _metrics)
+                    m.Update(detached, y);
+            }
+            lossSum += lossValue;
+            samples += batch.Size;
+            foreach (var c in _callbacks)
+                c.OnStepEnd(context);
+            if (Progress is not null)
+            {
+                // Running values of the epoch so far, for a progress bar.
+                var running = new Dictionary<string, double> { ["train_loss"] = lossSum / step };
+                foreach (var m in _metrics)
+                    running["train_" + m.Name] = m.Compute();
+                Progress.Report(new TrainingProgress(ProgressKind.Step, epoch, epochs, step, train.Count, lossSum / step,
+                    samples / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, running));
+            }
+        }
+        // Train loss of the epoch: the mean of the step losses (as the PyTorch reference loops report it).
+        var values = new Dictionary<string, double> { ["train_loss"] = step == 0 ? double.NaN : lossSum / step };
+        foreach (var m in _metrics)
+            values["train_" + m.Name] = m.Compute();
+        return new EpochOutcome(values, lr, step, samples / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9), null, false, null);
+    }
+
+    /// <summary>
+    /// Evaluates in eval mode without gradients: the loss averaged over samples (each batch's mean loss weighted by
+    /// its size) and every metric over the whole loader. The model's training mode is restored afterwards.
+    /// </summary>
+    public EvaluationResult Evaluate(DataLoader loader)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        bool wasTraining = Model.IsTraining;
+        Model.Eval();
+        foreach (var m in _metrics)
+            m.Reset();
+        double lossSum = 0;
+        int samples = 0;
+        try
+        {
+            using var _ = Autograd.Autograd.NoGrad();
+            foreach (var batch in loader)
+            {
+                var (x, y) = batch;
+                var output = Model.Forward(x);
+                lossSum += _loss(output, y).Item() * batch.Size;
+                samples += batch.Size;
+                foreach (var m in _metrics)
+                    m.Update(output, y);
+            }
+        }
+        finally
+        {
+            Model.Train(wasTraining);
+        }
+        var metrics = _metrics.ToDictionary(m => m.Name, m => m.Compute());
+        return new EvaluationResult(samples == 0 ? double.NaN : lossSum / samples, metrics, samples);
+    }
+
+    /// <summary>The model's output for <paramref name="input"/> in eval mode without gradients (in chunks of <paramref name="batchSize"/> rows when given).</summary>
+    public Tensor Predict(Tensor input, int? batchSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        bool wasTraining = Model.IsTraining;
+        Model.Eval();
+        try
+        {
+            using var _ = Autograd.Autograd.NoGrad();
+            if (batchSize is not { } b || input.Rank == 0 || input.Size(0) <= b)
+                return Model.Forward(input);
+            if (b < 1)
+                throw new ArgumentOutOfRangeException(nameof(batchSize), $"Trainer.Predict: batchSize must be positive, got {b}.");
+            var parts = new List<Tensor>();
+            for (int i = 0; i < input.Size(0); i += b)
+                parts.Add(Model.Forward(input.Narrow(0, i, Math.Min(b, input.Size(0) - i))));
+            return Tensor.Cat(parts, 0);
+        }
+        finally
+        {
+            Model.Train(wasTraining);
+        }
+    }
+
+    /// <summary>The model's outputs for every batch of <paramref name="loader"/>, concatenated in loader order.</summary>
+    public Tensor Predict(DataLoader loader)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        var parts = loader.Select(b => Predict(b.X)).ToList();
+        if (parts.Count == 0)
+            throw new ArgumentException("Trainer.Predict: the loader yielded no batches.");
+        return Tensor.Cat(parts, 0);
+    }
+
+    // The NNDL notes build an optimizer from one model instance and then train another: nothing learns. Say so.
+    private void CheckOptimizerParameters()
+    {
+        var modelParams = Model.NamedParameters().Where(p => p.Tensor.RequiresGrad).ToList();
+        var modelSet = new HashSet<Tensor>(modelParams.Select(p => p.Tensor), ReferenceEqualityComparer.Instance);
+        var optParams = Optimizer.ParamGroups.SelectMany(g => g.Params).ToList();
+        var optSet = new HashSet<Tensor>(optParams, ReferenceEqualityComparer.Instance);
+        int foreign = optParams.Count(p => !modelSet.Contains(p));
+        var missing = modelParams.Where(p => !optSet.Contains(p.Tensor)).Select(p => p.Name).ToList();
+        if (foreign > 0)
+            Warn($"Trainer: {foreign} of the optimizer's {optParams.Count} parameters are not parameters of the model, so optimizer steps will not change the model " +
+                 "(was the optimizer built from another model instance?).");
+        if (missing.Count > 0)
+            Warn($"Trainer: {missing.Count} of the model's {modelParams.Count} parameters are not in the optimizer and will not be trained: {string.Join(", ", missing.Take(8))}{(missing.Count > 8 ? ", ..." : "")}.");
+    }
+
+    private void Warn(string message)
+    {
+        History.Warn(message);
+        Log?.WriteLine("warning: " + message);
+    }
+}
