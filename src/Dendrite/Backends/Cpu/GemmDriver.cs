@@ -17,10 +17,10 @@ internal unsafe struct GemmProblem<T> where T : unmanaged
 }
 
 /// <summary>
-/// The blocked (packed) GEMM: splits C over threads, then runs the Goto/BLIS loop nest on each
-/// piece with that thread's own pack buffers.
+/// The blocked (packed) GEMM: the Goto/BLIS loop nest over cache blocks, packing, and the macro
+/// kernel that sweeps the register tile over a packed block. Threading is in GemmDriver.Parallel.cs.
 /// </summary>
-internal static unsafe class GemmDriver<T> where T : unmanaged, INumber<T>
+internal static unsafe partial class GemmDriver<T> where T : unmanaged, INumber<T>
 {
     /// <summary>Below this many multiply-adds (m·n·k) a call runs on one thread: splitting costs a
     /// dispatch and duplicated packing, which only pays off from about 80³ up (measured on Zen 5).</summary>
@@ -28,61 +28,6 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, INumber<T>
 
     [ThreadStatic] private static T[]? t_bufA;
     [ThreadStatic] private static T[]? t_bufB;
-
-    /// <summary>Runs the problem, on several threads if it is large enough.</summary>
-    public static void Run(in GemmProblem<T> p)
-    {
-        GemmIsa isa = GemmBlocking.Isa;
-        int mr = GemmBlocking.Mr, nr = GemmBlocking.Nr<T>(isa);
-        int threads = (long)p.M * p.N * p.K >= ParallelThreshold ? Threads.Count : 1;
-        int mPanels = (p.M + mr - 1) / mr, nPanels = (p.N + nr - 1) / nr;
-        threads = Math.Min(threads, mPanels * nPanels);
-        if (threads <= 1)
-        {
-            RunBlock(in p, isa, 0, p.M, 0, p.N);
-            return;
-        }
-
-        // Pick the tm×tn grid of C pieces (tm·tn = threads) whose largest piece, counted in whole
-        // register tiles, is smallest; on ties prefer splitting n (each piece then packs less B).
-        int bestTm = 1, bestTn = threads;
-        long bestCost = long.MaxValue;
-        for (int tm = 1; tm <= threads; tm++)
-        {
-            if (threads % tm != 0)
-                continue;
-            int tn = threads / tm;
-            long cost = (long)((mPanels + tm - 1) / tm) * mr * ((nPanels + tn - 1) / tn) * nr;
-            if (cost < bestCost)
-            {
-                bestCost = cost;
-                bestTm = tm;
-                bestTn = tn;
-            }
-        }
-        var body = new PieceBody { Problem = p, Isa = isa, Tm = bestTm, Tn = bestTn, MPanels = mPanels, NPanels = nPanels };
-        CpuParallel.For(bestTm * bestTn, in body);
-    }
-
-    private struct PieceBody : IParallelBody
-    {
-        public GemmProblem<T> Problem;
-        public GemmIsa Isa;
-        public int Tm, Tn, MPanels, NPanels;
-
-        public readonly void Invoke(int index)
-        {
-            int ti = index / Tn, tj = index % Tn;
-            int mr = GemmBlocking.Mr, nr = GemmBlocking.Nr<T>(Isa);
-            // Split whole register tiles as evenly as possible.
-            int i0 = Split(MPanels, Tm, ti) * mr, i1 = Math.Min(Problem.M, Split(MPanels, Tm, ti + 1) * mr);
-            int j0 = Split(NPanels, Tn, tj) * nr, j1 = Math.Min(Problem.N, Split(NPanels, Tn, tj + 1) * nr);
-            if (i0 < i1 && j0 < j1)
-                RunBlock(in Problem, Isa, i0, i1, j0, j1);
-        }
-
-        private static int Split(int total, int parts, int index) => (int)((long)total * index / parts);
-    }
 
     /// <summary>Computes rows [i0, i1) × columns [j0, j1) of C on the calling thread.</summary>
     [SkipLocalsInit]
@@ -120,7 +65,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, INumber<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MacroKernel(GemmIsa isa, bool transA, int kc, int mc, int nc, int nr,
+    internal static void MacroKernel(GemmIsa isa, bool transA, int kc, int mc, int nc, int nr,
         T* bufA, T* bufB, T* c, nint ldc, T alpha, T beta, T* tmp)
     {
         const int mr = GemmBlocking.Mr;
@@ -189,8 +134,18 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, INumber<T>
         }
         else if (isa == GemmIsa.Avx256)
         {
-            if (transA) GemmKernel256.Run<T, AKMajor>(kc, a, b, c, ldc, alpha, beta);
-            else GemmKernel256.Run<T, ARowPanel>(kc, a, b, c, ldc, alpha, beta);
+            // The 24-accumulator tile needs the 32 registers that come with AVX-512VL; plain AVX2
+            // machines run the micro-panel as two 6-row halves instead of spilling.
+            if (Avx512F.VL.IsSupported)
+            {
+                if (transA) GemmKernel256.Run<T, AKMajor>(kc, a, b, c, ldc, alpha, beta);
+                else GemmKernel256.Run<T, ARowPanel>(kc, a, b, c, ldc, alpha, beta);
+            }
+            else
+            {
+                if (transA) GemmKernel256Half.RunPair<T, AKMajor>(kc, a, b, c, ldc, alpha, beta);
+                else GemmKernel256Half.RunPair<T, ARowPanel>(kc, a, b, c, ldc, alpha, beta);
+            }
         }
         else
         {
@@ -199,10 +154,10 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, INumber<T>
         }
     }
 
-    private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+    internal static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 
     /// <summary>This thread's pinned pack buffer, 64-byte aligned, grown on demand and then reused.</summary>
-    private static T* Buffer(ref T[]? array, int elements)
+    internal static T* Buffer(ref T[]? array, int elements)
     {
         int pad = 64 / sizeof(T);
         if (array is null || array.Length < elements + pad)

@@ -15,6 +15,9 @@ namespace Dendrite.Backends.Cpu;
 /// </summary>
 internal static unsafe class GemmNarrow
 {
+    /// <summary>Depth of one packed B block: 4096×16 floats is 256 KiB, resident in L2, and keeps the
+    /// panel buffer bounded when k is huge (a long dot product).</summary>
+    private const int KBlock = 4096;
 
     /// <summary>Whether this path handles the problem on the current tile kind.</summary>
     public static bool Applies<T>(int n, GemmIsa isa) where T : unmanaged
@@ -24,15 +27,23 @@ internal static unsafe class GemmNarrow
     public static void Run<T>(in GemmProblem<T> p) where T : unmanaged, INumber<T>
     {
         int w = Vector512<T>.Count;
-        T* panel = PackB(in p, w);
-        var body = new RowsBody<T> { Problem = p, Panel = panel };
         long work = (long)p.M * p.N * p.K;
         int chunks = work >= GemmDriver<T>.ParallelThreshold ? Math.Min(Threads.Count, (p.M + 3) / 4) : 1;
-        body.Chunks = chunks;
-        if (chunks <= 1)
-            body.Invoke(0);
-        else
-            CpuParallel.For(chunks, in body);
+        for (int k0 = 0; k0 < p.K; k0 += KBlock)
+        {
+            // One depth block at a time; later blocks accumulate onto C (beta = 1).
+            GemmProblem<T> block = p;
+            block.K = Math.Min(KBlock, p.K - k0);
+            block.A = p.A + (p.TransA ? k0 * p.Lda : k0);
+            block.B = p.B + (p.TransB ? k0 : k0 * p.Ldb);
+            if (k0 > 0)
+                block.Beta = T.One;
+            var body = new RowsBody<T> { Problem = block, Panel = PackB(in block, w), Chunks = chunks };
+            if (chunks <= 1)
+                body.Invoke(0);
+            else
+                CpuParallel.For(chunks, in body);
+        }
     }
 
     /// <summary>op(B) (k×n) into a k×W panel, zero-padded to W columns.</summary>
