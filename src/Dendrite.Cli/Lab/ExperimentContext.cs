@@ -88,6 +88,13 @@ public sealed class ExperimentContext(IExperiment experiment, bool quick, int se
         Ui.Line($"  {(passed ? "met " : "miss")} {name}: {detail}", passed ? Tone.Good : Tone.Warning);
     }
 
+    /// <summary>A target of the full-size run (accuracy goals): checked as <see cref="Target"/> in full mode, only logged in quick mode.</summary>
+    public void FullTarget(string name, bool passed, string detail)
+    {
+        if (Quick) Ui.Line($"  (quick mode) {name}: {detail}; this target applies to full runs", Tone.Detail);
+        else Target(name, passed, detail);
+    }
+
     /// <summary>Runs a body under a live progress display.</summary>
     public void Progress(Action<IProgressScope> body) => Ui.Progress(body);
 

@@ -125,7 +125,7 @@ public static class HtmlReport
         foreach (var t in b.Tiles)
         {
             string uri = Png.DataUri(Png.EncodeGray(t.Pixels, b.Width, b.Height));
-            sb.Append($"<figure class=\"tile{(t.Flag ? " flag" : "")}\"><img alt=\"{H(t.Caption)}\" src=\"{uri}\" width=\"{b.Width * b.Scale}\" height=\"{b.Height * b.Scale}\"/>")
+            sb.Append($"<figure class=\"tile{(t.Flag ? " flag" : "")}\" style=\"width:{b.Width * b.Scale + 4}px\"><img alt=\"{H(t.Caption)}\" src=\"{uri}\" width=\"{b.Width * b.Scale}\" height=\"{b.Height * b.Scale}\"/>")
               .Append($"<figcaption>{H(t.Caption)}</figcaption></figure>");
         }
         return sb.Append("</div>").ToString();

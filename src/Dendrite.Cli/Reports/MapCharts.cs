@@ -67,7 +67,7 @@ internal static class MapCharts
     public static string Contour(ContourBlock c, bool small)
     {
         double w = small ? 380 : 720, h = small ? 300 : 420;
-        bool legend = c.Paths.Length > 0;
+        bool legend = c.Paths.Length > 1;
         double right = w - (legend ? 150 : 16);
         var x = new Axis(c.XMin, c.XMax, false, 50, right);
         var y = new Axis(c.YMin, c.YMax, false, h - 40, 26);

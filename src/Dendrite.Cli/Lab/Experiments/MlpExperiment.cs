@@ -19,15 +19,22 @@ public sealed class MlpExperiment : IExperiment
     /// <inheritdoc />
     public bool NeedsFashionMnist => true;
 
-    private sealed record Settings(string Model, int? TrainLimit, int? TestLimit, int BatchSize, double Lr, int Epochs);
+    private sealed record Settings(string Model, string Init, int? TrainLimit, int? TestLimit, int BatchSize, double Lr, int Epochs);
 
     /// <inheritdoc />
     public void Run(ExperimentContext ctx)
     {
-        var cfg = ctx.UseConfig(new Settings("mlp:784-256-10", ctx.Quick ? 20000 : null, ctx.Quick ? 2000 : null, BatchSize: 256, Lr: 0.1,
+        var cfg = ctx.UseConfig(new Settings("mlp:784-256-10", "N(0, 0.01^2) weights, zero biases", ctx.Quick ? 20000 : null, ctx.Quick ? 2000 : null, BatchSize: 256, Lr: 0.1,
             Epochs: ctx.Quick ? 3 : 10));
         var (train, test) = FashionData.Load(ctx, cfg.TrainLimit, cfg.TestLimit, flatten: true);
         var model = ModelFactory.Build(cfg.Model, new ModelFactory.Options("relu"), ctx.Rng(1));
+        // d2l's initialisation: weights ~ N(0, 0.01²), biases 0.
+        var init = ctx.Rng(3);
+        foreach (var lin in model.Modules().OfType<NN.Linear>())
+        {
+            NN.Init.Normal_(lin.Weight, 0, 0.01, init);
+            NN.Init.Zeros_(lin.Bias!);
+        }
         FitResult fit = default!;
         ctx.Progress(p => fit = LabTrainer.Fit(ctx, p, "mlp", model, new SGD(model.Parameters(), lr: cfg.Lr), Objective.CrossEntropy,
             train, null, test, new FitOptions(cfg.Epochs, cfg.BatchSize), ctx.Rng(2)));
@@ -37,7 +44,7 @@ public sealed class MlpExperiment : IExperiment
         ctx.Metric("train_acc", fit.Train.Accuracy);
         ctx.Metric("train_seconds", fit.Seconds);
         ctx.Metric("samples_per_second", fit.SamplesPerSecond);
-        ctx.Target("test accuracy ≥ 0.85 (full mode)", ctx.Quick || acc >= 0.85, acc.ToString("F4", CultureInfo.InvariantCulture));
+        ctx.FullTarget("test accuracy ≥ 0.85 (full mode)", acc >= 0.85, acc.ToString("F4", CultureInfo.InvariantCulture));
 
         var predicted = LabTrainer.Predict(model, test.X).ArgMax(1).ToArray<long>();
         var truth = test.Y.ToArray<long>();

@@ -49,7 +49,7 @@ public sealed class MoonsMlpExperiment : IExperiment
         ctx.Metric("best_dev_acc", fit.BestDevAccuracy);
         ctx.Metric("best_epoch", fit.BestEpoch);
         ctx.Metric("train_seconds", fit.Seconds);
-        ctx.Target("test accuracy near the book's 0.905", ctx.Quick || testEval.Accuracy >= 0.85, $"{testEval.Accuracy:F3}");
+        ctx.FullTarget("test accuracy near the book's 0.905", testEval.Accuracy >= 0.85, $"{testEval.Accuracy:F3}");
 
         ctx.Report.Heading("The 2-5-1 network")
             .Text($"Full-batch SGD with lr {cfg.Lr} for {cfg.Epochs} epochs. The weights of epoch {fit.BestEpoch} (best dev accuracy " +
