@@ -28,6 +28,37 @@ public sealed class CpuParallelTests
     }
 
     [Fact]
+    public void BackToBackJobsNeverMixUp()
+    {
+        // Many tiny jobs in a row: a helper arriving late for one job must not run (or skip) a
+        // chunk of the next one.
+        int saved = Threads.Count;
+        try
+        {
+            Threads.Count = 3;
+            var hits = new int[8];
+            for (int job = 0; job < 20000; job++)
+            {
+                int count = 1 + job % 8;
+                Array.Clear(hits);
+                var body = new CountingBody(hits, job);
+                CpuParallel.For(count, in body);
+                for (int i = 0; i < 8; i++)
+                    Assert.Equal(i < count ? job : 0, hits[i]);
+            }
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+    }
+
+    private readonly struct CountingBody(int[] hits, int job) : IParallelBody
+    {
+        public void Invoke(int index) => Interlocked.Add(ref hits[index], job);
+    }
+
+    [Fact]
     public void NestedCallsRunInline()
     {
         int saved = Threads.Count;

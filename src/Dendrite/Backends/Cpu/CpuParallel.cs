@@ -20,8 +20,9 @@ internal interface IParallelBody
 /// </summary>
 /// <remarks>
 /// <para>The calling thread always takes part; <c>Threads.Count - 1</c> background workers are
-/// created lazily. Chunks are handed out dynamically through an interlocked counter, so uneven
-/// chunks balance themselves. After a job, workers spin for a short while (about
+/// created lazily. Chunks are claimed one at a time (compare-exchange), so uneven chunks, or a
+/// helper whose core is busy with another process, balance themselves; the caller waits only for
+/// chunks another thread has actually started. After a job, workers spin for a short while (about
 /// <see cref="SpinMicroseconds"/> µs) before blocking, so back-to-back calls (a training loop, a
 /// benchmark) do not pay a kernel wake-up; an idle program does not burn CPU.</para>
 /// <para>Runs inline (sequentially on the caller) when <c>Threads.Count == 1</c>, when
@@ -29,7 +30,7 @@ internal interface IParallelBody
 /// using the pool. Callers decide themselves whether a job is big enough to be worth splitting
 /// (a dispatch costs a few hundred nanoseconds while the workers are still spinning, tens of
 /// microseconds when they have gone to sleep).</para>
-/// <para>The first exception thrown by a chunk is rethrown on the caller after all chunks stop.</para>
+/// <para>Every chunk runs even if one throws; the first exception is then rethrown on the caller.</para>
 /// </remarks>
 internal static unsafe class CpuParallel
 {
@@ -40,17 +41,19 @@ internal static unsafe class CpuParallel
     private static readonly object _sleepGate = new();
     private static readonly List<Thread> _workers = [];
 
-    // Job state: written only by the dispatching thread while _open == 0 and _active == 0.
+    // The job: written by the dispatching thread only while _state is closed (see below).
     private static delegate*<int, void> _body;
     private static int _count;
     private static int _participants;
-    private static int _next;
+    private static int _completed;
     private static ExceptionDispatchInfo? _error;
 
-    // _open: 1 while the current job accepts helpers. _active: workers that may touch job state.
-    private static int _open;
-    private static int _active;
-    private static int _generation;
+    // (generation << 32) | next chunk index. A chunk is claimed by a compare-exchange on the whole
+    // word, so a helper that read the job fields and then lost the race to a newer job (or to the
+    // job being closed) cannot run anything with stale fields. Closing sets the index to Closed
+    // before the next job's fields are written. Helpers that claimed nothing never delay the caller.
+    private static long _state = Closed;
+    private const long Closed = int.MaxValue;
     private static int _sleepers;
 
     [ThreadStatic] private static bool t_insideJob;
@@ -91,10 +94,10 @@ internal static unsafe class CpuParallel
             _body = &Holder<TBody>.Invoke;
             _count = count;
             _participants = threads - 1;
-            _next = 0;
+            _completed = 0;
             _error = null;
-            Volatile.Write(ref _open, 1);
-            Interlocked.Increment(ref _generation);
+            long generation = (Volatile.Read(ref _state) >> 32) + 1;
+            Interlocked.Exchange(ref _state, generation << 32);
             if (Volatile.Read(ref _sleepers) > 0)
             {
                 lock (_sleepGate)
@@ -104,19 +107,18 @@ internal static unsafe class CpuParallel
             t_insideJob = true;
             try
             {
-                RunChunks();
+                RunChunks(generation, participate: true);
             }
             finally
             {
                 t_insideJob = false;
             }
 
-            // Close the job and wait until no helper can still be inside it (Dekker-style: the
-            // exchange is a full fence, as is the helpers' increment of _active).
-            Interlocked.Exchange(ref _open, 0);
+            // Wait only for chunks other threads have claimed, then close the job.
             var spinner = new SpinWait();
-            while (Volatile.Read(ref _active) != 0)
+            while (Volatile.Read(ref _completed) != count)
                 spinner.SpinOnce(-1);
+            Interlocked.Exchange(ref _state, (generation << 32) | Closed);
 
             Holder<TBody>.Body = default;
             _body = null;
@@ -135,21 +137,34 @@ internal static unsafe class CpuParallel
             local.Invoke(i);
     }
 
-    private static void RunChunks()
+    /// <summary>Claims and runs chunks of job <paramref name="generation"/> until none are left.</summary>
+    private static void RunChunks(long generation, bool participate)
     {
-        delegate*<int, void> fn = _body;
-        int count = _count;
-        try
+        while (participate)
         {
-            int i;
-            while ((i = Interlocked.Increment(ref _next) - 1) < count)
-                fn(i);
-        }
-        catch (Exception e)
-        {
-            // Stop handing out chunks and remember the first failure for the caller.
-            Interlocked.Exchange(ref _next, int.MaxValue / 2);
-            Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            long state = Volatile.Read(ref _state);
+            int index = (int)(state & 0xFFFFFFFF);
+            if (state >> 32 != generation || index >= Closed)
+                return;
+            // Read the job, then validate it by claiming: the exchange fails if the job moved on.
+            delegate*<int, void> fn = _body;
+            int count = _count;
+            if (index >= count)
+                return;
+            if (Interlocked.CompareExchange(ref _state, state + 1, state) != state)
+                continue;
+            try
+            {
+                fn(index);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _completed);
+            }
         }
     }
 
@@ -171,15 +186,15 @@ internal static unsafe class CpuParallel
     private static void WorkerLoop(int id)
     {
         t_insideJob = true;
-        int seen = Volatile.Read(ref _generation);
+        long seen = Volatile.Read(ref _state) >> 32;
         long spinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
         while (true)
         {
             // Spin for a new generation, then block.
             long start = Stopwatch.GetTimestamp();
-            int gen;
+            long generation;
             int spins = 0;
-            while ((gen = Volatile.Read(ref _generation)) == seen)
+            while ((generation = Volatile.Read(ref _state) >> 32) == seen)
             {
                 Thread.SpinWait(8);
                 if ((++spins & 63) == 0 && Stopwatch.GetTimestamp() - start > spinTicks)
@@ -187,19 +202,15 @@ internal static unsafe class CpuParallel
                     Interlocked.Increment(ref _sleepers);
                     lock (_sleepGate)
                     {
-                        while (Volatile.Read(ref _generation) == seen)
+                        while (Volatile.Read(ref _state) >> 32 == seen)
                             Monitor.Wait(_sleepGate);
                     }
                     Interlocked.Decrement(ref _sleepers);
                     start = Stopwatch.GetTimestamp();
                 }
             }
-            seen = gen;
-
-            Interlocked.Increment(ref _active);
-            if (Volatile.Read(ref _open) == 1 && id < _participants)
-                RunChunks();
-            Interlocked.Decrement(ref _active);
+            seen = generation;
+            RunChunks(generation, participate: id < Volatile.Read(ref _participants));
         }
     }
 

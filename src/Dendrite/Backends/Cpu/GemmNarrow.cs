@@ -28,7 +28,9 @@ internal static unsafe class GemmNarrow
     {
         int w = Vector512<T>.Count;
         long work = (long)p.M * p.N * p.K;
-        int chunks = work >= GemmDriver<T>.ParallelThreshold ? Math.Min(Threads.Count, (p.M + 3) / 4) : 1;
+        // Several row chunks per thread: rows are independent here (no shared packing), so finer
+        // chunks cost almost nothing and let the other threads absorb one that got preempted.
+        int chunks = work >= GemmDriver<T>.ParallelThreshold ? Math.Min(4 * Threads.Count, (p.M + 3) / 4) : 1;
         for (int k0 = 0; k0 < p.K; k0 += KBlock)
         {
             // One depth block at a time; later blocks accumulate onto C (beta = 1).
