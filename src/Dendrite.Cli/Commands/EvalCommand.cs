@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dendrite.Cli.Lab.Common;
+using Dendrite.Cli.Runs;
+using Dendrite.Cli.Training;
+
+namespace Dendrite.Cli.Commands;
+
+/// <summary><c>dendrite eval</c>: evaluates a checkpoint on a data set's test split.</summary>
+public static class EvalCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Build(CliConsole console)
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A .safetensors checkpoint written by `dendrite train`", Required = true };
+        var dataset = new Option<string?>("--dataset") { Description = "Data set to evaluate on (default: the one it was trained on)" };
+        var config = new Option<string?>("--config") { Description = "The run's config.json (default: the one beside the checkpoint)" };
+        var limit = new Option<int?>("--test-limit") { Description = "Evaluate on the first N test samples only" };
+        var cmd = new Command("eval", "Evaluate a checkpoint: test loss and accuracy") { checkpoint, dataset, config, limit };
+        cmd.SetAction(parse => CliApp.Guard(console, parse, ui =>
+        {
+            string ckpt = parse.GetValue(checkpoint)!;
+            string cfgPath = parse.GetValue(config) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ckpt))!, RunFolder.ConfigFile);
+            var settings = Json.ReadFile(cfgPath)["settings"]
+                ?? throw new InvalidDataException($"{cfgPath} has no \"settings\": pass the config.json of a `dendrite train` run");
+            var cfg = settings.Deserialize<TrainConfig>(Json.Options) ?? throw new InvalidDataException($"{cfgPath}: unreadable settings");
+            cfg = cfg with { Dataset = parse.GetValue(dataset) ?? cfg.Dataset, TestLimit = parse.GetValue(limit) ?? cfg.TestLimit };
+            cfg.Validate();
+            var data = TrainJob.LoadData(cfg);
+            var model = TrainJob.BuildModel(cfg, data);
+            Checkpoints.Load(ckpt, model);
+            var eval = LabTrainer.Evaluate(model, Objective.CrossEntropy, data.Test);
+            if (ui.Mode == Ui.OutputMode.Json)
+                ui.Json(new JsonObject
+                {
+                    ["checkpoint"] = Path.GetFullPath(ckpt), ["dataset"] = cfg.Dataset, ["samples"] = data.Test.Count,
+                    ["testLoss"] = eval.Loss, ["testAcc"] = eval.Accuracy,
+                }.ToJsonString(Json.Options));
+            ui.Summary(new Ui.TableData($"eval {Path.GetFileName(ckpt)} on {cfg.Dataset}", "metric", "value")
+                .Add("samples", data.Test.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Add("test loss", eval.Loss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))
+                .Add("test accuracy", eval.Accuracy.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)));
+            return 0;
+        }));
+        return cmd;
+    }
+}

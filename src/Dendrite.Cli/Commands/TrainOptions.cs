@@ -1,0 +1,93 @@
+using System.CommandLine;
+using Dendrite.Cli.Training;
+
+namespace Dendrite.Cli.Commands;
+
+/// <summary>The options shared by <c>dendrite train</c> and <c>dendrite search</c>, mapped onto a <see cref="TrainConfig"/>.</summary>
+public sealed class TrainOptions
+{
+    /// <summary>--dataset.</summary>
+    public Option<string?> Dataset { get; } = new("--dataset") { Description = "fashion-mnist, mnist, moons or circles" };
+
+    /// <summary>--model.</summary>
+    public Option<string?> Model { get; } = new("--model") { Description = "softmax, mlp:784-256-10 (any sizes), lenet or cnn" };
+
+    /// <summary>--act.</summary>
+    public Option<string?> Act { get; } = new("--act") { Description = "Hidden activation: relu, sigmoid, tanh, leaky-relu, gelu" };
+
+    /// <summary>--opt.</summary>
+    public Option<string?> Opt { get; } = new("--opt") { Description = "sgd, momentum, nesterov, adam, adamw, rmsprop or adagrad" };
+
+    /// <summary>--lr.</summary>
+    public Option<double?> Lr { get; } = new("--lr") { Description = "Learning rate (default 1e-3)" };
+
+    /// <summary>--batch.</summary>
+    public Option<int?> Batch { get; } = new("--batch") { Description = "Minibatch size (default 256)" };
+
+    /// <summary>--epochs.</summary>
+    public Option<int?> Epochs { get; } = new("--epochs") { Description = "Training epochs (default 10)" };
+
+    /// <summary>--weight-decay.</summary>
+    public Option<double?> WeightDecay { get; } = new("--weight-decay") { Description = "L2 weight decay (decoupled for adamw)" };
+
+    /// <summary>--dropout.</summary>
+    public Option<double?> Dropout { get; } = new("--dropout") { Description = "Dropout probability after hidden layers" };
+
+    /// <summary>--batchnorm.</summary>
+    public Option<bool?> Batchnorm { get; } = new("--batchnorm") { Description = "BatchNorm after each hidden Linear of an MLP", Arity = ArgumentArity.ZeroOrOne };
+
+    /// <summary>--init.</summary>
+    public Option<string?> Init { get; } = new("--init") { Description = "Weight initialisation: default or he" };
+
+    /// <summary>--scheduler.</summary>
+    public Option<string?> Scheduler { get; } = new("--scheduler") { Description = "step:EVERY:GAMMA (e.g. step:5:0.5), cosine:T or plateau" };
+
+    /// <summary>--seed.</summary>
+    public Option<int?> Seed { get; } = new("--seed") { Description = "Random seed (default 42)" };
+
+    /// <summary>--train-limit.</summary>
+    public Option<int?> TrainLimit { get; } = new("--train-limit") { Description = "Use only the first N training samples" };
+
+    /// <summary>--test-limit.</summary>
+    public Option<int?> TestLimit { get; } = new("--test-limit") { Description = "Use only the first N test samples" };
+
+    /// <summary>--config.</summary>
+    public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file with the same keys (camelCase: weightDecay); options given here override it" };
+
+    /// <summary>--out.</summary>
+    public Option<string> Out { get; } = new("--out") { Description = "Folder that receives the run folder", DefaultValueFactory = _ => "runs" };
+
+    /// <summary>Adds every option to a command.</summary>
+    public void AddTo(Command cmd)
+    {
+        foreach (Option o in new Option[] { Dataset, Model, Act, Opt, Lr, Batch, Epochs, WeightDecay, Dropout, Batchnorm, Init, Scheduler, Seed,
+                     TrainLimit, TestLimit, Config, Out })
+            cmd.Options.Add(o);
+    }
+
+    /// <summary>The config file (if any) with the given options applied on top, validated.</summary>
+    public TrainConfig Resolve(ParseResult parse)
+    {
+        string? file = parse.GetValue(Config);
+        var cfg = file is null ? new TrainConfig() : TrainConfig.Load(file);
+        cfg = cfg with
+        {
+            Dataset = parse.GetValue(Dataset) ?? cfg.Dataset,
+            Model = parse.GetValue(Model) ?? cfg.Model,
+            Act = parse.GetValue(Act) ?? cfg.Act,
+            Opt = parse.GetValue(Opt) ?? cfg.Opt,
+            Lr = parse.GetValue(Lr) ?? cfg.Lr,
+            Batch = parse.GetValue(Batch) ?? cfg.Batch,
+            Epochs = parse.GetValue(Epochs) ?? cfg.Epochs,
+            WeightDecay = parse.GetValue(WeightDecay) ?? cfg.WeightDecay,
+            Dropout = parse.GetValue(Dropout) ?? cfg.Dropout,
+            Batchnorm = parse.GetResult(Batchnorm) is null ? cfg.Batchnorm : parse.GetValue(Batchnorm) ?? true,
+            Init = parse.GetValue(Init) ?? cfg.Init,
+            Scheduler = parse.GetValue(Scheduler) ?? cfg.Scheduler,
+            Seed = parse.GetValue(Seed) ?? cfg.Seed,
+            TrainLimit = parse.GetValue(TrainLimit) ?? cfg.TrainLimit,
+            TestLimit = parse.GetValue(TestLimit) ?? cfg.TestLimit,
+        };
+        return cfg.Validate();
+    }
+}

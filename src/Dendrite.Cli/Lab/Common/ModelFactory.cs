@@ -1,0 +1,130 @@
+using System.Globalization;
+using Dendrite.NN;
+
+namespace Dendrite.Cli.Lab.Common;
+
+/// <summary>
+/// Builds the models that the lab and <c>dendrite train</c> name by a short spec: <c>softmax</c> (784-10 linear),
+/// <c>mlp:784-256-10</c> (any layer sizes), <c>lenet</c> (LeNet-5 style CNN) and <c>cnn</c> (a wider two-block CNN).
+/// </summary>
+public static class ModelFactory
+{
+    /// <summary>Model options that apply to MLPs.</summary>
+    /// <param name="Activation">relu, sigmoid, tanh, leaky-relu or gelu.</param>
+    /// <param name="Dropout">Dropout probability after each hidden activation (0: none).</param>
+    /// <param name="BatchNorm">Batch normalisation before each hidden activation.</param>
+    /// <param name="Init">"default" (PyTorch's layer defaults) or "he" (Kaiming normal weights for ReLU, zero biases).</param>
+    public sealed record Options(string Activation = "relu", double Dropout = 0, bool BatchNorm = false, string Init = "default");
+
+    /// <summary>Whether a model takes images [N, 1, 28, 28] (CNNs) rather than flat vectors [N, 784].</summary>
+    public static bool TakesImages(string spec) => Kind(spec) is "lenet" or "cnn";
+
+    /// <summary>Builds the model a spec names; unknown specs are an error listing the valid forms.</summary>
+    public static Module Build(string spec, Options options, Generator rng, int inputs = 784, int classes = 10)
+    {
+        var model = BuildDefault(spec, options, rng, inputs, classes);
+        ApplyInit(model, options.Init, rng);
+        return model;
+    }
+
+    /// <summary>Re-initialises Linear and Conv2d weights: "he" draws Kaiming-normal weights (ReLU gain) and zero biases.</summary>
+    public static void ApplyInit(Module model, string init, Generator rng)
+    {
+        switch (init.ToLowerInvariant())
+        {
+            case "default":
+                return;
+            case "he":
+                foreach (var m in model.Modules())
+                {
+                    var (w, b) = m switch { Linear l => (l.Weight, l.Bias), Conv2d c => (c.Weight, c.Bias), _ => (null, null) };
+                    if (w is null) continue;
+                    NN.Init.KaimingNormal_(w, nonlinearity: Nonlinearity.ReLU, generator: rng);
+                    if (b is not null) NN.Init.Zeros_(b);
+                }
+                return;
+            default:
+                throw new ArgumentException($"init '{init}' is unknown: use default or he");
+        }
+    }
+
+    private static Module BuildDefault(string spec, Options options, Generator rng, int inputs, int classes)
+    {
+        switch (Kind(spec))
+        {
+            case "softmax":
+                return new Sequential(new Linear(inputs, classes, generator: rng));
+            case "mlp":
+                return MlpLayers(Sizes(spec, inputs, classes), options, rng);
+            case "lenet":
+                // [N,1,28,28] -> conv5 pad2 [N,6,28,28] -> pool [N,6,14,14] -> conv5 [N,16,10,10] -> pool [N,16,5,5] -> 120 -> 84 -> 10
+                return new Sequential(
+                    new Conv2d(1, 6, 5, padding: 2, generator: rng), Activation(options.Activation), new MaxPool2d(2),
+                    new Conv2d(6, 16, 5, generator: rng), Activation(options.Activation), new MaxPool2d(2),
+                    new Flatten(), new Linear(16 * 5 * 5, 120, generator: rng), Activation(options.Activation),
+                    new Linear(120, 84, generator: rng), Activation(options.Activation), new Linear(84, classes, generator: rng));
+            case "cnn":
+                // [N,1,28,28] -> [N,32,14,14] -> [N,64,7,7] -> 128 -> 10
+                return new Sequential(
+                    new Conv2d(1, 32, 3, padding: 1, generator: rng), Activation(options.Activation), new MaxPool2d(2),
+                    new Conv2d(32, 64, 3, padding: 1, generator: rng), Activation(options.Activation), new MaxPool2d(2),
+                    new Flatten(), new Linear(64 * 7 * 7, 128, generator: rng), Activation(options.Activation),
+                    new Dropout(options.Dropout, rng), new Linear(128, classes, generator: rng));
+            default:
+                throw new ArgumentException($"model '{spec}' is unknown: use softmax, mlp:784-256-10 (any sizes), lenet or cnn");
+        }
+    }
+
+    /// <summary>An MLP with the given layer sizes: Linear [BatchNorm] activation [Dropout] per hidden layer.</summary>
+    public static Sequential Mlp(int[] sizes, Options options, Generator rng)
+    {
+        var model = MlpLayers(sizes, options, rng);
+        ApplyInit(model, options.Init, rng);
+        return model;
+    }
+
+    private static Sequential MlpLayers(int[] sizes, Options options, Generator rng)
+    {
+        var model = new Sequential();
+        for (int i = 0; i + 1 < sizes.Length; i++)
+        {
+            model.Add(new Linear(sizes[i], sizes[i + 1], generator: rng));
+            if (i + 2 == sizes.Length) break;
+            if (options.BatchNorm) model.Add(new BatchNorm1d(sizes[i + 1]));
+            model.Add(Activation(options.Activation));
+            if (options.Dropout > 0) model.Add(new Dropout(options.Dropout, rng));
+        }
+        return model;
+    }
+
+    /// <summary>The activation module a name stands for.</summary>
+    public static Module Activation(string name) => name.ToLowerInvariant() switch
+    {
+        "relu" => new ReLU(),
+        "sigmoid" => new Sigmoid(),
+        "tanh" => new Tanh(),
+        "leaky-relu" or "leakyrelu" => new LeakyReLU(),
+        "gelu" => new GELU(),
+        _ => throw new ArgumentException($"activation '{name}' is unknown: use relu, sigmoid, tanh, leaky-relu or gelu"),
+    };
+
+    private static string Kind(string spec) => spec.Split(':')[0].ToLowerInvariant();
+
+    private static int[] Sizes(string spec, int inputs, int classes)
+    {
+        var parts = spec.Split(':', 2);
+        if (parts.Length < 2) return [inputs, 256, classes];
+        try
+        {
+            var sizes = parts[1].Split('-').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            if (sizes.Length < 2 || sizes.Any(s => s <= 0)) throw new FormatException();
+            if (sizes[0] != inputs || sizes[^1] != classes)
+                throw new ArgumentException($"model '{spec}': the first size must be the {inputs} input features and the last the {classes} classes");
+            return sizes;
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException($"model '{spec}': expected mlp:<in>-<hidden>...-<out> with positive sizes, e.g. mlp:784-256-10");
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Dendrite.Cli.Reports;
+using Dendrite.Cli.Runs;
+using Dendrite.Cli.Ui;
+
+namespace Dendrite.Cli.Lab;
+
+/// <summary>The result of running one experiment.</summary>
+public sealed record ExperimentOutcome(string Name, string Status, double Seconds, string? RunDir, string? ConfigHash, JsonObject Metrics, string? Message)
+{
+    /// <summary>Machine-readable form for --json.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["name"] = Name,
+        ["status"] = Status,
+        ["seconds"] = Math.Round(Seconds, 3),
+        ["runDir"] = RunDir,
+        ["configHash"] = ConfigHash,
+        ["metrics"] = Metrics.DeepClone(),
+        ["message"] = Message,
+    };
+}
+
+/// <summary>Runs experiments into run folders and writes their metrics, history and report.</summary>
+public static class ExperimentRunner
+{
+    /// <summary>Status words.</summary>
+    public const string Ok = "ok", Failed = "failed", Skipped = "skipped";
+
+    /// <summary>Runs one experiment; never throws for a failure inside the experiment.</summary>
+    public static ExperimentOutcome Run(IExperiment experiment, bool quick, int seed, string outRoot, IConsoleUi ui, string? fashionMnistDir)
+    {
+        ui.Heading($"{experiment.Name}: {experiment.Title}{(quick ? " (quick)" : "")}");
+        if (experiment.NeedsFashionMnist && fashionMnistDir is null)
+        {
+            ui.Line($"skipped: {LabData.InstallHint}", Tone.Warning);
+            return new ExperimentOutcome(experiment.Name, Skipped, 0, null, null, [], LabData.InstallHint);
+        }
+
+        var run = RunFolder.Create(outRoot, experiment.Name, DateTime.Now);
+        var ctx = new ExperimentContext(experiment, quick, seed, run, ui, fashionMnistDir);
+        var sw = Stopwatch.StartNew();
+        string status = Ok;
+        string? message = null;
+        try
+        {
+            Tensor.ManualSeed((ulong)seed);
+            experiment.Run(ctx);
+            var failed = ctx.Checks.Where(c => c.Hard && !c.Passed).Select(c => c.Name).ToList();
+            if (failed.Count > 0) { status = Failed; message = "failed checks: " + string.Join(", ", failed); }
+        }
+        catch (Exception e)
+        {
+            status = Failed;
+            message = $"{e.GetType().Name}: {e.Message}";
+            ui.Error($"{experiment.Name} failed: {message}");
+            ui.Line(e.StackTrace ?? "", Tone.Detail);
+        }
+        sw.Stop();
+        if (ctx.ConfigHash.Length == 0) ctx.UseConfig(new { });
+
+        var metrics = new JsonObject
+        {
+            ["experiment"] = experiment.Name,
+            ["status"] = status,
+            ["seed"] = seed,
+            ["quick"] = quick,
+            ["configHash"] = ctx.ConfigHash,
+            ["wallSeconds"] = Math.Round(sw.Elapsed.TotalSeconds, 3),
+            ["metrics"] = ctx.Metrics.DeepClone(),
+            ["checks"] = new JsonArray(ctx.Checks.Select(c => (JsonNode)new JsonObject
+            {
+                ["name"] = c.Name, ["passed"] = c.Passed, ["hard"] = c.Hard, ["detail"] = c.Detail,
+            }).ToArray()),
+        };
+        if (message is not null) metrics["error"] = message;
+        run.WriteMetrics(metrics);
+        run.WriteHistory(ctx.History);
+        HtmlReport.Write(run, ctx.Report);
+
+        var table = new TableData($"{experiment.Name} ({status}, {sw.Elapsed.TotalSeconds:F1}s, config {ctx.ConfigHash})", "metric", "value");
+        foreach (var kv in ctx.Metrics) table.Add(kv.Key, HtmlReport.Scalar(kv.Value));
+        ui.Table(table);
+        ui.Line($"report: {run.File(RunFolder.ReportFile)}", Tone.Detail);
+        return new ExperimentOutcome(experiment.Name, status, sw.Elapsed.TotalSeconds, run.Path, ctx.ConfigHash, ctx.Metrics, message);
+    }
+}

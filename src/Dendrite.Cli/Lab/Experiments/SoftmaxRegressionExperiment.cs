@@ -1,0 +1,126 @@
+using System.Globalization;
+using Dendrite.Cli.Lab.Common;
+using Dendrite.Cli.Reports;
+using Dendrite.NN;
+using Dendrite.Optim;
+
+namespace Dendrite.Cli.Lab.Experiments;
+
+/// <summary>
+/// 11. d2l 3.6–3.7: softmax regression on Fashion-MNIST, from scratch (hand-written softmax, cross-entropy and SGD
+/// update on autograd gradients) and concise (Linear, F.CrossEntropy, SGD); why softmax needs the log-sum-exp trick.
+/// </summary>
+public sealed class SoftmaxRegressionExperiment : IExperiment
+{
+    /// <inheritdoc />
+    public string Name => "softmax-regression";
+
+    /// <inheritdoc />
+    public string Title => "Softmax regression on Fashion-MNIST";
+
+    /// <inheritdoc />
+    public string Description => "d2l: from scratch and concise (target ≥ 0.80 test accuracy); naive softmax overflow vs log-sum-exp; predictions.";
+
+    /// <inheritdoc />
+    public bool NeedsFashionMnist => true;
+
+    private sealed record Settings(int? TrainLimit, int? TestLimit, int BatchSize, double Lr, int Epochs);
+
+    /// <inheritdoc />
+    public void Run(ExperimentContext ctx)
+    {
+        var cfg = ctx.UseConfig(new Settings(ctx.Quick ? 20000 : null, ctx.Quick ? 2000 : null, BatchSize: 256, Lr: 0.1, Epochs: ctx.Quick ? 3 : 10));
+        var (train, test) = FashionData.Load(ctx, cfg.TrainLimit, cfg.TestLimit, flatten: true);
+
+        // From scratch: W [784, 10], b [10]; softmax and cross-entropy written out; the update p -= lr·∂L/∂p by hand.
+        var w = Tensor.RandN([784, 10], ctx.Rng(1)).Mul(0.01);
+        var b = Tensor.Zeros(10);
+        w.RequiresGrad = b.RequiresGrad = true;
+        Tensor Net(Tensor x) => Softmax(x.MatMul(w).Add(b));
+        int batches = (train.Count + cfg.BatchSize - 1) / cfg.BatchSize;
+        ctx.Progress(p =>
+        {
+            var bar = p.AddTask("from scratch", cfg.Epochs * batches);
+            var rng = ctx.Rng(2);
+            for (int epoch = 1; epoch <= cfg.Epochs; epoch++)
+            {
+                var data = train.Shuffle(rng);
+                double lossSum = 0;
+                for (int i = 0; i < batches; i++)
+                {
+                    var mb = data.Slice(i * cfg.BatchSize, Math.Min(cfg.BatchSize, train.Count - i * cfg.BatchSize));
+                    var loss = CrossEntropy(Net(mb.X), mb.Y).Mean();
+                    loss.Backward();
+                    using (Grad.NoGrad())
+                        foreach (var param in new[] { w, b })
+                        {
+                            param.SubInPlace(param.Grad!.Mul(cfg.Lr));
+                            param.Grad = null;
+                        }
+                    lossSum += loss.Item() * mb.Count;
+                    bar.Update((epoch - 1) * batches + i + 1, $"epoch {epoch}/{cfg.Epochs} loss {lossSum / Math.Min(train.Count, (i + 1) * cfg.BatchSize):F4}");
+                }
+                double testAcc;
+                using (Grad.NoGrad()) testAcc = Net(test.X).ArgMax(1).Eq(test.Y).To(DType.Float32).Mean().Item();
+                ctx.History.Log("scratch", epoch, ("train_loss", lossSum / train.Count), ("test_acc", testAcc));
+            }
+            bar.Complete("");
+        });
+        double scratchAcc;
+        using (Grad.NoGrad()) scratchAcc = Net(test.X).ArgMax(1).Eq(test.Y).To(DType.Float32).Mean().Item();
+
+        // Concise: the same model as a Linear layer; F.CrossEntropy fuses log-softmax and NLL stably.
+        var model = ModelFactory.Build("softmax", new ModelFactory.Options(), ctx.Rng(3));
+        Init.Normal_(((Linear)((Sequential)model)[0]).Weight, 0, 0.01, ctx.Rng(3));
+        FitResult fit = default!;
+        ctx.Progress(p => fit = LabTrainer.Fit(ctx, p, "concise", model, new SGD(model.Parameters(), lr: cfg.Lr), Objective.CrossEntropy,
+            train, null, test, new FitOptions(cfg.Epochs, cfg.BatchSize), ctx.Rng(4)));
+        Checkpoints.Save(ctx, "concise", model);
+        double conciseAcc = fit.Test!.Value.Accuracy;
+        ctx.Metric("test_acc_scratch", scratchAcc);
+        ctx.Metric("test_acc_concise", conciseAcc);
+        ctx.Metric("train_seconds_concise", fit.Seconds);
+        ctx.FullTarget("test accuracy ≥ 0.80 (full mode)", Math.Min(scratchAcc, conciseAcc) >= 0.80, $"scratch {scratchAcc:F3}, concise {conciseAcc:F3}");
+
+        ctx.Report.Add(new TableBlock("Test accuracy", ["model", "test accuracy"],
+            [["from scratch", scratchAcc.ToString("F4", CultureInfo.InvariantCulture)], ["concise", conciseAcc.ToString("F4", CultureInfo.InvariantCulture)]]));
+        Overflow(ctx);
+        var predicted = LabTrainer.Predict(model, test.X.Narrow(0, 0, 24)).ArgMax(1).ToArray<long>();
+        var images = test.Slice(0, 24) with { X = test.X.Narrow(0, 0, 24).Reshape(24, 1, 28, 28) };
+        ctx.Report.Add(LabPlots.PredictionGrid("Test images: predicted label (true label when wrong)", images, predicted));
+    }
+
+    // softmax(X)_ij = exp(X_ij) / Σ_k exp(X_ik), written naively on purpose (inputs here are small logits).
+    private static Tensor Softmax(Tensor x)
+    {
+        var e = x.Exp();
+        return e.Div(e.Sum(1, keepDim: true));
+    }
+
+    // −log ŷ[i, y_i], picking each row's true-class probability with Gather.
+    private static Tensor CrossEntropy(Tensor yHat, Tensor y) => yHat.Gather(1, y.Reshape(-1, 1)).Log().Neg();
+
+    private static void Overflow(ExperimentContext ctx)
+    {
+        // float32 exp overflows above ln(3.4e38) ≈ 88.72.
+        var logits = Tensor.FromArray(new float[] { 10, 50, 88, 89, 100 }, 1, 5);
+        var naive = Softmax(logits).ToArray<float>();
+        var stable = logits.Softmax(1).ToArray<float>();
+        var exps = logits.Exp().ToArray<float>();
+        var rows = new List<string[]>();
+        for (int i = 0; i < 5; i++)
+            rows.Add([logits.ToArray<float>()[i].ToString(CultureInfo.InvariantCulture), exps[i].ToString("G4", CultureInfo.InvariantCulture),
+                naive[i].ToString("G4", CultureInfo.InvariantCulture), stable[i].ToString("G4", CultureInfo.InvariantCulture)]);
+        bool naiveBroken = naive.Any(float.IsNaN), stableOk = stable.All(float.IsFinite) && Math.Abs(stable.Sum() - 1) < 1e-5;
+        ctx.Metric("naive_softmax_has_nan", naiveBroken ? 1 : 0);
+        ctx.Expect("naive softmax overflows to NaN in float32, log-sum-exp does not", naiveBroken && stableOk,
+            $"naive [{string.Join(", ", naive)}], stable sums to {stable.Sum():F6}");
+        double edge1 = Tensor.Scalar(88.7).Exp().Item(), edge2 = Tensor.Scalar(88.8).Exp().Item();
+        ctx.Expect("float32 exp overflows between 88.7 and 88.8", double.IsFinite(edge1) && double.IsPositiveInfinity(edge2), $"exp(88.7) = {edge1:G4}, exp(88.8) = {edge2}");
+        ctx.Report.Heading("Naive softmax overflows")
+            .Text("exp(x) in float32 overflows to ∞ above x ≈ 88.72, and ∞/∞ is NaN. Subtracting the row maximum first " +
+                  "(softmax(x) = exp(x − max x) / Σ exp(x − max x), the log-sum-exp trick) gives the same values without overflow; " +
+                  "F.CrossEntropy works on log-probabilities computed that way.")
+            .Add(new TableBlock("Logits [10, 50, 88, 89, 100]", ["x", "exp(x) float32", "naive softmax", "stable softmax"], [.. rows]));
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using Dendrite.Cli.Lab;
+using Dendrite.Cli.Lab.Common;
+using Dendrite.NN;
+using Dendrite.Optim;
+
+namespace Dendrite.Cli.Training;
+
+/// <summary>The data of a train job: train/dev/test splits and the class names.</summary>
+public sealed record JobData(LabeledData Train, LabeledData Dev, LabeledData Test, IReadOnlyList<string> Classes, bool Images);
+
+/// <summary>Turns a <see cref="TrainConfig"/> into data, a model, an optimizer and a scheduler.</summary>
+public static class TrainJob
+{
+    /// <summary>Loads the data set, carving the dev split from the training set (never from the test set).</summary>
+    public static JobData LoadData(TrainConfig cfg)
+    {
+        var rng = new Generator((ulong)cfg.Seed);
+        LabeledData train, test;
+        IReadOnlyList<string> classes;
+        switch (cfg.Dataset)
+        {
+            case "moons" or "circles":
+                var all = cfg.Dataset == "moons" ? LabDatasets.Moons(1000, 0.1, rng) : LabDatasets.Circles(1000, 0.1, 0.5, rng);
+                all = all with { Y = all.Y.To(DType.Int64) };
+                (train, test) = (all.Slice(0, 800), all.Slice(800, 200));
+                classes = ["0", "1"];
+                break;
+            case "fashion-mnist":
+                string dir = LabData.FindFashionMnist() ?? throw new FileNotFoundException(LabData.InstallHint);
+                train = LabDatasets.FashionMnist(dir, true, cfg.TrainLimit);
+                test = LabDatasets.FashionMnist(dir, false, cfg.TestLimit);
+                classes = LabDatasets.FashionClasses;
+                break;
+            default:
+                var ds = new Data.Datasets.Mnist(train: true);
+                var dsTest = new Data.Datasets.Mnist(train: false);
+                train = Take(ds, cfg.TrainLimit);
+                test = Take(dsTest, cfg.TestLimit);
+                classes = Data.Datasets.Mnist.ClassNames;
+                break;
+        }
+        int devCount = Math.Max(1, (int)Math.Round(train.Count * cfg.DevFraction));
+        var (tr, dev) = FashionData.CarveDev(train, devCount, rng);
+        bool images = ModelFactory.TakesImages(cfg.ModelOrDefault);
+        if (!images && tr.X.Rank > 2) (tr, dev, test) = (FashionData.Flat(tr), FashionData.Flat(dev), FashionData.Flat(test));
+        if (images && cfg.Dataset is "moons" or "circles")
+            throw new ArgumentException($"model '{cfg.ModelOrDefault}' takes images; {cfg.Dataset} has 2 features: use an mlp such as mlp:2-16-16-2");
+        return new JobData(tr, dev, test, classes, images);
+    }
+
+    private static LabeledData Take(Data.Datasets.ByteImageDataset ds, int? limit)
+    {
+        int n = Math.Min(limit ?? ds.Count, ds.Count);
+        var b = ds.GetBatch(Enumerable.Range(0, n).ToArray());
+        return new LabeledData(b[0], b[1]);
+    }
+
+    /// <summary>Builds the configured model for the data.</summary>
+    public static Module BuildModel(TrainConfig cfg, JobData data)
+    {
+        int inputs = data.Images ? 784 : data.Train.X.Size(1);
+        return ModelFactory.Build(cfg.ModelOrDefault, new ModelFactory.Options(cfg.Act, cfg.Dropout, cfg.Batchnorm, cfg.Init),
+            new Generator((ulong)cfg.Seed + 1), inputs, data.Classes.Count);
+    }
+
+    /// <summary>Builds the configured optimizer.</summary>
+    public static Optimizer BuildOptimizer(TrainConfig cfg, IEnumerable<Tensor> parameters, double? lr = null, double? weightDecay = null)
+    {
+        double l = lr ?? cfg.Lr, wd = weightDecay ?? cfg.WeightDecay;
+        return cfg.Opt.ToLowerInvariant() switch
+        {
+            "sgd" => new SGD(parameters, lr: l, weightDecay: wd),
+            "momentum" => new SGD(parameters, lr: l, momentum: 0.9, weightDecay: wd),
+            "nesterov" => new SGD(parameters, lr: l, momentum: 0.9, nesterov: true, weightDecay: wd),
+            "adam" => new Adam(parameters, lr: l, weightDecay: wd),
+            "adamw" => new AdamW(parameters, lr: l, weightDecay: wd),
+            "rmsprop" => new RMSprop(parameters, lr: l, weightDecay: wd),
+            "adagrad" => new Adagrad(parameters, lr: l, weightDecay: wd),
+            _ => throw new ArgumentException($"optimizer '{cfg.Opt}' is unknown: use sgd, momentum, nesterov, adam, adamw, rmsprop or adagrad"),
+        };
+    }
+
+    /// <summary>The scheduler hook called after each epoch (null for a constant learning rate).</summary>
+    public static Action<int, Evaluation?>? BuildScheduler(TrainConfig cfg, Optimizer opt)
+    {
+        if (string.IsNullOrEmpty(cfg.Scheduler)) return null;
+        var parts = cfg.Scheduler.Split(':');
+        try
+        {
+            switch (parts[0])
+            {
+                case "step" when parts.Length == 3:
+                    var step = new StepLR(opt, int.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture));
+                    return (_, _) => step.Step();
+                case "cosine" when parts.Length == 2:
+                    var cos = new CosineAnnealingLR(opt, int.Parse(parts[1], CultureInfo.InvariantCulture));
+                    return (_, _) => cos.Step();
+                case "plateau" when parts.Length == 1:
+                    var plateau = new ReduceLROnPlateau(opt, factor: 0.5, patience: 2);
+                    return (_, dev) => { if (dev is { } d) plateau.Step(d.Loss); };
+            }
+        }
+        catch (FormatException) { }
+        throw new ArgumentException($"scheduler '{cfg.Scheduler}' is not valid: use step:EVERY:GAMMA (e.g. step:5:0.5), cosine:T or plateau");
+    }
+}

@@ -1,0 +1,28 @@
+using Dendrite.Cli.Commands;
+
+namespace Dendrite.Tests.Cli;
+
+/// <summary>Runs the dendrite command line in-process with captured output, in a temporary folder.</summary>
+internal sealed class CliHarness : IDisposable
+{
+    public CliHarness()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "dendrite-cli-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CliApp.Run(args, new CliConsole(stdout, stderr, OutIsTerminal: false, ErrorIsTerminal: false));
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
