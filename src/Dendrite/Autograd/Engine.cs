@@ -44,6 +44,11 @@ internal static class Engine
         // Gradients reaching a leaf along several paths are summed first, so leaf hooks see (and may replace) the
         // total once, as in PyTorch, rather than each partial contribution.
         Dictionary<Tensor, Tensor>? leafGrads = null;
+        // Gradient buffers the engine creates are owned by it alone (unless a hook or RetainGrad sees them), so once
+        // consumed they go back to the StoragePool for the next allocation of that size. Holds count the slots
+        // (pending node gradients, leaf sums) that reference each storage; Autograd.Grad hands gradients to the
+        // caller, so it recycles nothing.
+        var holds = capture is null ? new Holds() : null;
         var ready = new Stack<GradFn>();
         root.GradFn.PendingGrad = gradient;
         ready.Push(root.GradFn);
@@ -56,12 +61,14 @@ internal static class Engine
             if (grad is not null)
             {
                 node.ThrowIfReleased();
-                grad = ApplyHooks(node.OutputHooks, grad);
+                if (node.OutputHooks is not null)
+                    grad = ApplyHooks(node.OutputHooks, grad);
                 if (node.RetainedOutput is { } retained)
                     retained.Grad = retained.Grad is null ? grad.Clone() : retained.Grad.Add(grad);
                 if (capture is not null)
                     CaptureNonLeaf(node, grad, capture, captured!);
-                inputGrads = node.Backward(grad);
+                using (holds is null ? default : StoragePool.Recycling())
+                    inputGrads = node.Backward(grad);
                 if (!retainGraph)
                     node.Release();
             }
@@ -81,22 +88,99 @@ internal static class Engine
                     if (g is not null)
                     {
                         leafGrads ??= new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
-                        leafGrads[input] = leafGrads.TryGetValue(input, out var sum) ? sum.Add(g) : g;
+                        leafGrads[input] = leafGrads.TryGetValue(input, out var sum) ? Accumulate(holds, sum, g) : Hold(holds, g);
                     }
                     continue;
                 }
                 if (next.VisitMark != mark)
                     continue;
                 if (g is not null)
-                    next.PendingGrad = next.PendingGrad is null ? g : next.PendingGrad.Add(g);
+                    next.PendingGrad = next.PendingGrad is null ? Hold(holds, g) : Accumulate(holds, next.PendingGrad, g);
                 if (--next.Dependencies == 0)
                     ready.Push(next);
             }
+            if (grad is not null && !ReferenceEquals(grad, gradient))
+                holds?.Release(grad);
+            holds?.Settle();
         }
         if (leafGrads is not null)
             foreach (var (leaf, g) in leafGrads)
+            {
                 DeliverToLeaf(leaf, g, capture, captured);
+                holds?.Release(g);
+            }
+        holds?.Settle();
         return captured ?? [];
+    }
+
+    private static Tensor Hold(Holds? holds, Tensor g)
+    {
+        holds?.Add(g);
+        return g;
+    }
+
+    // Sums two gradients into a new buffer; the old sum and the addend are released.
+    private static Tensor Accumulate(Holds? holds, Tensor sum, Tensor g)
+    {
+        Tensor total;
+        using (holds is null ? default : StoragePool.Recycling())
+            total = sum.Add(g);
+        holds?.Add(total);
+        holds?.Release(sum);
+        holds?.Probe(g);
+        return total;
+    }
+
+    /// <summary>
+    /// Reference counts of engine-owned gradient storages during one backward pass. Releases and probes are
+    /// deferred to <see cref="Settle"/>, after every gradient a node returned has taken its slot, because one
+    /// buffer may reach several inputs (a sum passes its gradient to both operands).
+    /// </summary>
+    private sealed class Holds
+    {
+        private readonly Dictionary<Storage, int> _counts = new(ReferenceEqualityComparer.Instance);
+        private readonly List<Storage> _released = [];
+        private readonly List<Storage> _probed = [];
+
+        public void Add(Tensor t)
+        {
+            if (t.Storage.Recyclable)
+                _counts[t.Storage] = _counts.GetValueOrDefault(t.Storage) + 1;
+        }
+
+        public void Release(Tensor t)
+        {
+            if (t.Storage.Recyclable)
+                _released.Add(t.Storage);
+        }
+
+        /// <summary>Marks a gradient that was only an addend: recycled at settling unless some slot holds it.</summary>
+        public void Probe(Tensor t)
+        {
+            if (t.Storage.Recyclable)
+                _probed.Add(t.Storage);
+        }
+
+        public void Settle()
+        {
+            foreach (var s in _released)
+            {
+                if (!_counts.TryGetValue(s, out int n))
+                    continue;
+                if (n > 1)
+                    _counts[s] = n - 1;
+                else
+                {
+                    _counts.Remove(s);
+                    StoragePool.Return(s);
+                }
+            }
+            foreach (var s in _probed)
+                if (!_counts.ContainsKey(s))
+                    StoragePool.Return(s);
+            _released.Clear();
+            _probed.Clear();
+        }
     }
 
     private static void CountDependencies(GradFn root, int mark)
@@ -132,9 +216,11 @@ internal static class Engine
             return grad;
         foreach (var hook in hooks)
         {
+            grad.Storage.Recyclable = false;
             var replaced = hook(grad);
             if (replaced is not null)
             {
+                replaced.Storage.Recyclable = false;
                 if (!ShapeUtil.SameShape(replaced.ShapeArray, grad.ShapeArray))
                     throw new InvalidOperationException($"RegisterHook: a hook returned a gradient of shape {ShapeUtil.Format(replaced.ShapeArray)}, expected {ShapeUtil.Format(grad.ShapeArray)}.");
                 grad = replaced;

@@ -6,20 +6,32 @@ internal abstract class Storage
     /// <summary>Bumped by every in-place write, so autograd can detect a saved tensor that changed.</summary>
     public int Version;
 
+    /// <summary>
+    /// True for a buffer the autograd engine created during backward and still owns exclusively; only such storages
+    /// are ever returned to <see cref="StoragePool"/>.
+    /// </summary>
+    public bool Recyclable;
+
     public abstract int Length { get; }
 
     public abstract DType DType { get; }
 
     public abstract Array RawArray { get; }
 
-    public static Storage Allocate(DType dtype, int length, bool zeroed) => dtype switch
+    public static Storage Allocate(DType dtype, int length, bool zeroed)
     {
-        DType.Float32 => new Storage<float>(length, zeroed),
-        DType.Float64 => new Storage<double>(length, zeroed),
-        DType.Int64 => new Storage<long>(length, zeroed),
-        DType.Bool => new Storage<bool>(length, zeroed),
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
-    };
+        Storage s = dtype switch
+        {
+            DType.Float32 => Storage<float>.Create(length, zeroed),
+            DType.Float64 => Storage<double>.Create(length, zeroed),
+            DType.Int64 => new Storage<long>(length, zeroed),
+            DType.Bool => new Storage<bool>(length, zeroed),
+            _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
+        };
+        if (StoragePool.MarkingRecyclable)
+            s.Recyclable = true;
+        return s;
+    }
 }
 
 internal sealed class Storage<T> : Storage where T : unmanaged
@@ -32,6 +44,18 @@ internal sealed class Storage<T> : Storage where T : unmanaged
     }
 
     public Storage(T[] data) => Data = data;
+
+    /// <summary>A storage of <paramref name="length"/> elements, reusing a pooled buffer for large sizes.</summary>
+    public static Storage<T> Create(int length, bool zeroed)
+    {
+        if ((long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() >= StoragePool.MinPooledBytes && StoragePool.TryRent<T>(length) is { } pooled)
+        {
+            if (zeroed)
+                System.Array.Clear(pooled);
+            return new Storage<T>(pooled);
+        }
+        return new Storage<T>(length, zeroed);
+    }
 
     public override int Length => Data.Length;
 
