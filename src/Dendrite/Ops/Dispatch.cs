@@ -111,6 +111,24 @@ internal static class ElementMap
         return y;
     }
 
+    /// <summary>y = f(a, b) elementwise with a SIMD kernel, for same-shaped a and b (b converted to a's dtype).</summary>
+    public static Tensor Map2<TF>(Tensor a, Tensor b, string op) where TF : IVectorFunc2
+    {
+        if (!ShapeUtil.SameShape(a.ShapeArray, b.ShapeArray))
+            throw new ArgumentException($"{op}: operands must have the same shape, got {ShapeUtil.Format(a.ShapeArray)} and {ShapeUtil.Format(b.ShapeArray)}.");
+        a.CheckFloating(op);
+        var sa = a.IsContiguous ? a : a.CopyDense();
+        var sb = b.DType != a.DType ? b.To(a.DType) : b;
+        if (!sb.IsContiguous)
+            sb = sb.CopyDense();
+        var y = Tensor.AllocateLike(sa, a.DType, false);
+        if (a.DType == DType.Float32)
+            VectorLoops.Map2<TF, float>(sa.Span<float>(), sb.Span<float>(), y.Span<float>());
+        else
+            VectorLoops.Map2<TF, double>(sa.Span<double>(), sb.Span<double>(), y.Span<double>());
+        return y;
+    }
+
     /// <summary>y = f(a, b) elementwise for same-shaped a and b (b converted to a's dtype).</summary>
     public static Tensor Map2<TF>(Tensor a, Tensor b, TF f, string op) where TF : struct, IElementFunc2
     {

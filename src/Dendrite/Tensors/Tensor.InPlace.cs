@@ -134,28 +134,38 @@ public sealed partial class Tensor
         if (!ShapeUtil.SameShape(shape, ShapeArray))
             throw new ArgumentException($"{op}: the result of shape {ShapeUtil.Format(shape)} does not fit the destination of shape {ShapeUtil.Format(ShapeArray)} (the other operand {ShapeUtil.Format(other.ShapeArray)} must broadcast to it).");
         var o = other.DType == DType ? other : other.Detach().To(DType);
-        if (IsContiguous && o.IsContiguous && !ReferenceEquals(o.Storage, Storage) || (IsContiguous && o.IsContiguous && o.Offset == Offset))
+        // An operand overlapping this tensor in any other layout would be read after being overwritten.
+        bool sameView = o.Offset == Offset && ShapeUtil.SameShape(o.ShapeArray, ShapeArray) && o.StrideArray.AsSpan().SequenceEqual(StrideArray);
+        if (ReferenceEquals(o.Storage, Storage) && !sameView)
+            o = o.CopyDense();
+        if (IsContiguous)
         {
-            if (o.Numel == Numel)
-            {
-                if (DType == DType.Float32) TK.Run<float>(Span<float>(), o.Span<float>(), Span<float>());
-                else TK.Run<double>(Span<double>(), o.Span<double>(), Span<double>());
-                BumpVersion();
-                return this;
-            }
-            if (o.Numel == 1)
-            {
-                if (DType == DType.Float32) TK.RunScalarB(Span<float>(), o.Array<float>()[o.Offset], Span<float>());
-                else TK.RunScalarB(Span<double>(), o.Array<double>()[o.Offset], Span<double>());
-                BumpVersion();
-                return this;
-            }
+            if (DType == DType.Float32)
+                RunInPlace<TK, float>(o);
+            else
+                RunInPlace<TK, double>(o);
         }
-        Tensor result;
-        using (Autograd.Autograd.NoGrad())
-            result = Dispatch.Binary<TK>(Detach(), o, op);
-        ScatterFrom(result);
+        else
+        {
+            Tensor result;
+            using (Autograd.Autograd.NoGrad())
+                result = Dispatch.Binary<TK>(Detach(), o, op);
+            ScatterFrom(result);
+        }
         BumpVersion();
         return this;
+    }
+
+    // this = op(this, o) over this dense tensor; o is dense, a scalar, or broadcast with stride-0 dims.
+    private void RunInPlace<TK, T>(Tensor o) where TK : IBinaryOp where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var y = Span<T>();
+        if (o.IsContiguous && o.Numel == Numel)
+            TK.Run<T>(y, o.Span<T>(), y);
+        else if (o.Numel == 1)
+            TK.RunScalarB(y, o.Array<T>()[o.OffsetOf(new int[o.Rank])], y);
+        else
+            BinaryKernel.Run<TK, T>(ShapeArray, Array<T>(), Offset, ShapeUtil.BroadcastStrides(ShapeArray, StrideArray, ShapeArray),
+                o.Array<T>(), o.Offset, ShapeUtil.BroadcastStrides(o.ShapeArray, o.StrideArray, ShapeArray), y);
     }
 }

@@ -1,23 +1,28 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using Dendrite.Backends.Cpu;
 
 namespace Dendrite.Ops;
 
 // Fused backward formulas of elementwise activations: Apply(g, saved) returns the input gradient.
 
-internal readonly struct SigmoidGrad : IElementFunc2
+internal readonly struct SigmoidGrad : IVectorFunc2
 {
-    public T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => g * y * (T.One - y);
+    public static T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => g * y * (T.One - y);
+    public static Vector256<T> Apply<T>(Vector256<T> g, Vector256<T> y) where T : unmanaged, IFloatingPointIeee754<T> => g * y * (Vector256<T>.One - y);
 }
 
-internal readonly struct TanhGrad : IElementFunc2
+internal readonly struct TanhGrad : IVectorFunc2
 {
-    public T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => g * (T.One - y * y);
+    public static T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => g * (T.One - y * y);
+    public static Vector256<T> Apply<T>(Vector256<T> g, Vector256<T> y) where T : unmanaged, IFloatingPointIeee754<T> => g * (Vector256<T>.One - y * y);
 }
 
-internal readonly struct ReluGrad : IElementFunc2
+internal readonly struct ReluGrad : IVectorFunc2
 {
-    public T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => y > T.Zero ? g : T.Zero;
+    public static T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => y > T.Zero ? g : T.Zero;
+    public static Vector256<T> Apply<T>(Vector256<T> g, Vector256<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        => Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<T>.Zero), g, Vector256<T>.Zero);
 }
 
 internal readonly struct SignGrad : IElementFunc2

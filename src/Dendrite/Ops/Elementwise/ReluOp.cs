@@ -21,6 +21,6 @@ internal sealed class ReluOp : GradFn
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var s = Saved(0);
-        return [ElementMap.Map2(g, s, default(ReluGrad), "ReluBackward")];
+        return [ElementMap.Map2<ReluGrad>(g, s, "ReluBackward")];
     }
 }

@@ -21,6 +21,6 @@ internal sealed class SigmoidOp : GradFn
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var s = Saved(0);
-        return [ElementMap.Map2(g, s, default(SigmoidGrad), "SigmoidBackward")];
+        return [ElementMap.Map2<SigmoidGrad>(g, s, "SigmoidBackward")];
     }
 }

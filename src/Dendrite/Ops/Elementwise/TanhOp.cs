@@ -21,6 +21,6 @@ internal sealed class TanhOp : GradFn
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var s = Saved(0);
-        return [ElementMap.Map2(g, s, default(TanhGrad), "TanhBackward")];
+        return [ElementMap.Map2<TanhGrad>(g, s, "TanhBackward")];
     }
 }
