@@ -133,8 +133,16 @@ public abstract class ByteImageDataset : IDataset<Tensor[]>, IBatchDataset
             _imageShape.CopyTo(shape, 1);
             images = Tensor.Allocate(shape, DType.Float32, false);
             var dst = images.Span<float>();
+            // Rows are scattered (a shuffled batch): prefetch a few rows ahead so each starts in cache.
+            const int Ahead = 4;
+            for (int k = 0; k < Math.Min(Ahead, indices.Length); k++)
+                Backends.Cpu.Prefetch.Range<byte>(_pixels.AsSpan(indices[k] * _imageSize, _imageSize));
             for (int k = 0; k < indices.Length; k++)
+            {
+                if (k + Ahead < indices.Length)
+                    Backends.Cpu.Prefetch.Range<byte>(_pixels.AsSpan(indices[k + Ahead] * _imageSize, _imageSize));
                 ToTensor.ScaleInto(_pixels.AsSpan(indices[k] * _imageSize, _imageSize), dst.Slice(k * _imageSize, _imageSize));
+            }
         }
         else
         {
