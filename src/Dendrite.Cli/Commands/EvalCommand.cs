@@ -13,7 +13,7 @@ public static class EvalCommand
     /// <summary>Builds the command.</summary>
     public static Command Build(CliConsole console)
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A .safetensors checkpoint written by `dendrite train`", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by `dendrite train`: best.safetensors (weights) or last.safetensors (training checkpoint)", Required = true };
         var dataset = new Option<string?>("--dataset") { Description = "Data set to evaluate on (default: the one it was trained on)" };
         var config = new Option<string?>("--config") { Description = "The run's config.json (default: the one beside the checkpoint)" };
         var limit = new Option<int?>("--test-limit") { Description = "Evaluate on the first N test samples only" };
@@ -28,9 +28,10 @@ public static class EvalCommand
             cfg = cfg with { Dataset = parse.GetValue(dataset) ?? cfg.Dataset, TestLimit = parse.GetValue(limit) ?? cfg.TestLimit };
             cfg.Validate();
             var data = TrainJob.LoadData(cfg);
-            var model = TrainJob.BuildModel(cfg, data);
-            Checkpoints.Load(ckpt, model);
-            var eval = LabTrainer.Evaluate(model, Objective.CrossEntropy, data.Test);
+            var setup = TrainJob.Build(cfg, data, (ulong)cfg.Seed + 2);
+            Checkpoints.Load(ckpt, setup.Trainer.Model);
+            var result = setup.Trainer.Evaluate(setup.Test);
+            var eval = (Loss: result.Loss, Accuracy: result.Metrics["accuracy"]);
             if (ui.Mode == Ui.OutputMode.Json)
                 ui.Json(new JsonObject
                 {

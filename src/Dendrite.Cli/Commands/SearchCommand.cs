@@ -21,7 +21,9 @@ public static class SearchCommand
             var cfg = opts.Resolve(parse);
             int r = parse.GetValue(rounds), t = parse.GetValue(trials);
             if (r < 1 || t < r) throw new ArgumentException($"search: need at least one round and one trial per round, got --rounds {r} --trials {t}");
-            return TrainCommand.Report(ui, TrainCommand.RunExperiment(ui, new SearchExperiment(cfg, r, t / r), cfg.Seed, parse.GetValue(opts.Out)!));
+            using var ctrlC = new CtrlC(console);
+            return TrainCommand.Report(ui, TrainCommand.RunExperiment(ui, new SearchExperiment(cfg, r, t / r, cancellationToken: ctrlC.Token), cfg.Seed,
+                parse.GetValue(opts.Out)!));
         }));
         return cmd;
     }

@@ -36,6 +36,9 @@ public sealed class TrainOptions
     /// <summary>--batchnorm.</summary>
     public Option<bool?> Batchnorm { get; } = new("--batchnorm") { Description = "BatchNorm after each hidden Linear of an MLP", Arity = ArgumentArity.ZeroOrOne };
 
+    /// <summary>--early-stop.</summary>
+    public Option<int?> EarlyStop { get; } = new("--early-stop") { Description = "Stop when the dev loss has not improved for PATIENCE epochs", HelpName = "PATIENCE" };
+
     /// <summary>--init.</summary>
     public Option<string?> Init { get; } = new("--init") { Description = "Weight initialisation: default or he" };
 
@@ -57,10 +60,14 @@ public sealed class TrainOptions
     /// <summary>--out.</summary>
     public Option<string> Out { get; } = new("--out") { Description = "Folder that receives the run folder", DefaultValueFactory = _ => "runs" };
 
+    /// <summary>The options that describe the run (all but <see cref="Epochs"/> and <see cref="Out"/>).</summary>
+    public IEnumerable<Option> Settings => [Dataset, Model, Act, Opt, Lr, Batch, WeightDecay, Dropout, Batchnorm, EarlyStop, Init, Scheduler, Seed,
+        TrainLimit, TestLimit, Config];
+
     /// <summary>Adds every option to a command.</summary>
     public void AddTo(Command cmd)
     {
-        foreach (Option o in new Option[] { Dataset, Model, Act, Opt, Lr, Batch, Epochs, WeightDecay, Dropout, Batchnorm, Init, Scheduler, Seed,
+        foreach (Option o in new Option[] { Dataset, Model, Act, Opt, Lr, Batch, Epochs, WeightDecay, Dropout, Batchnorm, EarlyStop, Init, Scheduler, Seed,
                      TrainLimit, TestLimit, Config, Out })
             cmd.Options.Add(o);
     }
@@ -82,6 +89,7 @@ public sealed class TrainOptions
             WeightDecay = parse.GetValue(WeightDecay) ?? cfg.WeightDecay,
             Dropout = parse.GetValue(Dropout) ?? cfg.Dropout,
             Batchnorm = parse.GetResult(Batchnorm) is null ? cfg.Batchnorm : parse.GetValue(Batchnorm) ?? true,
+            EarlyStop = parse.GetValue(EarlyStop) ?? cfg.EarlyStop,
             Init = parse.GetValue(Init) ?? cfg.Init,
             Scheduler = parse.GetValue(Scheduler) ?? cfg.Scheduler,
             Seed = parse.GetValue(Seed) ?? cfg.Seed,

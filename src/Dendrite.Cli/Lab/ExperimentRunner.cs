@@ -26,10 +26,15 @@ public sealed record ExperimentOutcome(string Name, string Status, double Second
 public static class ExperimentRunner
 {
     /// <summary>Status words.</summary>
-    public const string Ok = "ok", Failed = "failed", Skipped = "skipped";
+    public const string Ok = "ok", Failed = "failed", Skipped = "skipped", Cancelled = "cancelled";
 
-    /// <summary>Runs one experiment; never throws for a failure inside the experiment.</summary>
-    public static ExperimentOutcome Run(IExperiment experiment, bool quick, int seed, string outRoot, IConsoleUi ui, string? fashionMnistDir)
+    /// <summary>
+    /// Runs one experiment; never throws for a failure inside the experiment. An experiment that ends with an
+    /// <see cref="OperationCanceledException"/> (Ctrl+C) is <see cref="Cancelled"/>, with the exception's message.
+    /// The run goes into a new folder under <paramref name="outRoot"/>, or into <paramref name="existing"/> (a resumed run).
+    /// </summary>
+    public static ExperimentOutcome Run(IExperiment experiment, bool quick, int seed, string outRoot, IConsoleUi ui, string? fashionMnistDir,
+        RunFolder? existing = null)
     {
         ui.Heading($"{experiment.Name}: {experiment.Title}{(quick ? " (quick)" : "")}");
         if (experiment.NeedsFashionMnist && fashionMnistDir is null)
@@ -38,7 +43,7 @@ public static class ExperimentRunner
             return new ExperimentOutcome(experiment.Name, Skipped, 0, null, null, [], LabData.InstallHint);
         }
 
-        var run = RunFolder.Create(outRoot, experiment.Name, DateTime.Now);
+        var run = existing ?? RunFolder.Create(outRoot, experiment.Name, DateTime.Now);
         var ctx = new ExperimentContext(experiment, quick, seed, run, ui, fashionMnistDir);
         var sw = Stopwatch.StartNew();
         string status = Ok;
@@ -49,6 +54,12 @@ public static class ExperimentRunner
             experiment.Run(ctx);
             var failed = ctx.Checks.Where(c => c.Hard && !c.Passed).Select(c => c.Name).ToList();
             if (failed.Count > 0) { status = Failed; message = "failed checks: " + string.Join(", ", failed); }
+        }
+        catch (OperationCanceledException e)
+        {
+            status = Cancelled;
+            message = e.Message;
+            ui.Line(message, Tone.Warning);
         }
         catch (Exception e)
         {

@@ -2,16 +2,19 @@ using System.Globalization;
 using Dendrite.Cli.Lab;
 using Dendrite.Cli.Lab.Common;
 using Dendrite.Cli.Reports;
+using Dendrite.Training;
 
 namespace Dendrite.Cli.Training;
 
 /// <summary>
 /// Random search of learning rate and weight decay for a train configuration, scored by dev accuracy (a split of the
 /// training set; the test set is never looked at), with range narrowing over rounds. Used by <c>dendrite search</c>
-/// and the lab's hyperparameter-search experiment.
+/// and the lab's hyperparameter-search experiment. Each trial trains with the library's <see cref="Trainer"/>; a trial
+/// whose loss diverges scores 0. When <paramref name="cancellationToken"/> is cancelled (Ctrl+C), the search stops,
+/// reports the trials finished so far, and ends with an <see cref="OperationCanceledException"/>.
 /// </summary>
 public sealed class SearchExperiment(TrainConfig config, int rounds, int perRound, string name = "search",
-    string? title = null, string? description = null) : IExperiment
+    string? title = null, string? description = null, CancellationToken cancellationToken = default) : IExperiment
 {
     private sealed record Settings(TrainConfig Train, int Rounds, int TrialsPerRound, string LrRange, string WeightDecayRange, string Score);
 
@@ -35,28 +38,37 @@ public sealed class SearchExperiment(TrainConfig config, int rounds, int perRoun
         var data = TrainJob.LoadData(cfg);
         ctx.Log($"  {data.Train.Count} train / {data.Dev.Count} validation samples; {rounds}×{perRound} trials", Ui.Tone.Detail);
         var roundRanges = new List<string[]>();
-        List<Trial> trials = [];
+        var trials = new List<Trial>();
+        string? cancelled = null;
         ctx.Progress(p =>
         {
             var bar = p.AddTask("search", rounds * perRound);
-            trials = RandomSearch.Run(rounds, perRound, (lr, wd, i) =>
+            try
             {
-                var model = TrainJob.BuildModel(cfg, data);
-                var opt = TrainJob.BuildOptimizer(cfg, model.Parameters(), lr, wd);
-                try
+                RandomSearch.Run(rounds, perRound, (lr, wd, i) =>
                 {
-                    var fit = LabTrainer.Fit(ctx, NoBars.Instance, $"trial{i + 1}", model, opt, Objective.CrossEntropy, data.Train, data.Dev, null,
-                        new FitOptions(cfg.Epochs, cfg.Batch, LogHistory: false), new Generator((ulong)cfg.Seed + 10 + (ulong)i));
-                    return fit.Dev!.Value.Accuracy;
-                }
-                catch (ArithmeticException)
+                    var setup = TrainJob.Build(cfg, data, (ulong)cfg.Seed + 10 + (ulong)i, lr: lr, weightDecay: wd);
+                    var history = LabTrainer.Fit(ctx, null, $"trial{i + 1}", setup.Trainer, setup.Train, setup.Dev, cfg.Epochs, logHistory: false,
+                        cancellationToken: cancellationToken).History;
+                    return history.StopCause switch
+                    {
+                        StopCause.Cancelled => throw new OperationCanceledException(history.StopReason),
+                        StopCause.NonFiniteLoss => 0, // a diverged trial scores as badly as possible
+                        _ => history.Last("dev_accuracy") ?? 0,
+                    };
+                }, ctx.Rng(7), onTrial: (t, _) =>
                 {
-                    return 0; // a diverged trial scores as badly as possible
-                }
-            }, ctx.Rng(7), onTrial: (t, _) => bar.Update(t.Index, $"trial {t.Index} lr {t.Lr:G3} wd {t.WeightDecay:G3} dev acc {t.Score:F3}"),
-            onRound: (r, ranges) => roundRanges.Add([r.ToString(CultureInfo.InvariantCulture), ranges.ToString()]));
-            bar.Complete($"best dev acc {trials.Max(t => t.Score):F3}");
+                    trials.Add(t);
+                    bar.Update(t.Index, $"trial {t.Index} lr {t.Lr:G3} wd {t.WeightDecay:G3} dev acc {t.Score:F3}");
+                }, onRound: (r, ranges) => roundRanges.Add([r.ToString(CultureInfo.InvariantCulture), ranges.ToString()]));
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled = $"Search cancelled after {trials.Count} of {rounds * perRound} trials (the unfinished trial is dropped).";
+            }
+            bar.Complete(trials.Count == 0 ? "no trial finished" : $"best dev acc {trials.Max(t => t.Score):F3}");
         });
+        if (trials.Count == 0) throw new OperationCanceledException(cancelled);
 
         var ranked = trials.OrderByDescending(t => t.Score).ToList();
         var best = ranked[0];
@@ -81,13 +93,10 @@ public sealed class SearchExperiment(TrainConfig config, int rounds, int perRoun
                     (i + 1).ToString(CultureInfo.InvariantCulture), t.Round.ToString(CultureInfo.InvariantCulture), t.Lr.ToString("G4", CultureInfo.InvariantCulture),
                     t.WeightDecay.ToString("G4", CultureInfo.InvariantCulture), t.Score.ToString("F4", CultureInfo.InvariantCulture),
                 }).ToArray()));
-    }
-
-    private sealed class NoBars : Ui.IProgressScope, Ui.IProgressTask
-    {
-        public static readonly NoBars Instance = new();
-        public Ui.IProgressTask AddTask(string description, double total) => this;
-        public void Update(double value, string status) { }
-        public void Complete(string status) { }
+        if (cancelled is not null)
+        {
+            ctx.Report.Text(cancelled);
+            throw new OperationCanceledException(cancelled + " The report covers the finished trials.");
+        }
     }
 }

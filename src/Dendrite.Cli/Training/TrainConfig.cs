@@ -42,6 +42,9 @@ public sealed record TrainConfig
     /// <summary>step:EVERY:GAMMA, cosine:T or plateau; null for a constant learning rate.</summary>
     public string? Scheduler { get; init; }
 
+    /// <summary>Stop when the dev loss has not improved for this many epochs (null: train every epoch).</summary>
+    public int? EarlyStop { get; init; }
+
     /// <summary>Weight initialisation: default (PyTorch's layer defaults) or he (Kaiming normal).</summary>
     public string Init { get; init; } = "default";
 
@@ -85,6 +88,7 @@ public sealed record TrainConfig
         if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
         if (WeightDecay < 0) throw new ArgumentException($"weight-decay must be non-negative, got {WeightDecay}");
         if (Dropout is < 0 or >= 1) throw new ArgumentException($"dropout must be in [0, 1), got {Dropout}");
+        if (EarlyStop is < 1) throw new ArgumentException($"early-stop (patience in epochs) must be at least 1, got {EarlyStop}");
         if (DevFraction is <= 0 or >= 1) throw new ArgumentException($"devFraction must be in (0, 1), got {DevFraction}");
         return this;
     }

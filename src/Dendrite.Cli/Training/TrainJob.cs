@@ -1,15 +1,22 @@
 using System.Globalization;
 using Dendrite.Cli.Lab;
 using Dendrite.Cli.Lab.Common;
+using Dendrite.Data;
 using Dendrite.NN;
 using Dendrite.Optim;
+using Dendrite.Training;
+using Dendrite.Training.Callbacks;
+using Dendrite.Training.Metrics;
 
 namespace Dendrite.Cli.Training;
 
 /// <summary>The data of a train job: train/dev/test splits and the class names.</summary>
 public sealed record JobData(LabeledData Train, LabeledData Dev, LabeledData Test, IReadOnlyList<string> Classes, bool Images);
 
-/// <summary>Turns a <see cref="TrainConfig"/> into data, a model, an optimizer and a scheduler.</summary>
+/// <summary>A configured trainer with its loaders: shuffled train, dev (for model selection) and test.</summary>
+public sealed record TrainSetup(Trainer Trainer, DataLoader Train, DataLoader Dev, DataLoader Test);
+
+/// <summary>Turns a <see cref="TrainConfig"/> into data, a model, an optimizer, schedulers and a <see cref="Trainer"/>.</summary>
 public static class TrainJob
 {
     /// <summary>Loads the data set, carving the dev split from the training set (never from the test set).</summary>
@@ -56,12 +63,31 @@ public static class TrainJob
         return new LabeledData(b[0], b[1]);
     }
 
-    /// <summary>Builds the configured model for the data.</summary>
-    public static Module BuildModel(TrainConfig cfg, JobData data)
+    /// <summary>
+    /// A trainer for the configured model, optimizer, schedulers and early stopping (cross-entropy loss, accuracy),
+    /// with <paramref name="callbacks"/> first; the train loader reshuffles from <paramref name="shuffleSeed"/>.
+    /// The model's generator (which dropout keeps drawing from) is tracked, so checkpoints resume exactly.
+    /// </summary>
+    public static TrainSetup Build(TrainConfig cfg, JobData data, ulong shuffleSeed, IEnumerable<TrainerCallback>? callbacks = null,
+        double? lr = null, double? weightDecay = null)
+    {
+        var modelRng = new Generator((ulong)cfg.Seed + 1);
+        var model = BuildModel(cfg, data, modelRng);
+        var opt = BuildOptimizer(cfg, model.Parameters(), lr, weightDecay);
+        var (scheduler, plateau) = BuildScheduler(cfg, opt);
+        var all = new List<TrainerCallback>(callbacks ?? []);
+        if (cfg.EarlyStop is int patience) all.Add(new EarlyStopping("dev_loss", patience));
+        var trainer = new Trainer(model, opt, new CrossEntropyLoss(), [new Accuracy()], scheduler, plateau: plateau, callbacks: all) { Log = null };
+        trainer.Generators.Add(modelRng);
+        return new TrainSetup(trainer, LabTrainer.Loader(data.Train, cfg.Batch, new Generator(shuffleSeed)), LabTrainer.EvalLoader(data.Dev),
+            LabTrainer.EvalLoader(data.Test));
+    }
+
+    /// <summary>Builds the configured model for the data, drawing its initial weights (and later dropout masks) from <paramref name="rng"/>.</summary>
+    public static Module BuildModel(TrainConfig cfg, JobData data, Generator rng)
     {
         int inputs = data.Images ? 784 : data.Train.X.Size(1);
-        return ModelFactory.Build(cfg.ModelOrDefault, new ModelFactory.Options(cfg.Act, cfg.Dropout, cfg.Batchnorm, cfg.Init),
-            new Generator((ulong)cfg.Seed + 1), inputs, data.Classes.Count);
+        return ModelFactory.Build(cfg.ModelOrDefault, new ModelFactory.Options(cfg.Act, cfg.Dropout, cfg.Batchnorm, cfg.Init), rng, inputs, data.Classes.Count);
     }
 
     /// <summary>Builds the configured optimizer.</summary>
@@ -81,27 +107,24 @@ public static class TrainJob
         };
     }
 
-    /// <summary>The scheduler hook called after each epoch (null for a constant learning rate).</summary>
-    public static Action<int, Evaluation?>? BuildScheduler(TrainConfig cfg, Optimizer opt)
+    /// <summary>The configured learning-rate schedule: an epoch scheduler, or ReduceLROnPlateau on the dev loss; both null for a constant rate.</summary>
+    public static (LRScheduler? Scheduler, ReduceLROnPlateau? Plateau) BuildScheduler(TrainConfig cfg, Optimizer opt)
     {
-        if (string.IsNullOrEmpty(cfg.Scheduler)) return null;
+        if (string.IsNullOrEmpty(cfg.Scheduler)) return (null, null);
         var parts = cfg.Scheduler.Split(':');
         try
         {
             switch (parts[0])
             {
                 case "step" when parts.Length == 3:
-                    var step = new StepLR(opt, int.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture));
-                    return (_, _) => step.Step();
+                    return (new StepLR(opt, int.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture)), null);
                 case "cosine" when parts.Length == 2:
-                    var cos = new CosineAnnealingLR(opt, int.Parse(parts[1], CultureInfo.InvariantCulture));
-                    return (_, _) => cos.Step();
+                    return (new CosineAnnealingLR(opt, int.Parse(parts[1], CultureInfo.InvariantCulture)), null);
                 case "plateau" when parts.Length == 1:
-                    var plateau = new ReduceLROnPlateau(opt, factor: 0.5, patience: 2);
-                    return (_, dev) => { if (dev is { } d) plateau.Step(d.Loss); };
+                    return (null, new ReduceLROnPlateau(opt, factor: 0.5, patience: 2));
             }
         }
-        catch (FormatException) { }
+        catch (Exception e) when (e is FormatException or OverflowException) { }
         throw new ArgumentException($"scheduler '{cfg.Scheduler}' is not valid: use step:EVERY:GAMMA (e.g. step:5:0.5), cosine:T or plateau");
     }
 }

@@ -4,7 +4,11 @@ namespace Dendrite.Training;
 /// The values recorded at the end of one epoch: <c>train_loss</c>, <c>train_&lt;metric&gt;</c>, <c>dev_loss</c>,
 /// <c>dev_&lt;metric&gt;</c> and <c>lr</c> (the learning rate used during the epoch), and its wall-clock time.
 /// </summary>
-public sealed class EpochRecord(int epoch, IReadOnlyDictionary<string, double> values, double seconds)
+/// <param name="epoch">The 1-based epoch number.</param>
+/// <param name="values">The recorded values by name.</param>
+/// <param name="seconds">Seconds the epoch took.</param>
+/// <param name="evaluated">False when the epoch skipped evaluation (see <see cref="Trainer.EvaluateEvery"/>).</param>
+public sealed class EpochRecord(int epoch, IReadOnlyDictionary<string, double> values, double seconds, bool evaluated = true)
 {
     /// <summary>The 1-based epoch number.</summary>
     public int Epoch { get; } = epoch;
@@ -14,6 +18,15 @@ public sealed class EpochRecord(int epoch, IReadOnlyDictionary<string, double> v
 
     /// <summary>Seconds the epoch took (training and evaluation).</summary>
     public double Seconds { get; } = seconds;
+
+    /// <summary>Whether the dev and evaluation loaders were evaluated this epoch (true when there are none).</summary>
+    public bool Evaluated { get; } = evaluated;
+
+    /// <summary>
+    /// True when a callback watching <paramref name="key"/> should skip this epoch: it was not evaluated and lacks the
+    /// value. On evaluated epochs a missing value is an error (a misspelt name), reported by the indexer.
+    /// </summary>
+    public bool Skips(string key) => !Evaluated && !Values.ContainsKey(key);
 
     /// <summary>The value named <paramref name="key"/>; throws with the available names when absent.</summary>
     public double this[string key] => Values.TryGetValue(key, out double v) ? v

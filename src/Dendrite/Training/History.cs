@@ -24,6 +24,12 @@ public sealed class History
     /// <summary>Why training ended before the requested epochs (early stopping, a non-finite loss, cancellation), or null.</summary>
     public string? StopReason { get; internal set; }
 
+    /// <summary>The kind of early end that <see cref="StopReason"/> describes (<see cref="StopCause.None"/> when every epoch ran).</summary>
+    public StopCause StopCause { get; internal set; }
+
+    /// <summary>True when training ended because the loss stopped being finite.</summary>
+    public bool Diverged => StopCause == StopCause.NonFiniteLoss;
+
     /// <summary>The values named <paramref name="key"/>, one per epoch that recorded it.</summary>
     public double[] Series(string key) => [.. _epochs.Where(e => e.Values.ContainsKey(key)).Select(e => e.Values[key])];
 
@@ -75,7 +81,7 @@ public sealed class History
         return sb.ToString();
     }
 
-    /// <summary>The history as JSON: <c>{"epochs": [{"epoch", "seconds", "values": {...}}], "steps": [...], "stop_reason", "warnings"}</c> (non-finite values as null).</summary>
+    /// <summary>The history as JSON: <c>{"epochs": [{"epoch", "seconds", "values": {...}}], "steps": [...], "stop_reason", "stop_cause", "warnings"}</c> (non-finite values as null).</summary>
     public string ToJson() => ToJsonNode().ToJsonString();
 
     internal JsonObject ToJsonNode()
@@ -86,7 +92,10 @@ public sealed class History
             var values = new JsonObject();
             foreach (var (k, v) in e.Values)
                 values[k] = Num(v);
-            epochs.Add(new JsonObject { ["epoch"] = e.Epoch, ["seconds"] = Num(e.Seconds), ["values"] = values });
+            var epoch = new JsonObject { ["epoch"] = e.Epoch, ["seconds"] = Num(e.Seconds), ["values"] = values };
+            if (!e.Evaluated)
+                epoch["evaluated"] = false;
+            epochs.Add(epoch);
         }
         var steps = new JsonArray();
         foreach (var s in _steps)
@@ -96,6 +105,7 @@ public sealed class History
             ["epochs"] = epochs,
             ["steps"] = steps,
             ["stop_reason"] = StopReason,
+            ["stop_cause"] = StopCause.ToString(),
             ["warnings"] = new JsonArray([.. _warnings.Select(w => (JsonNode?)w)]),
         };
     }
@@ -110,12 +120,15 @@ public sealed class History
         ArgumentNullException.ThrowIfNull(json);
         var root = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("History.FromJson: expected a JSON object.");
         var h = new History { StopReason = root["stop_reason"]?.GetValue<string>() };
+        if (root["stop_cause"]?.GetValue<string>() is { } cause)
+            h.StopCause = Enum.TryParse<StopCause>(cause, out var c) ? c
+                : throw new FormatException($"History.FromJson: unknown stop_cause '{cause}'; expected one of {string.Join(", ", Enum.GetNames<StopCause>())}.");
         foreach (var e in root["epochs"]?.AsArray() ?? [])
         {
             var values = new Dictionary<string, double>();
             foreach (var (k, v) in e!["values"]!.AsObject())
                 values[k] = Val(v);
-            h._epochs.Add(new EpochRecord(e["epoch"]!.GetValue<int>(), values, Val(e["seconds"])));
+            h._epochs.Add(new EpochRecord(e["epoch"]!.GetValue<int>(), values, Val(e["seconds"]), e["evaluated"]?.GetValue<bool>() ?? true));
         }
         foreach (var s in root["steps"]?.AsArray() ?? [])
             h._steps.Add(new StepRecord(s!["epoch"]!.GetValue<int>(), s["step"]!.GetValue<int>(), s["global_step"]!.GetValue<long>(), Val(s["loss"]), Val(s["lr"])));

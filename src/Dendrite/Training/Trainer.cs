@@ -113,13 +113,35 @@ public sealed partial class Trainer
     /// </summary>
     public List<Generator> Generators { get; } = [Generator.Default];
 
+    /// <summary>
+    /// Further loaders evaluated after the dev loader at every evaluation epoch, recorded as <c>&lt;name&gt;_loss</c>
+    /// and <c>&lt;name&gt;_&lt;metric&gt;</c> (for example <c>EvaluationLoaders["test"]</c> for test-set learning
+    /// curves; select models on the dev loader, never on these). Names must be non-empty and not <c>train</c> or <c>dev</c>.
+    /// </summary>
+    public Dictionary<string, DataLoader> EvaluationLoaders { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Evaluate the dev loader and <see cref="EvaluationLoaders"/> every this many epochs and after the last epoch
+    /// (default 1: every epoch). Other epochs record train values only (<see cref="EpochRecord.Evaluated"/> is false);
+    /// callbacks and the plateau scheduler skip such epochs when the value they watch is absent.
+    /// </summary>
+    public int EvaluateEvery
+    {
+        get => _evaluateEvery;
+        set => _evaluateEvery = value >= 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), $"Trainer.EvaluateEvery must be at least 1, got {value}.");
+    }
+
+    private int _evaluateEvery = 1;
+
     /// <summary>Asks <see cref="Fit"/> to stop after the current epoch, recording <paramref name="reason"/>.</summary>
     public void RequestStop(string reason) => _stopRequest ??= reason ?? "stop requested";
 
     /// <summary>
     /// Trains until <paramref name="epochs"/> epochs have been completed in total (a trainer restored from a checkpoint
     /// after epoch k runs epochs k+1 .. epochs; a checkpoint taken mid-epoch continues with the next batch). Returns
-    /// <see cref="History"/>. Ends early on <see cref="RequestStop"/> (early stopping), a non-finite loss, or cancellation.
+    /// <see cref="History"/>. Ends early, without throwing, on <see cref="RequestStop"/> (early stopping), a non-finite
+    /// loss (divergence), or cancellation; <see cref="History.StopCause"/> and <see cref="History.StopReason"/> say which.
     /// </summary>
     public History Fit(DataLoader train, DataLoader? dev, int epochs, CancellationToken cancellationToken = default)
     {
@@ -128,7 +150,15 @@ public sealed partial class Trainer
             throw new ArgumentOutOfRangeException(nameof(epochs), $"Trainer.Fit: epochs must be non-negative, got {epochs}.");
         if (Plateau is not null && dev is null && PlateauMonitor.StartsWith("dev_", StringComparison.Ordinal))
             throw new ArgumentException($"Trainer.Fit: the plateau scheduler watches '{PlateauMonitor}' but no dev loader was given.");
+        foreach (var (name, loader) in EvaluationLoaders)
+        {
+            if (string.IsNullOrEmpty(name) || name is "train" or "dev")
+                throw new ArgumentException($"Trainer.Fit: evaluation loader name '{name}' is not allowed; use a non-empty name other than 'train' and 'dev' (for example 'test').");
+            ArgumentNullException.ThrowIfNull(loader, $"EvaluationLoaders[\"{name}\"]");
+        }
         _stopRequest = null;
+        History.StopReason = null; // a restored history may carry the stop of the run it was cancelled in
+        History.StopCause = StopCause.None;
         CheckOptimizerParameters();
         var resume = TakePendingResume(train);
         foreach (var c in _callbacks)
@@ -143,23 +173,23 @@ public sealed partial class Trainer
             if (outcome.Stop is not null)
             {
                 History.StopReason = outcome.Stop;
+                History.StopCause = outcome.Cancelled ? StopCause.Cancelled : StopCause.NonFiniteLoss;
                 if (outcome.Cancelled && CheckpointPath is not null)
                     SaveCheckpoint(CheckpointPath, outcome.Partial);
                 break;
             }
             var values = new Dictionary<string, double>(outcome.Values);
-            if (dev is not null)
-            {
-                var r = Evaluate(dev);
-                values["dev_loss"] = r.Loss;
-                foreach (var (k, v) in r.Metrics)
-                    values["dev_" + k] = v;
-            }
+            bool evaluate = (dev is not null || EvaluationLoaders.Count > 0) && (epoch % EvaluateEvery == 0 || epoch == epochs);
+            if (evaluate && dev is not null)
+                AddEvaluation(values, "dev", dev);
+            if (evaluate)
+                foreach (var (name, loader) in EvaluationLoaders)
+                    AddEvaluation(values, name, loader);
             values["lr"] = outcome.Lr;
-            var record = new EpochRecord(epoch, values, epochClock.Elapsed.TotalSeconds);
+            var record = new EpochRecord(epoch, values, epochClock.Elapsed.TotalSeconds, evaluated: evaluate || (dev is null && EvaluationLoaders.Count == 0));
             History.Add(record);
             EpochsCompleted = epoch;
-            if (Plateau is not null)
+            if (Plateau is not null && !record.Skips(PlateauMonitor))
                 Plateau.Step(record[PlateauMonitor]);
             if (Scheduler is not null && SchedulerInterval == SchedulerInterval.Epoch)
                 Scheduler.Step();
@@ -170,8 +200,11 @@ public sealed partial class Trainer
             if (CheckpointPath is not null && (epoch % Math.Max(1, CheckpointEvery) == 0 || epoch == epochs || _stopRequest is not null))
                 SaveCheckpoint(CheckpointPath);
         }
-        if (_stopRequest is not null)
-            History.StopReason ??= _stopRequest;
+        if (_stopRequest is not null && History.StopReason is null)
+        {
+            History.StopReason = _stopRequest;
+            History.StopCause = StopCause.Requested;
+        }
         foreach (var c in _callbacks)
             c.OnFitEnd(this);
         return History;
@@ -256,72 +289,12 @@ public sealed partial class Trainer
         return new EpochOutcome(values, lr, step, samples / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9), null, false, null);
     }
 
-    /// <summary>
-    /// Evaluates in eval mode without gradients: the loss averaged over samples (each batch's mean loss weighted by
-    /// its size) and every metric over the whole loader. The model's training mode is restored afterwards.
-    /// </summary>
-    public EvaluationResult Evaluate(DataLoader loader)
+    private void AddEvaluation(Dictionary<string, double> values, string prefix, DataLoader loader)
     {
-        ArgumentNullException.ThrowIfNull(loader);
-        bool wasTraining = Model.IsTraining;
-        Model.Eval();
-        foreach (var m in _metrics)
-            m.Reset();
-        double lossSum = 0;
-        int samples = 0;
-        try
-        {
-            using var _ = Autograd.Autograd.NoGrad();
-            foreach (var batch in loader)
-            {
-                var (x, y) = batch;
-                var output = Model.Forward(x);
-                lossSum += _loss(output, y).Item() * batch.Size;
-                samples += batch.Size;
-                foreach (var m in _metrics)
-                    m.Update(output, y);
-            }
-        }
-        finally
-        {
-            Model.Train(wasTraining);
-        }
-        var metrics = _metrics.ToDictionary(m => m.Name, m => m.Compute());
-        return new EvaluationResult(samples == 0 ? double.NaN : lossSum / samples, metrics, samples);
-    }
-
-    /// <summary>The model's output for <paramref name="input"/> in eval mode without gradients (in chunks of <paramref name="batchSize"/> rows when given).</summary>
-    public Tensor Predict(Tensor input, int? batchSize = null)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        bool wasTraining = Model.IsTraining;
-        Model.Eval();
-        try
-        {
-            using var _ = Autograd.Autograd.NoGrad();
-            if (batchSize is not { } b || input.Rank == 0 || input.Size(0) <= b)
-                return Model.Forward(input);
-            if (b < 1)
-                throw new ArgumentOutOfRangeException(nameof(batchSize), $"Trainer.Predict: batchSize must be positive, got {b}.");
-            var parts = new List<Tensor>();
-            for (int i = 0; i < input.Size(0); i += b)
-                parts.Add(Model.Forward(input.Narrow(0, i, Math.Min(b, input.Size(0) - i))));
-            return Tensor.Cat(parts, 0);
-        }
-        finally
-        {
-            Model.Train(wasTraining);
-        }
-    }
-
-    /// <summary>The model's outputs for every batch of <paramref name="loader"/>, concatenated in loader order.</summary>
-    public Tensor Predict(DataLoader loader)
-    {
-        ArgumentNullException.ThrowIfNull(loader);
-        var parts = loader.Select(b => Predict(b.X)).ToList();
-        if (parts.Count == 0)
-            throw new ArgumentException("Trainer.Predict: the loader yielded no batches.");
-        return Tensor.Cat(parts, 0);
+        var r = Evaluate(loader);
+        values[prefix + "_loss"] = r.Loss;
+        foreach (var (k, v) in r.Metrics)
+            values[prefix + "_" + k] = v;
     }
 
     // The NNDL notes build an optimizer from one model instance and then train another: nothing learns. Say so.

@@ -13,11 +13,14 @@ internal sealed class CliHarness : IDisposable
 
     public string Root { get; }
 
-    public (int Code, string Out, string Err) Run(params string[] args)
+    public (int Code, string Out, string Err) Run(params string[] args) => Run(CancellationToken.None, args);
+
+    // interrupt stands in for Ctrl+C: cancelling it is what the first Ctrl+C does in the real console.
+    public (int Code, string Out, string Err) Run(CancellationToken interrupt, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = CliApp.Run(args, new CliConsole(stdout, stderr, OutIsTerminal: false, ErrorIsTerminal: false));
+        int code = CliApp.Run(args, new CliConsole(stdout, stderr, OutIsTerminal: false, ErrorIsTerminal: false) { Interrupt = interrupt });
         return (code, stdout.ToString(), stderr.ToString());
     }
 

@@ -8,21 +8,8 @@ namespace Dendrite.Tests.Optim;
 /// </summary>
 internal static class ReferenceFiles
 {
-    public static string Directory
-    {
-        get
-        {
-            var env = Environment.GetEnvironmentVariable("DENDRITE_REFERENCE_DIR");
-            if (!string.IsNullOrEmpty(env))
-                return env;
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Dendrite.slnx")))
-                dir = dir.Parent;
-            if (dir is null)
-                throw new DirectoryNotFoundException($"Dendrite.slnx not found above {AppContext.BaseDirectory}; set DENDRITE_REFERENCE_DIR.");
-            return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "reference"));
-        }
-    }
+    public static string Directory => Parity.ReferenceDirectory.Find()
+        ?? throw new DirectoryNotFoundException($"Dendrite.slnx not found above {AppContext.BaseDirectory}; set DENDRITE_REFERENCE_DIR.");
 
     /// <summary>Every JSON object of a .jsonl reference file, in order.</summary>
     public static List<JsonElement> Cases(string file)

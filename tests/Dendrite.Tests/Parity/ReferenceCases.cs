@@ -11,21 +11,7 @@ public static class ReferenceCases
     private static readonly Lazy<(string Path, Dictionary<string, JsonElement>? Cases, List<string> Ids)> Ops = new(() => Load("ops.jsonl"));
 
     /// <summary>The reference directory in use.</summary>
-    public static string Directory
-    {
-        get
-        {
-            var env = Environment.GetEnvironmentVariable("DENDRITE_REFERENCE_DIR");
-            if (!string.IsNullOrEmpty(env))
-                return env;
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Dendrite.slnx")))
-                dir = dir.Parent;
-            if (dir is null)
-                return Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "shared", "reference"));
-            return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "reference"));
-        }
-    }
+    public static string Directory => ReferenceDirectory.Find() ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "shared", "reference"));
 
     /// <summary>Full path of ops.jsonl (which may not exist).</summary>
     public static string OpsPath => Ops.Value.Path;

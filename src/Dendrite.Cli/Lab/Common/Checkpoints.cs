@@ -1,5 +1,6 @@
 using Dendrite.IO;
 using Dendrite.NN;
+using Dendrite.Training;
 
 namespace Dendrite.Cli.Lab.Common;
 
@@ -21,10 +22,18 @@ public static class Checkpoints
             ["experiment"] = ctx.Experiment.Name, ["configHash"] = ctx.ConfigHash, ["seed"] = ctx.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
-    /// <summary>Loads a checkpoint into a model of the same architecture.</summary>
+    /// <summary>
+    /// Loads a checkpoint into a model of the same architecture: a file of model weights, or the model part
+    /// (<c>model.*</c>) of a training checkpoint written by <see cref="Trainer"/>.
+    /// </summary>
     public static void Load(string path, Module model)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint {path} does not exist", path);
-        model.LoadStateDict(SafeTensors.Load(path));
+        var file = SafeTensors.Read(path);
+        if (file.Metadata.TryGetValue("format", out var format) && format == Trainer.CheckpointFormat)
+            model.LoadStateDict(file.Tensors.Where(kv => kv.Key.StartsWith("model.", StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key["model.".Length..], kv => kv.Value, StringComparer.Ordinal));
+        else
+            model.LoadStateDict(new Dictionary<string, Tensor>(file.Tensors));
     }
 }

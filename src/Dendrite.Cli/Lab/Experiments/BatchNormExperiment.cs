@@ -3,6 +3,8 @@ using Dendrite.Cli.Lab.Common;
 using Dendrite.Cli.Reports;
 using Dendrite.NN;
 using Dendrite.Optim;
+using Dendrite.Training;
+using Dendrite.Training.Metrics;
 
 namespace Dendrite.Cli.Lab.Experiments;
 
@@ -49,12 +51,15 @@ public sealed class BatchNormExperiment : IExperiment
                     var model = ModelFactory.Mlp(sizes, new ModelFactory.Options("relu", BatchNorm: bn), ctx.Rng(1));
                     var init = ctx.Rng(2);
                     foreach (var lin in model.Modules().OfType<Linear>()) Init.Normal_(lin.Weight, 0, std, init);
-                    var fit = LabTrainer.Fit(ctx, p, $"std {s} {(bn ? "with" : "without")} BatchNorm", model, new SGD(model.Parameters(), lr: cfg.Lr),
-                        Objective.CrossEntropy, train, null, null, new FitOptions(cfg.Epochs, cfg.BatchSize, LogHistory: false, AllowDivergence: true), ctx.Rng(3));
-                    // A diverged run (NaN loss) has learned nothing: it counts as chance level from then on.
-                    var curve = Enumerable.Range(0, cfg.Epochs).Select(e => e < fit.TrainEpochs.Count ? fit.TrainEpochs[e].Accuracy : 0.1).ToArray();
+                    var trainer = new Trainer(model, new SGD(model.Parameters(), lr: cfg.Lr), new CrossEntropyLoss(), [new Accuracy()]);
+                    // A diverging run stops quietly at its first non-finite loss (History.Diverged) instead of failing the experiment.
+                    var h = LabTrainer.Fit(ctx, p, $"std {s} {(bn ? "with" : "without")} BatchNorm", trainer,
+                        LabTrainer.Loader(train, cfg.BatchSize, ctx.Rng(3)), null, cfg.Epochs, logHistory: false).History;
+                    // A diverged run has learned nothing: it counts as chance level from then on.
+                    var accs = h.Series("train_accuracy");
+                    var curve = Enumerable.Range(0, cfg.Epochs).Select(e => e < accs.Length ? accs[e] : 0.1).ToArray();
                     lines.Add(new Series(bn ? "with BatchNorm" : "without", epochs, curve, Dashed: !bn));
-                    finals.Add(fit.Diverged ? 0.1 : fit.Train.Accuracy);
+                    finals.Add(h.Diverged || accs.Length == 0 ? 0.1 : accs[^1]);
                 }
                 panels.Add(new LineChartBlock($"weight std {s}", "epoch", "train accuracy", [.. lines]));
                 rows.Add([s, finals[0].ToString("F3", CultureInfo.InvariantCulture), finals[1].ToString("F3", CultureInfo.InvariantCulture)]);

@@ -3,6 +3,7 @@ using Dendrite.Cli.Lab.Common;
 using Dendrite.Cli.Reports;
 using Dendrite.NN;
 using Dendrite.Optim;
+using Dendrite.Training;
 
 namespace Dendrite.Cli.Lab.Experiments;
 
@@ -43,10 +44,9 @@ public sealed class FitFunctionExperiment : IExperiment
             Tensor.Cat([Tensor.Linspace(-4, -2.05, 100).Reshape(-1, 1), Tensor.Linspace(2.05, 4, 100).Reshape(-1, 1)], 0), Tensor.Zeros(1));
         outside = outside with { Y = outside.X.Square() };
 
-        // LR halved every few epochs, from 0.1 down to the 0.001 floor.
-        Action<int, Optimizer> halving = (epoch, opt) =>
-            opt.Lr = Math.Max(cfg.MinLr, cfg.Lr * Math.Pow(0.5, (epoch - 1) / cfg.HalveEvery));
-        var runs = new (string Name, bool Relu, Action<int, Optimizer>? Schedule)[]
+        // LR halved every few epochs, from 0.1 down to the 0.001 floor: the factor after k epochs is max(0.5^⌊k/H⌋, min/lr).
+        Func<int, double> halving = k => Math.Max(cfg.MinLr / cfg.Lr, Math.Pow(0.5, k / cfg.HalveEvery));
+        var runs = new (string Name, bool Relu, Func<int, double>? Schedule)[]
         {
             ("no activation", false, null),
             ("ReLU, constant lr", true, null),
@@ -65,14 +65,17 @@ public sealed class FitFunctionExperiment : IExperiment
                     ? new Sequential(new Linear(1, cfg.Hidden, generator: rng), new ReLU(), new Linear(cfg.Hidden, 1, generator: rng))
                     : new Sequential(new Linear(1, cfg.Hidden, generator: rng), new Linear(cfg.Hidden, 1, generator: rng));
                 var opt = new Adam(model.Parameters(), lr: cfg.Lr);
-                var fit = LabTrainer.Fit(ctx, p, name.Replace(",", ""), model, opt, Objective.Mse, train, null, test,
-                    new FitOptions(cfg.Epochs, cfg.BatchSize, BeforeEpoch: schedule), ctx.Rng(3));
-                double outsideMse = LabTrainer.Evaluate(model, Objective.Mse, outside).Loss;
+                var trainer = new Trainer(model, opt, (yHat, y) => F.MseLoss(yHat, y), scheduler: schedule is null ? null : new LambdaLR(opt, schedule));
+                trainer.EvaluationLoaders["test"] = LabTrainer.EvalLoader(test);
+                var h = LabTrainer.Fit(ctx, p, name.Replace(",", ""), trainer, LabTrainer.Loader(train, cfg.BatchSize, ctx.Rng(3)), null, cfg.Epochs).History;
+                // Train MSE of the final weights over the whole set (the history's train_loss averages the steps of the last epoch).
+                double trainMse = trainer.Evaluate(LabTrainer.EvalLoader(train)).Loss, testMse = h.Last("test_loss") ?? double.NaN;
+                double outsideMse = trainer.Evaluate(LabTrainer.EvalLoader(outside)).Loss;
                 string key = name.Replace(", ", "_").Replace(" ", "_");
-                ctx.Metric($"train_mse_{key}", fit.Train.Loss);
-                ctx.Metric($"test_mse_{key}", fit.Test!.Value.Loss);
+                ctx.Metric($"train_mse_{key}", trainMse);
+                ctx.Metric($"test_mse_{key}", testMse);
                 ctx.Metric($"outside_mse_{key}", outsideMse);
-                rows.Add([name, F4(fit.Train.Loss), F4(fit.Test.Value.Loss), F4(outsideMse), F4(opt.Lr)]);
+                rows.Add([name, F4(trainMse), F4(testMse), F4(outsideMse), F4(opt.Lr)]);
                 fits.Add(new Series(name, gx, LabTrainer.Predict(model, grid).Reshape(-1).To(DType.Float64).ToArray<double>()));
             }
         });

@@ -3,6 +3,9 @@ using Dendrite.Cli.Lab.Common;
 using Dendrite.Cli.Reports;
 using Dendrite.NN;
 using Dendrite.Optim;
+using Dendrite.Training;
+using Dendrite.Training.Callbacks;
+using Dendrite.Training.Metrics;
 
 namespace Dendrite.Cli.Lab.Experiments;
 
@@ -34,26 +37,27 @@ public sealed class MoonsMlpExperiment : IExperiment
             Epochs: ctx.Quick ? 1500 : 3000, TableDepths: [1, 2], TableLrs: [0.01, 1, 5], TableSeeds: ctx.Quick ? 2 : 5, TableEpochs: ctx.Quick ? 300 : 3000));
 
         var data = LabDatasets.Moons(cfg.Samples, cfg.Noise, ctx.Rng(0));
+        data = data with { Y = data.Y.Reshape(-1, 1) }; // [N, 1] targets beside the [N, 1] sigmoid outputs
         var (train, dev, test) = (data.Slice(0, cfg.Train), data.Slice(cfg.Train, cfg.Dev), data.Slice(cfg.Train + cfg.Dev, cfg.Test));
 
-        // The book's run: N(0, 1) weights, zero biases, BCE on sigmoid outputs, full batch.
+        // The book's run (RunnerV2_2): N(0, 1) weights, zero biases, BCE on sigmoid outputs, full batch; whenever the
+        // dev accuracy improves the weights are saved, and the best ones are reloaded for the test set.
         var model = Build(1, cfg.Hidden, ctx.Rng(1));
-        FitResult fit = default!;
-        ctx.Progress(p => fit = LabTrainer.Fit(ctx, p, "2-5-1", model, new SGD(model.Parameters(), lr: cfg.Lr), Objective.BinaryProbability,
-            train, dev, null, new FitOptions(cfg.Epochs, cfg.Train, Shuffle: false, KeepBest: true), ctx.Rng(2)));
-        model.LoadStateDict(fit.BestState!);
-        Checkpoints.Save(ctx, "best-dev", model);
-        var testEval = LabTrainer.Evaluate(model, Objective.BinaryProbability, test);
-        ctx.Log($"best dev accuracy {fit.BestDevAccuracy:F3} at epoch {fit.BestEpoch}; test accuracy with those weights {testEval.Accuracy:F3} (the book: 0.905)");
-        ctx.Metric("test_acc", testEval.Accuracy);
-        ctx.Metric("best_dev_acc", fit.BestDevAccuracy);
-        ctx.Metric("best_epoch", fit.BestEpoch);
+        var best = new BestModelCheckpoint("dev_accuracy", path: ctx.Run.File("best-dev.safetensors"));
+        var trainer = new Trainer(model, new SGD(model.Parameters(), lr: cfg.Lr), new BCELoss(), [new Accuracy()], callbacks: [best]);
+        LabFit fit = default!;
+        ctx.Progress(p => fit = LabTrainer.Fit(ctx, p, "2-5-1", trainer, LabTrainer.Loader(train, cfg.Train), LabTrainer.Loader(dev, cfg.Dev), cfg.Epochs));
+        double testAcc = trainer.Evaluate(LabTrainer.EvalLoader(test)).Metrics["accuracy"];
+        ctx.Log($"best dev accuracy {best.Best:F3} at epoch {best.BestEpoch}; test accuracy with those weights {testAcc:F3} (the book: 0.905)");
+        ctx.Metric("test_acc", testAcc);
+        ctx.Metric("best_dev_acc", best.Best);
+        ctx.Metric("best_epoch", best.BestEpoch);
         ctx.Metric("train_seconds", fit.Seconds);
-        ctx.FullTarget("test accuracy near the book's 0.905", testEval.Accuracy >= 0.85, $"{testEval.Accuracy:F3}");
+        ctx.FullTarget("test accuracy near the book's 0.905", testAcc >= 0.85, $"{testAcc:F3}");
 
         ctx.Report.Heading("The 2-5-1 network")
-            .Text($"Full-batch SGD with lr {cfg.Lr} for {cfg.Epochs} epochs. The weights of epoch {fit.BestEpoch} (best dev accuracy " +
-                  $"{fit.BestDevAccuracy:F3}) were reloaded: test accuracy {testEval.Accuracy:F3} (NNDL reports 0.905).")
+            .Text($"Full-batch SGD with lr {cfg.Lr} for {cfg.Epochs} epochs. The weights of epoch {best.BestEpoch} (best dev accuracy " +
+                  $"{best.Best:F3}, saved to best-dev.safetensors) were reloaded: test accuracy {testAcc:F3} (NNDL reports 0.905).")
             .Add(LabPlots.DecisionBoundary("Decision boundary (test points)", model, test));
 
         // Depth × learning rate, mean ± std over seeds.
@@ -70,11 +74,11 @@ public sealed class MoonsMlpExperiment : IExperiment
                     for (int s = 0; s < cfg.TableSeeds; s++)
                     {
                         var m = Build(depth, cfg.Hidden, ctx.Rng(100 + s));
-                        var r = LabTrainer.Fit(ctx, p, $"depth{depth}-lr{lr.ToString(CultureInfo.InvariantCulture)}-seed{s}", m,
-                            new SGD(m.Parameters(), lr: lr), Objective.BinaryProbability, train, dev, null,
-                            new FitOptions(cfg.TableEpochs, cfg.Train, Shuffle: false, KeepBest: true, EvalEvery: 10, LogHistory: false), ctx.Rng(200 + s));
-                        m.LoadStateDict(r.BestState!);
-                        accs.Add(LabTrainer.Evaluate(m, Objective.BinaryProbability, test).Accuracy);
+                        var t = new Trainer(m, new SGD(m.Parameters(), lr: lr), new BCELoss(), [new Accuracy()],
+                            callbacks: [new BestModelCheckpoint("dev_accuracy")]) { EvaluateEvery = 10 };
+                        LabTrainer.Fit(ctx, p, $"depth{depth}-lr{lr.ToString(CultureInfo.InvariantCulture)}-seed{s}", t,
+                            LabTrainer.Loader(train, cfg.Train), LabTrainer.Loader(dev, cfg.Dev), cfg.TableEpochs, logHistory: false);
+                        accs.Add(t.Evaluate(LabTrainer.EvalLoader(test)).Metrics["accuracy"]);
                     }
                     var (mean, std) = LabPlots.MeanStd(accs);
                     means.Add(mean);

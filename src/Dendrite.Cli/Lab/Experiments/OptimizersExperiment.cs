@@ -1,7 +1,10 @@
 using System.Globalization;
 using Dendrite.Cli.Lab.Common;
 using Dendrite.Cli.Reports;
+using Dendrite.NN;
 using Dendrite.Optim;
+using Dendrite.Training;
+using Dendrite.Training.Metrics;
 
 namespace Dendrite.Cli.Lab.Experiments;
 
@@ -85,12 +88,16 @@ public sealed class OptimizersExperiment : IExperiment
             foreach (var o in cfg.Optimizers)
             {
                 var model = ModelFactory.Build(cfg.Model, new ModelFactory.Options(), ctx.Rng(1));
-                var fit = LabTrainer.Fit(ctx, pr, o.Name, model, Make(o.Name, model.Parameters(), o.MlpLr), Objective.CrossEntropy,
-                    train, null, test, new FitOptions(cfg.Epochs, cfg.BatchSize), ctx.Rng(2));
-                curves.Add(new Series(o.Name, Enumerable.Range(1, fit.BatchLosses.Count).Select(i => (double)i).ToArray(), Smooth(fit.BatchLosses, 10)));
-                ctx.Metric($"test_acc_{o.Name.ToLowerInvariant()}", fit.Test!.Value.Accuracy);
-                results.Add([o.Name, o.MlpLr.ToString(CultureInfo.InvariantCulture), fit.Train.Loss.ToString("F4", CultureInfo.InvariantCulture),
-                    fit.Test.Value.Accuracy.ToString("F4", CultureInfo.InvariantCulture)]);
+                // RecordSteps keeps every step's loss in the history, for the per-step curves.
+                var trainer = new Trainer(model, Make(o.Name, model.Parameters(), o.MlpLr), new CrossEntropyLoss(), [new Accuracy()]) { RecordSteps = true };
+                trainer.EvaluationLoaders["test"] = LabTrainer.EvalLoader(test);
+                var h = LabTrainer.Fit(ctx, pr, o.Name, trainer, LabTrainer.Loader(train, cfg.BatchSize, ctx.Rng(2)), null, cfg.Epochs).History;
+                var losses = h.Steps.Select(st => st.Loss).ToArray();
+                curves.Add(new Series(o.Name, h.Steps.Select(st => (double)st.GlobalStep).ToArray(), Smooth(losses, 10)));
+                double testAcc = h.Last("test_accuracy") ?? double.NaN, trainLoss = h.Last("train_loss") ?? double.NaN;
+                ctx.Metric($"test_acc_{o.Name.ToLowerInvariant()}", testAcc);
+                results.Add([o.Name, o.MlpLr.ToString(CultureInfo.InvariantCulture), trainLoss.ToString("F4", CultureInfo.InvariantCulture),
+                    testAcc.ToString("F4", CultureInfo.InvariantCulture)]);
             }
         });
         ctx.Report.Heading($"The optimizers training a {cfg.Model} MLP on Fashion-MNIST")

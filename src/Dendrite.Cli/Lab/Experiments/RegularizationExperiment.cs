@@ -1,7 +1,10 @@
 using System.Globalization;
 using Dendrite.Cli.Lab.Common;
 using Dendrite.Cli.Reports;
+using Dendrite.NN;
 using Dendrite.Optim;
+using Dendrite.Training;
+using Dendrite.Training.Metrics;
 
 namespace Dendrite.Cli.Lab.Experiments;
 
@@ -40,13 +43,18 @@ public sealed class RegularizationExperiment : IExperiment
             foreach (var (name, wd, dropout) in runs)
             {
                 var model = ModelFactory.Mlp(sizes, new ModelFactory.Options("relu", Dropout: dropout, Init: "he"), ctx.Rng(1));
-                var fit = LabTrainer.Fit(ctx, p, name, model, new SGD(model.Parameters(), lr: cfg.Lr, weightDecay: wd), Objective.CrossEntropy,
-                    train, null, test, new FitOptions(cfg.Epochs, cfg.BatchSize, EvalEvery: Math.Max(1, cfg.Epochs / 40)), ctx.Rng(2));
+                var trainer = new Trainer(model, new SGD(model.Parameters(), lr: cfg.Lr, weightDecay: wd), new CrossEntropyLoss(), [new Accuracy()])
+                {
+                    EvaluateEvery = Math.Max(1, cfg.Epochs / 40), // the test set is 30× the training set: evaluate it 40 times per run
+                };
+                trainer.EvaluationLoaders["test"] = LabTrainer.EvalLoader(test);
+                var h = LabTrainer.Fit(ctx, p, name, trainer, LabTrainer.Loader(train, cfg.BatchSize, ctx.Rng(2)), null, cfg.Epochs).History;
                 // Train accuracy in evaluation mode (dropout off), so both sides of the gap are measured the same way.
-                double trainAcc = LabTrainer.Evaluate(model, Objective.CrossEntropy, train).Accuracy, testAcc = fit.Test!.Value.Accuracy;
-                var (x, trainCurve) = ctx.History.Curve(name, "train_acc");
-                var (_, testCurve) = ctx.History.Curve(name, "test_acc");
-                gapLines.Add(new Series(name, x, trainCurve.Zip(testCurve, (a, b) => a - b).ToArray()));
+                double trainAcc = trainer.Evaluate(LabTrainer.EvalLoader(train)).Metrics["accuracy"], testAcc = h.Last("test_accuracy") ?? double.NaN;
+                // The gap during training, at the evaluated epochs (train accuracy as measured while training).
+                var evaluated = h.Epochs.Where(e => e.Values.ContainsKey("test_accuracy")).ToList();
+                gapLines.Add(new Series(name, evaluated.Select(e => (double)e.Epoch).ToArray(),
+                    evaluated.Select(e => e["train_accuracy"] - e["test_accuracy"]).ToArray()));
                 string key = name.Split(' ')[0];
                 ctx.Metric($"train_acc_{key}", trainAcc);
                 ctx.Metric($"test_acc_{key}", testAcc);

@@ -3,6 +3,8 @@ using Dendrite.Cli.Lab.Common;
 using Dendrite.Cli.Reports;
 using Dendrite.NN;
 using Dendrite.Optim;
+using Dendrite.Training;
+using Dendrite.Training.Metrics;
 
 namespace Dendrite.Cli.Lab.Experiments;
 
@@ -72,11 +74,12 @@ public sealed class SoftmaxRegressionExperiment : IExperiment
         // Concise: the same model as a Linear layer; F.CrossEntropy fuses log-softmax and NLL stably.
         var model = ModelFactory.Build("softmax", new ModelFactory.Options(), ctx.Rng(3));
         Init.Normal_(((Linear)((Sequential)model)[0]).Weight, 0, 0.01, ctx.Rng(3));
-        FitResult fit = default!;
-        ctx.Progress(p => fit = LabTrainer.Fit(ctx, p, "concise", model, new SGD(model.Parameters(), lr: cfg.Lr), Objective.CrossEntropy,
-            train, null, test, new FitOptions(cfg.Epochs, cfg.BatchSize), ctx.Rng(4)));
+        var trainer = new Trainer(model, new SGD(model.Parameters(), lr: cfg.Lr), new CrossEntropyLoss(), [new Accuracy()]);
+        trainer.EvaluationLoaders["test"] = LabTrainer.EvalLoader(test);
+        LabFit fit = default!;
+        ctx.Progress(p => fit = LabTrainer.Fit(ctx, p, "concise", trainer, LabTrainer.Loader(train, cfg.BatchSize, ctx.Rng(4)), null, cfg.Epochs));
         Checkpoints.Save(ctx, "concise", model);
-        double conciseAcc = fit.Test!.Value.Accuracy;
+        double conciseAcc = fit.History.Last("test_accuracy") ?? double.NaN;
         ctx.Metric("test_acc_scratch", scratchAcc);
         ctx.Metric("test_acc_concise", conciseAcc);
         ctx.Metric("train_seconds_concise", fit.Seconds);

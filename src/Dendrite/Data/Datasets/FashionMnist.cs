@@ -8,7 +8,7 @@ namespace Dendrite.Data.Datasets;
 /// <see cref="DataRoot"/> (default <c>/usr/share/datasets/fashion-mnist</c>, from Debian's
 /// <c>dataset-fashion-mnist</c> package). Pixels stay bytes in memory (47 MB for the training set).
 /// </summary>
-public sealed class FashionMnist : ByteImageDataset
+public sealed class FashionMnist : MnistLayoutDataset
 {
     /// <summary>The dataset's folder name under <see cref="DataRoot"/>.</summary>
     public const string FolderName = "fashion-mnist";
@@ -43,33 +43,10 @@ public sealed class FashionMnist : ByteImageDataset
     /// <param name="transform">Optional per-sample transform of the float32 image.</param>
     /// <param name="verifyChecksums">Check the MD5 of each file against <see cref="KnownMd5"/>.</param>
     public FashionMnist(string? root = null, bool train = true, bool flatten = false, ITransform? transform = null, bool verifyChecksums = true)
-        : this(DataRoot.Resolve(FolderName, root), train, flatten, transform, verifyChecksums ? KnownMd5 : null)
+        : base("Fashion-MNIST", DataRoot.Resolve(FolderName, root), train, verifyChecksums ? KnownMd5 : null, InstallHint, ClassNames, flatten, transform)
     {
     }
-
-    private FashionMnist(string folder, bool train, bool flatten, ITransform? transform, IReadOnlyDictionary<string, string[]>? md5)
-        : this(folder, train, MnistFiles.Load("Fashion-MNIST", folder, train, md5, InstallHint), flatten, transform)
-    {
-    }
-
-    private FashionMnist(string folder, bool train, (byte[] Pixels, byte[] Labels, int Rows, int Cols) d, bool flatten, ITransform? transform)
-        : base(d.Pixels, d.Labels, 1, d.Rows, d.Cols, ClassNames, flatten, transform)
-    {
-        Root = folder;
-        Train = train;
-    }
-
-    /// <summary>The folder the files were read from.</summary>
-    public string Root { get; }
-
-    /// <summary>True for the training split.</summary>
-    public bool Train { get; }
 
     /// <summary>Whether the four files are present in the folder <paramref name="root"/> resolves to.</summary>
-    public static bool IsAvailable(string? root = null)
-    {
-        string folder = DataRoot.Resolve(FolderName, root);
-        return new[] { MnistFiles.TrainImages, MnistFiles.TrainLabels, MnistFiles.TestImages, MnistFiles.TestLabels }
-            .All(n => DataRoot.FindFile(folder, n, n + ".gz") is not null);
-    }
+    public static bool IsAvailable(string? root = null) => FilesPresent(DataRoot.Resolve(FolderName, root));
 }

@@ -7,7 +7,8 @@ namespace Dendrite.Training.Callbacks;
 /// <summary>
 /// Keeps the model weights of the epoch with the best value of <see cref="Monitor"/> (the NNDL RunnerV2_2 behaviour:
 /// save whenever the dev score improves), optionally writing them to a safetensors file each time, and loads them
-/// back into the model when training ends when <see cref="RestoreBestAtEnd"/>.
+/// back into the model when training ends when <see cref="RestoreBestAtEnd"/>. Epochs that skipped evaluation (see
+/// <see cref="Trainer.EvaluateEvery"/>) and lack the value are ignored.
 /// </summary>
 public sealed class BestModelCheckpoint : TrainerCallback
 {
@@ -50,6 +51,8 @@ public sealed class BestModelCheckpoint : TrainerCallback
     /// <inheritdoc/>
     public override void OnEpochEnd(Trainer trainer, EpochRecord record)
     {
+        if (record.Skips(Monitor))
+            return;
         double v = record[Monitor];
         if (!MonitorDirection.Improves(v, Best, HigherIsBetter, 0))
             return;

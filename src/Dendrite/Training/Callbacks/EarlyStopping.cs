@@ -4,7 +4,8 @@ namespace Dendrite.Training.Callbacks;
 
 /// <summary>
 /// Stops training when <see cref="Monitor"/> has not improved by more than <see cref="MinDelta"/> for
-/// <see cref="Patience"/> consecutive epochs.
+/// <see cref="Patience"/> consecutive epochs. Epochs that skipped evaluation (see <see cref="Trainer.EvaluateEvery"/>)
+/// and lack the value are not counted.
 /// </summary>
 public sealed class EarlyStopping : TrainerCallback
 {
@@ -49,6 +50,8 @@ public sealed class EarlyStopping : TrainerCallback
     /// <inheritdoc/>
     public override void OnEpochEnd(Trainer trainer, EpochRecord record)
     {
+        if (record.Skips(Monitor))
+            return;
         double v = record[Monitor];
         if (MonitorDirection.Improves(v, Best, HigherIsBetter, MinDelta))
         {
