@@ -67,7 +67,7 @@ internal static class Engine
                     retained.Grad = retained.Grad is null ? grad.Clone() : retained.Grad.Add(grad);
                 if (capture is not null)
                     CaptureNonLeaf(node, grad, capture, captured!);
-                using (holds is null ? default : StoragePool.Recycling())
+                using (StoragePool.Recycling(active: holds is not null))
                     inputGrads = node.Backward(grad);
                 if (!retainGraph)
                     node.Release();
@@ -123,7 +123,7 @@ internal static class Engine
     private static Tensor Accumulate(Holds? holds, Tensor sum, Tensor g)
     {
         Tensor total;
-        using (holds is null ? default : StoragePool.Recycling())
+        using (StoragePool.Recycling(active: holds is not null))
             total = sum.Add(g);
         holds?.Add(total);
         holds?.Release(sum);

@@ -16,6 +16,7 @@ internal static class StoragePool
 
     private static readonly Dictionary<(Type, int), Stack<Array>> Buckets = [];
     private static long _pooledBytes;
+    private static long _returns;
 
     [ThreadStatic]
     private static int t_recyclingDepth;
@@ -23,8 +24,8 @@ internal static class StoragePool
     /// <summary>While a scope is open on this thread, large storages allocated are marked engine-owned (recyclable).</summary>
     public static bool MarkingRecyclable => t_recyclingDepth > 0;
 
-    /// <summary>Opens a scope in which new large storages are engine-owned; dispose to close it.</summary>
-    public static RecyclingScope Recycling() => new();
+    /// <summary>Opens a scope in which new large storages are engine-owned (when <paramref name="active"/>); dispose to close it.</summary>
+    public static RecyclingScope Recycling(bool active = true) => new(active);
 
     /// <summary>A pooled array of exactly <paramref name="length"/> elements, or null when none is free.</summary>
     public static T[]? TryRent<T>(int length) where T : unmanaged
@@ -45,6 +46,7 @@ internal static class StoragePool
         if (!storage.Recyclable)
             return;
         storage.Recyclable = false;
+        Interlocked.Increment(ref _returns);
         var array = storage.RawArray;
         long bytes = (long)array.Length * storage.DType.ElementSize();
         if (bytes < MinPooledBytes)
@@ -60,6 +62,9 @@ internal static class StoragePool
             _pooledBytes += bytes;
         }
     }
+
+    /// <summary>How many storages the engine has handed back so far (for tests and diagnostics).</summary>
+    public static long Returns => Interlocked.Read(ref _returns);
 
     /// <summary>Bytes currently held (for tests and diagnostics).</summary>
     public static long PooledBytes
@@ -84,10 +89,21 @@ internal static class StoragePool
     /// <summary>Marks storages allocated on this thread as engine-owned until disposed.</summary>
     public readonly struct RecyclingScope : IDisposable
     {
-        /// <summary>Opens the scope.</summary>
-        public RecyclingScope() => t_recyclingDepth++;
+        private readonly bool _active;
 
-        /// <summary>Closes the scope.</summary>
-        public void Dispose() => t_recyclingDepth--;
+        /// <summary>Opens the scope; an inactive scope changes nothing.</summary>
+        public RecyclingScope(bool active)
+        {
+            _active = active;
+            if (active)
+                t_recyclingDepth++;
+        }
+
+        /// <summary>Closes the scope (a default-constructed scope is inactive).</summary>
+        public void Dispose()
+        {
+            if (_active)
+                t_recyclingDepth--;
+        }
     }
 }

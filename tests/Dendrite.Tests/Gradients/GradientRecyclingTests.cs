@@ -7,7 +7,7 @@ namespace Dendrite.Tests.Gradients;
 /// (≥ 16 KB per buffer) through Backward (recycling) and Autograd.Grad (never recycles) and demand identical
 /// gradients, and check that gradients user code can see (hooks, RetainGrad, .Grad) are never reused.
 /// </summary>
-[Collection("StoragePool")]
+[Collection(nameof(StoragePoolCollection))]
 public sealed class GradientRecyclingTests
 {
     private static Tensor Leaf(Generator g, params int[] shape)
@@ -35,6 +35,7 @@ public sealed class GradientRecyclingTests
         var w = Leaf(g, 80, 96);
         var b = Leaf(g, 96);
         var expected = Dendrite.Autograd.Autograd.Grad(Graph(x, w, b), [x, w, b]);
+        long returnsBefore = StoragePool.Returns;
         for (int round = 0; round < 3; round++)
         {
             foreach (var p in new[] { x, w, b })
@@ -44,7 +45,7 @@ public sealed class GradientRecyclingTests
             Assert.Equal(expected[1]!.ToArray<double>(), w.Grad!.ToArray<double>());
             Assert.Equal(expected[2]!.ToArray<double>(), b.Grad!.ToArray<double>());
         }
-        Assert.True(StoragePool.PooledBytes > 0, "backward should have returned buffers to the pool");
+        Assert.True(StoragePool.Returns > returnsBefore, "backward should have returned buffers to the pool");
     }
 
     [Fact]
@@ -91,5 +92,25 @@ public sealed class GradientRecyclingTests
         var last = model.Parameters().Select(p => p.Grad!.ToArray<float>()).ToArray();
         for (int i = 0; i < first.Length; i++)
             Assert.Equal(first[i], last[i]);
+    }
+}
+
+/// <summary>The pool is process-wide: these tests run on their own, after the parallel ones.</summary>
+[CollectionDefinition(nameof(StoragePoolCollection), DisableParallelization = true)]
+public sealed class StoragePoolCollection;
+
+[Collection(nameof(StoragePoolCollection))]
+public sealed class RecyclingScopeTests
+{
+    [Fact]
+    public void AutogradGradDoesNotDisableRecyclingForLaterBackwardPasses()
+    {
+        var x = Tensor.RandN([64, 80], new Generator(3), DType.Float64);
+        x.RequiresGrad = true;
+        Dendrite.Autograd.Autograd.Grad((x * x).Tanh().Sum(), [x]);   // never recycles
+        Assert.False(StoragePool.MarkingRecyclable);
+        long before = StoragePool.Returns;
+        (x * x).Tanh().Sum().Backward();
+        Assert.True(StoragePool.Returns > before);
     }
 }
