@@ -138,14 +138,14 @@ internal static class Engine
     /// </summary>
     private sealed class Holds
     {
-        private readonly Dictionary<Storage, int> _counts = new(ReferenceEqualityComparer.Instance);
+        // The count lives on the storage itself (engine-owned storages belong to this pass and this thread alone).
         private readonly List<Storage> _released = [];
         private readonly List<Storage> _probed = [];
 
         public void Add(Tensor t)
         {
             if (t.Storage.Recyclable)
-                _counts[t.Storage] = _counts.GetValueOrDefault(t.Storage) + 1;
+                t.Storage.EngineHolds++;
         }
 
         public void Release(Tensor t)
@@ -165,18 +165,13 @@ internal static class Engine
         {
             foreach (var s in _released)
             {
-                if (!_counts.TryGetValue(s, out int n))
+                if (s.EngineHolds <= 0)
                     continue;
-                if (n > 1)
-                    _counts[s] = n - 1;
-                else
-                {
-                    _counts.Remove(s);
+                if (--s.EngineHolds == 0)
                     StoragePool.Return(s);
-                }
             }
             foreach (var s in _probed)
-                if (!_counts.ContainsKey(s))
+                if (s.EngineHolds == 0)
                     StoragePool.Return(s);
             _released.Clear();
             _probed.Clear();

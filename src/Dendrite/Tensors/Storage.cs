@@ -12,6 +12,9 @@ internal abstract class Storage
     /// </summary>
     public bool Recyclable;
 
+    /// <summary>How many autograd-engine slots hold this (recyclable) storage during the current backward pass.</summary>
+    public int EngineHolds;
+
     public abstract int Length { get; }
 
     public abstract DType DType { get; }

@@ -52,24 +52,30 @@ public sealed partial class Tensor
 
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
     public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32, bool requiresGrad = false)
+        => FullCore((int[])shape.Clone(), value, dtype, requiresGrad);
+
+    /// <summary><see cref="Full"/> taking ownership of <paramref name="shape"/> (internal callers pass immutable shapes).</summary>
+    internal static Tensor FullCore(int[] shape, double value, DType dtype, bool requiresGrad = false)
     {
-        var t = Allocate((int[])shape.Clone(), dtype, false);
+        var t = Allocate(shape, dtype, false);
         t.FillUnchecked(value);
         t.RequiresGrad = requiresGrad;
         return t;
     }
 
     /// <summary>A 0-dimensional tensor holding <paramref name="value"/>.</summary>
-    public static Tensor Scalar(double value, DType dtype = DType.Float32, bool requiresGrad = false) => Full([], value, dtype, requiresGrad);
+    public static Tensor Scalar(double value, DType dtype = DType.Float32, bool requiresGrad = false) => FullCore(ScalarShape, value, dtype, requiresGrad);
+
+    private static readonly int[] ScalarShape = [];
 
     /// <summary>Zeros with the shape and dtype of <paramref name="other"/>.</summary>
     public static Tensor ZerosLike(Tensor other) => AllocateLike(other, other.DType, true);
 
     /// <summary>Ones with the shape and dtype of <paramref name="other"/>.</summary>
-    public static Tensor OnesLike(Tensor other) => Full(other.ShapeArray, 1.0, other.DType);
+    public static Tensor OnesLike(Tensor other) => FullCore(other.ShapeArray, 1.0, other.DType);
 
     /// <summary><paramref name="value"/> with the shape and dtype of <paramref name="other"/>.</summary>
-    public static Tensor FullLike(Tensor other, double value) => Full(other.ShapeArray, value, other.DType);
+    public static Tensor FullLike(Tensor other, double value) => FullCore(other.ShapeArray, value, other.DType);
 
     /// <summary>Uninitialized, with the shape and dtype of <paramref name="other"/>.</summary>
     public static Tensor EmptyLike(Tensor other) => AllocateLike(other, other.DType, false);
