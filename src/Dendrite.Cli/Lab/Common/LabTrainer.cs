@@ -3,7 +3,9 @@ using Dendrite.Cli.Runs;
 using Dendrite.Cli.Ui;
 using Dendrite.Data;
 using Dendrite.NN;
+using Dendrite.Optim;
 using Dendrite.Training;
+using Dendrite.Training.Metrics;
 
 namespace Dendrite.Cli.Lab.Common;
 
@@ -46,6 +48,27 @@ public static class LabTrainer
             CopyHistory(history, ctx.History, series);
         double samples = (double)(trainer.EpochsCompleted - before) * train.SampleCount;
         return new LabFit(history, seconds, samples / Math.Max(seconds, 1e-9));
+    }
+
+    /// <summary>
+    /// Trains a Fashion-MNIST classifier with Adam and cross-entropy (accuracy on <paramref name="test"/> after each
+    /// epoch), saves its final weights as the "final" checkpoint and records the metrics test_acc, train_acc,
+    /// train_seconds and samples_per_second. Returns the fit and the final test accuracy.
+    /// </summary>
+    public static (LabFit Fit, double TestAcc) FitFashionClassifier(ExperimentContext ctx, string series, Module model, LabeledData train, LabeledData test,
+        int batchSize, double lr, int epochs)
+    {
+        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), [new Accuracy()]);
+        trainer.EvaluationLoaders["test"] = EvalLoader(test);
+        LabFit fit = default!;
+        ctx.Progress(p => fit = Fit(ctx, p, series, trainer, Loader(train, batchSize, ctx.Rng(2)), null, epochs));
+        Checkpoints.Save(ctx, "final", model);
+        double acc = fit.History.Last("test_accuracy") ?? double.NaN;
+        ctx.Metric("test_acc", acc);
+        ctx.Metric("train_acc", fit.History.Last("train_accuracy") ?? double.NaN);
+        ctx.Metric("train_seconds", fit.Seconds);
+        ctx.Metric("samples_per_second", fit.SamplesPerSecond);
+        return (fit, acc);
     }
 
     /// <summary>

@@ -2,9 +2,6 @@ using System.Globalization;
 using Dendrite.Cli.Lab.Common;
 using Dendrite.Cli.Reports;
 using Dendrite.NN;
-using Dendrite.Optim;
-using Dendrite.Training;
-using Dendrite.Training.Metrics;
 
 namespace Dendrite.Cli.Lab.Experiments;
 
@@ -31,16 +28,7 @@ public sealed class CnnExperiment : IExperiment
         var cfg = ctx.UseConfig(new Settings("lenet", ctx.Quick ? 8000 : null, ctx.Quick ? 2000 : null, BatchSize: 128, Lr: 1e-3, Epochs: ctx.Quick ? 2 : 10));
         var (train, test) = FashionData.Load(ctx, cfg.TrainLimit, cfg.TestLimit, flatten: false);
         var model = (Sequential)ModelFactory.Build(cfg.Model, new ModelFactory.Options("relu"), ctx.Rng(1));
-        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: cfg.Lr), new CrossEntropyLoss(), [new Accuracy()]);
-        trainer.EvaluationLoaders["test"] = LabTrainer.EvalLoader(test);
-        LabFit fit = default!;
-        ctx.Progress(p => fit = LabTrainer.Fit(ctx, p, "lenet", trainer, LabTrainer.Loader(train, cfg.BatchSize, ctx.Rng(2)), null, cfg.Epochs));
-        Checkpoints.Save(ctx, "final", model);
-        double acc = fit.History.Last("test_accuracy") ?? double.NaN;
-        ctx.Metric("test_acc", acc);
-        ctx.Metric("train_acc", fit.History.Last("train_accuracy") ?? double.NaN);
-        ctx.Metric("train_seconds", fit.Seconds);
-        ctx.Metric("samples_per_second", fit.SamplesPerSecond);
+        var (fit, acc) = LabTrainer.FitFashionClassifier(ctx, "lenet", model, train, test, cfg.BatchSize, cfg.Lr, cfg.Epochs);
         ctx.Metric("parameters", model.ParameterCount);
         ctx.FullTarget("test accuracy ≥ 0.89 (full mode)", acc >= 0.89, acc.ToString("F4", CultureInfo.InvariantCulture));
 

@@ -1,9 +1,6 @@
 using System.Globalization;
 using Dendrite.Cli.Lab.Common;
 using Dendrite.NN;
-using Dendrite.Optim;
-using Dendrite.Training;
-using Dendrite.Training.Metrics;
 
 namespace Dendrite.Cli.Lab.Experiments;
 
@@ -31,16 +28,7 @@ public sealed class MlpExperiment : IExperiment
             Epochs: ctx.Quick ? 3 : 10));
         var (train, test) = FashionData.Load(ctx, cfg.TrainLimit, cfg.TestLimit, flatten: true);
         var model = ModelFactory.Build(cfg.Model, new ModelFactory.Options("relu"), ctx.Rng(1));
-        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: cfg.Lr), new CrossEntropyLoss(), [new Accuracy()]);
-        trainer.EvaluationLoaders["test"] = LabTrainer.EvalLoader(test);
-        LabFit fit = default!;
-        ctx.Progress(p => fit = LabTrainer.Fit(ctx, p, "mlp", trainer, LabTrainer.Loader(train, cfg.BatchSize, ctx.Rng(2)), null, cfg.Epochs));
-        Checkpoints.Save(ctx, "final", model);
-        double acc = fit.History.Last("test_accuracy") ?? double.NaN;
-        ctx.Metric("test_acc", acc);
-        ctx.Metric("train_acc", fit.History.Last("train_accuracy") ?? double.NaN);
-        ctx.Metric("train_seconds", fit.Seconds);
-        ctx.Metric("samples_per_second", fit.SamplesPerSecond);
+        var (fit, acc) = LabTrainer.FitFashionClassifier(ctx, "mlp", model, train, test, cfg.BatchSize, cfg.Lr, cfg.Epochs);
         ctx.FullTarget("test accuracy ≥ 0.85 (full mode)", acc >= 0.85, acc.ToString("F4", CultureInfo.InvariantCulture));
 
         var predicted = LabTrainer.Predict(model, test.X).ArgMax(1).ToArray<long>();

@@ -27,23 +27,19 @@ internal static class BinaryKernel
         int n = y.Length;
         if (n == 0)
             return;
-        Span<int> dims = stackalloc int[Math.Max(shape.Length, 1)];
-        Span<int> sa = stackalloc int[dims.Length];
-        Span<int> sb = stackalloc int[dims.Length];
-        int rank = Coalesce(shape, aStrides, bStrides, dims, sa, sb);
-        if (rank == 0)
+        var rows = new BroadcastPairRows(shape, aOffset, aStrides, bOffset, bStrides, stackalloc int[BroadcastPairRows.ScratchLength(shape.Length)]);
+        if (rows.Rank == 0)
         {
             y[0] = TOp.Apply(a[aOffset], b[bOffset]);
             return;
         }
 
-        int inner = dims[rank - 1];
-        int ia = sa[rank - 1], ib = sb[rank - 1];
-        int rows = n / inner;
-        Span<int> idx = stackalloc int[rank];
-        int oa = aOffset, ob = bOffset;
-        for (int r = 0, oy = 0; r < rows; r++, oy += inner)
+        int inner = rows.Inner;
+        int ia = rows.StrideA, ib = rows.StrideB;
+        int rowCount = n / inner;
+        for (int r = 0, oy = 0; r < rowCount; r++, oy += inner)
         {
+            int oa = rows.A, ob = rows.B;
             var dst = y.Slice(oy, inner);
             if (ia == 1 && ib == 1)
                 TOp.Run<T>(a.AsSpan(oa, inner), b.AsSpan(ob, inner), dst);
@@ -54,43 +50,7 @@ internal static class BinaryKernel
             else
                 for (int j = 0, pa = oa, pb = ob; j < inner; j++, pa += ia, pb += ib)
                     dst[j] = TOp.Apply(a[pa], b[pb]);
-            for (int k = rank - 2; k >= 0; k--)
-            {
-                oa += sa[k];
-                ob += sb[k];
-                if (++idx[k] < dims[k])
-                    break;
-                oa -= sa[k] * dims[k];
-                ob -= sb[k] * dims[k];
-                idx[k] = 0;
-            }
+            rows.Next();
         }
-    }
-
-    /// <summary>Drops size-1 dims and merges neighbours that are contiguous in both operands; returns the new rank.</summary>
-    internal static int Coalesce(int[] shape, int[] aStrides, int[] bStrides, Span<int> dims, Span<int> sa, Span<int> sb)
-    {
-        int rank = 0;
-        for (int i = 0; i < shape.Length; i++)
-        {
-            if (shape[i] == 1)
-                continue;
-            if (rank > 0)
-            {
-                int p = rank - 1;
-                if (sa[p] == aStrides[i] * shape[i] && sb[p] == bStrides[i] * shape[i])
-                {
-                    dims[p] *= shape[i];
-                    sa[p] = aStrides[i];
-                    sb[p] = bStrides[i];
-                    continue;
-                }
-            }
-            dims[rank] = shape[i];
-            sa[rank] = aStrides[i];
-            sb[rank] = bStrides[i];
-            rank++;
-        }
-        return rank;
     }
 }

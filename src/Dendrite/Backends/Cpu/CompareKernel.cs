@@ -48,22 +48,18 @@ internal static class CompareKernel
         int n = y.Length;
         if (n == 0)
             return;
-        Span<int> dims = stackalloc int[Math.Max(shape.Length, 1)];
-        Span<int> sa = stackalloc int[dims.Length];
-        Span<int> sb = stackalloc int[dims.Length];
-        int rank = BinaryKernel.Coalesce(shape, aStrides, bStrides, dims, sa, sb);
-        if (rank == 0)
+        var rows = new BroadcastPairRows(shape, aOffset, aStrides, bOffset, bStrides, stackalloc int[BroadcastPairRows.ScratchLength(shape.Length)]);
+        if (rows.Rank == 0)
         {
             y[0] = TOp.Test(a[aOffset], b[bOffset]);
             return;
         }
-        int inner = dims[rank - 1];
-        int ia = sa[rank - 1], ib = sb[rank - 1];
-        int rows = n / inner;
-        Span<int> idx = stackalloc int[rank];
-        int oa = aOffset, ob = bOffset;
-        for (int r = 0, oy = 0; r < rows; r++, oy += inner)
+        int inner = rows.Inner;
+        int ia = rows.StrideA, ib = rows.StrideB;
+        int rowCount = n / inner;
+        for (int r = 0, oy = 0; r < rowCount; r++, oy += inner)
         {
+            int oa = rows.A, ob = rows.B;
             var dst = y.Slice(oy, inner);
             if (ia == 1 && ib == 0)
             {
@@ -84,16 +80,7 @@ internal static class CompareKernel
                 for (int j = 0, pa = oa, pb = ob; j < inner; j++, pa += ia, pb += ib)
                     dst[j] = TOp.Test(a[pa], b[pb]);
             }
-            for (int k = rank - 2; k >= 0; k--)
-            {
-                oa += sa[k];
-                ob += sb[k];
-                if (++idx[k] < dims[k])
-                    break;
-                oa -= sa[k] * dims[k];
-                ob -= sb[k] * dims[k];
-                idx[k] = 0;
-            }
+            rows.Next();
         }
     }
 

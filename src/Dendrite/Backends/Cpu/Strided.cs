@@ -16,27 +16,17 @@ internal static class Strided
         }
         int inner = shape[rank - 1];
         int innerStride = strides[rank - 1];
-        int rows = dst.Length / inner;
-        Span<int> idx = stackalloc int[rank];
-        int o = offset;
-        int d = 0;
-        for (int r = 0; r < rows; r++)
+        int rowCount = dst.Length / inner;
+        var rows = new StridedRows(offset, shape, strides, stackalloc int[rank]);
+        for (int r = 0, d = 0; r < rowCount; r++, d += inner)
         {
+            int o = rows.Offset;
             if (innerStride == 1)
                 src.AsSpan(o, inner).CopyTo(dst.Slice(d, inner));
             else
                 for (int j = 0, p = o; j < inner; j++, p += innerStride)
                     dst[d + j] = src[p];
-            d += inner;
-            // advance the multi-index over the outer dims
-            for (int k = rank - 2; k >= 0; k--)
-            {
-                o += strides[k];
-                if (++idx[k] < shape[k])
-                    break;
-                o -= strides[k] * shape[k];
-                idx[k] = 0;
-            }
+            rows.Next();
         }
     }
 
@@ -53,26 +43,17 @@ internal static class Strided
         }
         int inner = shape[rank - 1];
         int innerStride = strides[rank - 1];
-        int rows = src.Length / inner;
-        Span<int> idx = stackalloc int[rank];
-        int o = offset;
-        int s = 0;
-        for (int r = 0; r < rows; r++)
+        int rowCount = src.Length / inner;
+        var rows = new StridedRows(offset, shape, strides, stackalloc int[rank]);
+        for (int r = 0, s = 0; r < rowCount; r++, s += inner)
         {
+            int o = rows.Offset;
             if (innerStride == 1)
                 src.Slice(s, inner).CopyTo(dst.AsSpan(o, inner));
             else
                 for (int j = 0, p = o; j < inner; j++, p += innerStride)
                     dst[p] = src[s + j];
-            s += inner;
-            for (int k = rank - 2; k >= 0; k--)
-            {
-                o += strides[k];
-                if (++idx[k] < shape[k])
-                    break;
-                o -= strides[k] * shape[k];
-                idx[k] = 0;
-            }
+            rows.Next();
         }
     }
 
@@ -92,24 +73,17 @@ internal static class Strided
         }
         int inner = shape[rank - 1];
         int innerStride = strides[rank - 1];
-        int rows = n / inner;
-        Span<int> idx = stackalloc int[rank];
-        int o = offset;
-        for (int r = 0; r < rows; r++)
+        int rowCount = n / inner;
+        var rows = new StridedRows(offset, shape, strides, stackalloc int[rank]);
+        for (int r = 0; r < rowCount; r++)
         {
+            int o = rows.Offset;
             if (innerStride == 1)
                 dst.AsSpan(o, inner).Fill(value);
             else
                 for (int j = 0, p = o; j < inner; j++, p += innerStride)
                     dst[p] = value;
-            for (int k = rank - 2; k >= 0; k--)
-            {
-                o += strides[k];
-                if (++idx[k] < shape[k])
-                    break;
-                o -= strides[k] * shape[k];
-                idx[k] = 0;
-            }
+            rows.Next();
         }
     }
 }
