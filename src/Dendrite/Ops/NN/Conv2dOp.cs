@@ -55,7 +55,9 @@ internal sealed class Conv2dOp : GradFn
         var wc = weight.Dense();
         var bc = bias?.Dense();
         var y = Tensor.Allocate([n, o, g.OutH, g.OutW], x.DType, false);
-        if (x.DType == DType.Float32)
+        if (x.DType == DType.Float32 && DirectConv2d.Supports(g, groups, o))
+            Conv2dDirect.Forward(xc, wc, bc, y, g);
+        else if (x.DType == DType.Float32)
             Forward<float>(xc, wc, bc, y, g, groups);
         else
             Forward<double>(xc, wc, bc, y, g, groups);
@@ -129,7 +131,13 @@ internal sealed class Conv2dOp : GradFn
         Tensor? dx = NeedsGrad(0) ? Tensor.AllocateLike(x, x.DType, true) : null;
         Tensor? dw = NeedsGrad(1) ? Tensor.AllocateLike(w, x.DType, true) : null;
         Tensor? db = NeedsGrad(2) ? Tensor.Allocate([w.ShapeArray[0]], x.DType, false) : null;
-        if (x.DType == DType.Float32)
+        if (x.DType == DType.Float32 && DirectConv2d.Supports(_g, _groups, w.ShapeArray[0]))
+        {
+            if (db is not null)
+                ConvBias.BiasGrad<float>(g.Span<float>(), db.Span<float>(), g.ShapeArray[0], w.ShapeArray[0], _g.OutH * _g.OutW);
+            Conv2dDirect.Backward(x, w, g, dx, dw, _g);
+        }
+        else if (x.DType == DType.Float32)
             BackwardCore<float>(x, w, g, dx, dw, db);
         else
             BackwardCore<double>(x, w, g, dx, dw, db);

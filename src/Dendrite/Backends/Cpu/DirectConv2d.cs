@@ -1,0 +1,202 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Dendrite.Backends.Cpu;
+
+/// <summary>
+/// Direct float32 convolution of small images (stride 1, dilation 1, one group: the LeNet shapes), with no
+/// column matrix: the forward pass and, by the same kernel on the output gradient, the input gradient.
+/// </summary>
+/// <remarks>
+/// <para>"Wide" layout: a channel is zero-padded to <c>[Hp, Wp]</c> and output pixel (oh, ow) is computed at
+/// q = oh·Wp + ow for every ow in [0, Wp), not just [0, OutW). Then tap (c, kh, kw) of every output reads
+/// <c>xp[c·Hp·Wp + kh·Wp + kw + q]</c>: one contiguous run in q, so the convolution is, per tap, a vector
+/// multiply-add over q with a broadcast weight. The Wp − OutW extra columns of each output row read across a
+/// row end; they are computed and dropped.</para>
+/// <para>The register block is 4 (or 2) output channels × 3 vectors of q: per tap 3 loads and 4 broadcasts feed
+/// 12 FMAs. The q range is covered by blocks of 3 vectors; the last block is shifted back to end exactly at the
+/// range's end (it recomputes identical values), so no tail loop is needed.</para>
+/// <para>The input gradient of a stride-1 convolution is the convolution of the zero-padded output gradient by the
+/// spatially flipped, channel-transposed weight with padding K − 1 − pad, which is why the same kernel serves it.</para>
+/// </remarks>
+internal static class DirectConv2d
+{
+    /// <summary>float lanes per vector.</summary>
+    internal const int Lanes = 16;
+
+    private const int Block = 3 * Lanes;
+
+    /// <summary>Whether the direct kernels handle this convolution (and are expected to beat im2col + GEMM).</summary>
+    public static bool Supports(in Conv2dGeometry g, int groups, int outChannels)
+    {
+        if (!Vector512.IsHardwareAccelerated || groups != 1)
+            return false;
+        if (g.StrideH != 1 || g.StrideW != 1 || g.DilationH != 1 || g.DilationW != 1)
+            return false;
+        if (g.PadH > g.KH - 1 || g.PadW > g.KW - 1)
+            return false;
+        long hp = g.H + 2L * g.PadH, wp = g.W + 2L * g.PadW;
+        long dxWp = g.OutW + 2L * (g.KW - 1 - g.PadW);
+        // Both wide ranges must hold one block; small planes and channel counts keep the working set in cache,
+        // where the direct loop is faster than packing a GEMM.
+        return g.OutH * wp >= Block && g.H * dxWp >= Block && hp * wp <= 4096
+            && (long)g.C * g.KH * g.KW <= 1024 && outChannels <= 256;
+    }
+
+    /// <summary>
+    /// The zero-padded wide image buffer of <paramref name="c"/> channels of <c>[h, w]</c> padded by (ph, pw):
+    /// its length (with a zero slack after the last plane for the reads past the end of wide rows).
+    /// </summary>
+    internal static int PaddedLength(int c, int h, int w, int ph, int pw, int kw) =>
+        c * (h + 2 * ph) * (w + 2 * pw) + kw + 2 * Lanes;
+
+    /// <summary>
+    /// Copies image <c>[c, h, w]</c> into the interior of the padded buffer <paramref name="xp"/> (whose border
+    /// and slack must already be zero: they are never written).
+    /// </summary>
+    internal static void CopyInterior(ReadOnlySpan<float> x, int c, int h, int w, int ph, int pw, Span<float> xp)
+    {
+        int wp = w + 2 * pw, plane = (h + 2 * ph) * wp;
+        for (int ci = 0; ci < c; ci++)
+            for (int r = 0; r < h; r++)
+                x.Slice((ci * h + r) * w, w).CopyTo(xp.Slice(ci * plane + (r + ph) * wp + pw, w));
+    }
+
+    /// <summary>Offsets of taps (c, kh, kw) in a padded buffer with row length wp and plane size plane.</summary>
+    internal static void TapOffsets(int c, int kh, int kw, int wp, int plane, Span<int> off)
+    {
+        int t = 0;
+        for (int ci = 0; ci < c; ci++)
+            for (int i = 0; i < kh; i++)
+                for (int j = 0; j < kw; j++)
+                    off[t++] = ci * plane + i * wp + j;
+    }
+
+    /// <summary>
+    /// The forward weights as <c>wT[t, o]</c> (t = (c·KH + kh)·KW + kw), o padded with zeros to
+    /// <paramref name="opad"/>: the broadcast operands of a channel block are adjacent.
+    /// </summary>
+    internal static void TransposeWeights(ReadOnlySpan<float> w, int o, int taps, int opad, Span<float> wT)
+    {
+        wT[..(taps * opad)].Clear();
+        for (int oc = 0; oc < o; oc++)
+            for (int t = 0; t < taps; t++)
+                wT[t * opad + oc] = w[oc * taps + t];
+    }
+
+    /// <summary>
+    /// The input-gradient weights: <c>wT[(o·KH + i)·KW + j, c] = W[o, c, KH−1−i, KW−1−j]</c>, c padded with zeros to
+    /// <paramref name="cpad"/>.
+    /// </summary>
+    internal static void FlipWeights(ReadOnlySpan<float> w, int o, int c, int kh, int kw, int cpad, Span<float> wT)
+    {
+        wT[..(o * kh * kw * cpad)].Clear();
+        for (int oc = 0; oc < o; oc++)
+            for (int ci = 0; ci < c; ci++)
+                for (int i = 0; i < kh; i++)
+                    for (int j = 0; j < kw; j++)
+                        wT[((oc * kh + i) * kw + j) * cpad + ci] = w[((oc * c + ci) * kh + kh - 1 - i) * kw + kw - 1 - j];
+    }
+
+    /// <summary>
+    /// One image: <c>y[oc, r, s] = Σ_t wT[t, oc] · xp[off[t] + r·wp + s] (+ bias[oc])</c> for r &lt; outH, s &lt; outW,
+    /// with <paramref name="xp"/> the padded input (see <see cref="CopyInterior"/>) and <paramref name="yw"/> scratch
+    /// of at least <c>opad · outH · wp</c> floats.
+    /// </summary>
+    internal static void ConvImage(ReadOnlySpan<float> xp, ReadOnlySpan<int> off, ReadOnlySpan<float> wT, int opad,
+        int o, int wp, int outH, int outW, ReadOnlySpan<float> bias, Span<float> yw, Span<float> y)
+    {
+        int q = outH * wp, taps = off.Length;
+        ref float x0 = ref MemoryMarshal.GetReference(xp);
+        ref int offs = ref MemoryMarshal.GetReference(off);
+        ref float w0 = ref MemoryMarshal.GetReference(wT);
+        ref float out0 = ref MemoryMarshal.GetReference(yw);
+        for (int o0 = 0; o0 < opad;)
+        {
+            int rows = opad - o0 >= 4 ? 4 : 2;
+            for (int q0 = 0; q0 < q; q0 += Block)
+            {
+                int qs = Math.Min(q0, q - Block);
+                ref float xq = ref Unsafe.Add(ref x0, qs);
+                ref float wq = ref Unsafe.Add(ref w0, o0);
+                ref float dst = ref Unsafe.Add(ref out0, o0 * q + qs);
+                if (rows == 4)
+                    Block4(ref xq, ref offs, taps, ref wq, opad, ref dst, q);
+                else
+                    Block2(ref xq, ref offs, taps, ref wq, opad, ref dst, q);
+            }
+            o0 += rows;
+        }
+        int l = outH * outW;
+        for (int oc = 0; oc < o; oc++)
+        {
+            float b = bias.IsEmpty ? 0f : bias[oc];
+            for (int r = 0; r < outH; r++)
+            {
+                ReadOnlySpan<float> src = yw.Slice(oc * q + r * wp, outW);
+                Span<float> d = y.Slice(oc * l + r * outW, outW);
+                if (b == 0f)
+                    src.CopyTo(d);
+                else
+                    for (int s = 0; s < outW; s++)
+                        d[s] = src[s] + b;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block4(ref float xq, ref int offs, int taps, ref float wq, int opad, ref float dst, int ld)
+    {
+        Vector512<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
+        Vector512<float> a20 = default, a21 = default, a22 = default, a30 = default, a31 = default, a32 = default;
+        for (int t = 0; t < taps; t++)
+        {
+            ref float xs = ref Unsafe.Add(ref xq, Unsafe.Add(ref offs, t));
+            Vector512<float> x0 = Vector512.LoadUnsafe(ref xs);
+            Vector512<float> x1 = Vector512.LoadUnsafe(ref xs, Lanes);
+            Vector512<float> x2 = Vector512.LoadUnsafe(ref xs, 2 * Lanes);
+            ref float wr = ref Unsafe.Add(ref wq, t * opad);
+            Vector512<float> w = Vector512.Create(wr);
+            a00 = Vector512.FusedMultiplyAdd(x0, w, a00); a01 = Vector512.FusedMultiplyAdd(x1, w, a01); a02 = Vector512.FusedMultiplyAdd(x2, w, a02);
+            w = Vector512.Create(Unsafe.Add(ref wr, 1));
+            a10 = Vector512.FusedMultiplyAdd(x0, w, a10); a11 = Vector512.FusedMultiplyAdd(x1, w, a11); a12 = Vector512.FusedMultiplyAdd(x2, w, a12);
+            w = Vector512.Create(Unsafe.Add(ref wr, 2));
+            a20 = Vector512.FusedMultiplyAdd(x0, w, a20); a21 = Vector512.FusedMultiplyAdd(x1, w, a21); a22 = Vector512.FusedMultiplyAdd(x2, w, a22);
+            w = Vector512.Create(Unsafe.Add(ref wr, 3));
+            a30 = Vector512.FusedMultiplyAdd(x0, w, a30); a31 = Vector512.FusedMultiplyAdd(x1, w, a31); a32 = Vector512.FusedMultiplyAdd(x2, w, a32);
+        }
+        Store3(ref dst, a00, a01, a02);
+        Store3(ref Unsafe.Add(ref dst, ld), a10, a11, a12);
+        Store3(ref Unsafe.Add(ref dst, 2 * ld), a20, a21, a22);
+        Store3(ref Unsafe.Add(ref dst, 3 * ld), a30, a31, a32);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block2(ref float xq, ref int offs, int taps, ref float wq, int opad, ref float dst, int ld)
+    {
+        Vector512<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
+        for (int t = 0; t < taps; t++)
+        {
+            ref float xs = ref Unsafe.Add(ref xq, Unsafe.Add(ref offs, t));
+            Vector512<float> x0 = Vector512.LoadUnsafe(ref xs);
+            Vector512<float> x1 = Vector512.LoadUnsafe(ref xs, Lanes);
+            Vector512<float> x2 = Vector512.LoadUnsafe(ref xs, 2 * Lanes);
+            ref float wr = ref Unsafe.Add(ref wq, t * opad);
+            Vector512<float> w = Vector512.Create(wr);
+            a00 = Vector512.FusedMultiplyAdd(x0, w, a00); a01 = Vector512.FusedMultiplyAdd(x1, w, a01); a02 = Vector512.FusedMultiplyAdd(x2, w, a02);
+            w = Vector512.Create(Unsafe.Add(ref wr, 1));
+            a10 = Vector512.FusedMultiplyAdd(x0, w, a10); a11 = Vector512.FusedMultiplyAdd(x1, w, a11); a12 = Vector512.FusedMultiplyAdd(x2, w, a12);
+        }
+        Store3(ref dst, a00, a01, a02);
+        Store3(ref Unsafe.Add(ref dst, ld), a10, a11, a12);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store3(ref float d, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2)
+    {
+        v0.StoreUnsafe(ref d);
+        v1.StoreUnsafe(ref d, Lanes);
+        v2.StoreUnsafe(ref d, 2 * Lanes);
+    }
+}
