@@ -58,9 +58,40 @@ internal static class DirectConv2d
     internal static void CopyInterior(ReadOnlySpan<float> x, int c, int h, int w, int ph, int pw, Span<float> xp)
     {
         int wp = w + 2 * pw, plane = (h + 2 * ph) * wp;
+        if (x.Length < c * h * w || xp.Length < c * plane)
+            throw new ArgumentException($"DirectConv2d.CopyInterior: buffers of {x.Length} and {xp.Length} floats are too short for {c}x{h}x{w} padded by ({ph}, {pw}).");
+        ref float src = ref MemoryMarshal.GetReference(x);
+        ref float dst = ref MemoryMarshal.GetReference(xp);
         for (int ci = 0; ci < c; ci++)
             for (int r = 0; r < h; r++)
-                x.Slice((ci * h + r) * w, w).CopyTo(xp.Slice(ci * plane + (r + ph) * wp + pw, w));
+                CopyRow(ref Unsafe.Add(ref src, (ci * h + r) * w), ref Unsafe.Add(ref dst, ci * plane + (r + ph) * wp + pw), w);
+    }
+
+    /// <summary>Copies n floats (the short rows of these images) with whole-vector moves, the last one overlapping.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void CopyRow(ref float src, ref float dst, int n)
+    {
+        if (n >= Lanes)
+        {
+            int i = 0;
+            for (; i <= n - Lanes; i += Lanes)
+                Vector512.LoadUnsafe(ref src, (nuint)i).StoreUnsafe(ref dst, (nuint)i);
+            if (i < n)
+                Vector512.LoadUnsafe(ref src, (nuint)(n - Lanes)).StoreUnsafe(ref dst, (nuint)(n - Lanes));
+        }
+        else if (n >= 8)
+        {
+            Vector256.LoadUnsafe(ref src).StoreUnsafe(ref dst);
+            Vector256.LoadUnsafe(ref src, (nuint)(n - 8)).StoreUnsafe(ref dst, (nuint)(n - 8));
+        }
+        else if (n >= 4)
+        {
+            Vector128.LoadUnsafe(ref src).StoreUnsafe(ref dst);
+            Vector128.LoadUnsafe(ref src, (nuint)(n - 4)).StoreUnsafe(ref dst, (nuint)(n - 4));
+        }
+        else
+            for (int i = 0; i < n; i++)
+                Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
     }
 
     /// <summary>Offsets of taps (c, kh, kw) in a padded buffer with row length wp and plane size plane.</summary>
@@ -100,13 +131,17 @@ internal static class DirectConv2d
     }
 
     /// <summary>
-    /// One image: <c>y[oc, r, s] = Σ_t wT[t, oc] · xp[off[t] + r·wp + s] (+ bias[oc])</c> for r &lt; outH, s &lt; outW,
+    /// One image: <c>y[oc, r, s] = bias[oc] + Σ_t wT[t, oc] · xp[off[t] + r·wp + s]</c> for r &lt; outH, s &lt; outW
+    /// (<paramref name="bias"/> has <paramref name="opad"/> entries, zeros for none),
     /// with <paramref name="xp"/> the padded input (see <see cref="CopyInterior"/>) and <paramref name="yw"/> scratch
     /// of at least <c>opad · outH · wp</c> floats.
     /// </summary>
     internal static void ConvImage(ReadOnlySpan<float> xp, ReadOnlySpan<int> off, ReadOnlySpan<float> wT, int opad,
         int o, int wp, int outH, int outW, ReadOnlySpan<float> bias, Span<float> yw, Span<float> y)
     {
+        if (bias.Length < opad)
+            throw new ArgumentException($"DirectConv2d.ConvImage: bias has {bias.Length} floats, needs {opad} (zeros for none).");
+        ref float b0 = ref MemoryMarshal.GetReference(bias);
         int q = outH * wp, taps = off.Length;
         ref float x0 = ref MemoryMarshal.GetReference(xp);
         ref int offs = ref MemoryMarshal.GetReference(off);
@@ -122,34 +157,28 @@ internal static class DirectConv2d
                 ref float wq = ref Unsafe.Add(ref w0, o0);
                 ref float dst = ref Unsafe.Add(ref out0, o0 * q + qs);
                 if (rows == 4)
-                    Block4(ref xq, ref offs, taps, ref wq, opad, ref dst, q);
+                    Block4(ref xq, ref offs, taps, ref wq, opad, ref Unsafe.Add(ref b0, o0), ref dst, q);
                 else
-                    Block2(ref xq, ref offs, taps, ref wq, opad, ref dst, q);
+                    Block2(ref xq, ref offs, taps, ref wq, opad, ref Unsafe.Add(ref b0, o0), ref dst, q);
             }
             o0 += rows;
         }
         int l = outH * outW;
+        if (y.Length < o * l || yw.Length < opad * q)
+            throw new ArgumentException($"DirectConv2d.ConvImage: output buffers of {y.Length} and {yw.Length} floats are too short for {o}x{outH}x{outW}.");
+        ref float y0 = ref MemoryMarshal.GetReference(y);
         for (int oc = 0; oc < o; oc++)
-        {
-            float b = bias.IsEmpty ? 0f : bias[oc];
             for (int r = 0; r < outH; r++)
-            {
-                ReadOnlySpan<float> src = yw.Slice(oc * q + r * wp, outW);
-                Span<float> d = y.Slice(oc * l + r * outW, outW);
-                if (b == 0f)
-                    src.CopyTo(d);
-                else
-                    for (int s = 0; s < outW; s++)
-                        d[s] = src[s] + b;
-            }
-        }
+                CopyRow(ref Unsafe.Add(ref out0, oc * q + r * wp), ref Unsafe.Add(ref y0, oc * l + r * outW), outW);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block4(ref float xq, ref int offs, int taps, ref float wq, int opad, ref float dst, int ld)
+    private static void Block4(ref float xq, ref int offs, int taps, ref float wq, int opad, ref float bias, ref float dst, int ld)
     {
-        Vector512<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
-        Vector512<float> a20 = default, a21 = default, a22 = default, a30 = default, a31 = default, a32 = default;
+        Vector512<float> a00 = Vector512.Create(bias), a01 = a00, a02 = a00;
+        Vector512<float> a10 = Vector512.Create(Unsafe.Add(ref bias, 1)), a11 = a10, a12 = a10;
+        Vector512<float> a20 = Vector512.Create(Unsafe.Add(ref bias, 2)), a21 = a20, a22 = a20;
+        Vector512<float> a30 = Vector512.Create(Unsafe.Add(ref bias, 3)), a31 = a30, a32 = a30;
         for (int t = 0; t < taps; t++)
         {
             ref float xs = ref Unsafe.Add(ref xq, Unsafe.Add(ref offs, t));
@@ -173,9 +202,10 @@ internal static class DirectConv2d
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block2(ref float xq, ref int offs, int taps, ref float wq, int opad, ref float dst, int ld)
+    private static void Block2(ref float xq, ref int offs, int taps, ref float wq, int opad, ref float bias, ref float dst, int ld)
     {
-        Vector512<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
+        Vector512<float> a00 = Vector512.Create(bias), a01 = a00, a02 = a00;
+        Vector512<float> a10 = Vector512.Create(Unsafe.Add(ref bias, 1)), a11 = a10, a12 = a10;
         for (int t = 0; t < taps; t++)
         {
             ref float xs = ref Unsafe.Add(ref xq, Unsafe.Add(ref offs, t));

@@ -21,7 +21,8 @@ internal static class Conv2dDirect
         DirectConv2d.TapOffsets(c, g.KH, g.KW, wp, plane, off);
         var wT = new float[taps * opad];
         DirectConv2d.TransposeWeights(wt.Span<float>(), o, taps, opad, wT);
-        float[] bias = bt is null ? [] : bt.Span<float>().ToArray();
+        var bias = new float[opad];
+        bt?.Span<float>().CopyTo(bias);
         int xpLen = DirectConv2d.PaddedLength(c, g.H, g.W, ph, pw, g.KW), ywLen = opad * g.OutH * wp;
         int chunks = NNKernels.Chunks(n, (long)n * o * taps * g.OutH * g.OutW);
         NNKernels.For(chunks, t =>
@@ -66,7 +67,7 @@ internal static class Conv2dDirect
         int dph = kh - 1 - g.PadH, dpw = kw - 1 - g.PadW, dwp = outW + 2 * dpw, dplane = (outH + 2 * dph) * dwp;
         int dtaps = o * kh * kw, cpad = (c + 1) & ~1;
         int[] dOff = [];
-        float[] wF = [];
+        float[] wF = [], zeros = new float[cpad];
         int gpLen = 0, dywLen = 0;
         if (dx is not null)
         {
@@ -119,7 +120,7 @@ internal static class Conv2dDirect
                     if (gp is not null)
                     {
                         DirectConv2d.CopyInterior(gi, o, outH, outW, dph, dpw, gp);
-                        DirectConv2d.ConvImage(gp.AsSpan(0, gpLen), dOff, wF, cpad, c, dwp, g.H, g.W, [],
+                        DirectConv2d.ConvImage(gp.AsSpan(0, gpLen), dOff, wF, cpad, c, dwp, g.H, g.W, zeros,
                             dyw.AsSpan(0, dywLen), dx.AsSpan(i * img, img));
                     }
                     if (xp is not null)
