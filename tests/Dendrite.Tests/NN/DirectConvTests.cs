@@ -16,6 +16,7 @@ public sealed class DirectConvTests
     [InlineData(3, 3, 9, 11, 3, 3, 3, 1, 1, false, true)]     // odd channel counts, no bias
     [InlineData(4, 2, 12, 10, 5, 3, 5, 0, 2, true, true)]     // rectangular kernel, padding only in width
     [InlineData(2, 4, 8, 8, 7, 3, 3, 2, 1, true, true)]       // padding K − 1 in height
+    [InlineData(19, 2, 8, 8, 4, 3, 3, 1, 1, true, true)]      // several weight-gradient image groups per chunk
     public void MatchesFloat64Path(int n, int c, int h, int w, int o, int kh, int kw, int ph, int pw, bool bias, bool xGrad)
     {
         var g = new Generator((ulong)(40 + c + o));

@@ -18,7 +18,10 @@ namespace Dendrite.Backends.Cpu;
 /// 12 FMAs. The q range is covered by blocks of 3 vectors; the last block is shifted back to end exactly at the
 /// range's end (it recomputes identical values), so no tail loop is needed.</para>
 /// <para>The input gradient of a stride-1 convolution is the convolution of the zero-padded output gradient by the
-/// spatially flipped, channel-transposed weight with padding K − 1 − pad, which is why the same kernel serves it.</para>
+/// spatially flipped, channel-transposed weight with padding K − 1 − pad, which is why the same kernel serves it. It is
+/// computed on rows of the same length Wp = OutW + KW − 1: each output-gradient row is stored after KW − 1 zeros, so
+/// a tap that falls left or right of a row reads those zeros (of its own row or the next), and only KH − 1 zero rows
+/// are needed above and below.</para>
 /// </remarks>
 internal static class DirectConv2d
 {
@@ -37,10 +40,9 @@ internal static class DirectConv2d
         if (g.PadH > g.KH - 1 || g.PadW > g.KW - 1)
             return false;
         long hp = g.H + 2L * g.PadH, wp = g.W + 2L * g.PadW;
-        long dxWp = g.OutW + 2L * (g.KW - 1 - g.PadW);
-        // Both wide ranges must hold one block; small planes and channel counts keep the working set in cache,
-        // where the direct loop is faster than packing a GEMM.
-        return g.OutH * wp >= Block && g.H * dxWp >= Block && hp * wp <= 4096
+        // Both wide ranges (output rows and input-gradient rows, each Wp long) must hold one block; small planes and
+        // channel counts keep the working set in cache, where the direct loop is faster than packing a GEMM.
+        return g.OutH * wp >= Block && g.H * wp >= Block && hp * wp <= 4096
             && (long)g.C * g.KH * g.KW <= 1024 && outChannels <= 256;
     }
 
@@ -57,14 +59,24 @@ internal static class DirectConv2d
     /// </summary>
     internal static void CopyInterior(ReadOnlySpan<float> x, int c, int h, int w, int ph, int pw, Span<float> xp)
     {
-        int wp = w + 2 * pw, plane = (h + 2 * ph) * wp;
-        if (x.Length < c * h * w || xp.Length < c * plane)
-            throw new ArgumentException($"DirectConv2d.CopyInterior: buffers of {x.Length} and {xp.Length} floats are too short for {c}x{h}x{w} padded by ({ph}, {pw}).");
+        int wp = w + 2 * pw;
+        CopyPlaced(x, c, h, w, ph, pw, wp, (h + 2 * ph) * wp, xp);
+    }
+
+    /// <summary>
+    /// Copies image <c>[c, h, w]</c> into <paramref name="buffer"/>: row r of channel ci at
+    /// <c>ci·plane + (top + r)·rowLength + left</c>. Nothing else is written.
+    /// </summary>
+    internal static void CopyPlaced(ReadOnlySpan<float> x, int c, int h, int w, int top, int left, int rowLength, int plane,
+        Span<float> buffer)
+    {
+        if (x.Length < c * h * w || left + w > rowLength || buffer.Length < (c - 1) * plane + (top + h - 1) * rowLength + left + w)
+            throw new ArgumentException($"DirectConv2d.CopyPlaced: buffers of {x.Length} and {buffer.Length} floats do not fit {c}x{h}x{w} at ({top}, {left}) in rows of {rowLength}.");
         ref float src = ref MemoryMarshal.GetReference(x);
-        ref float dst = ref MemoryMarshal.GetReference(xp);
+        ref float dst = ref MemoryMarshal.GetReference(buffer);
         for (int ci = 0; ci < c; ci++)
             for (int r = 0; r < h; r++)
-                CopyRow(ref Unsafe.Add(ref src, (ci * h + r) * w), ref Unsafe.Add(ref dst, ci * plane + (r + ph) * wp + pw), w);
+                CopyRow(ref Unsafe.Add(ref src, (ci * h + r) * w), ref Unsafe.Add(ref dst, ci * plane + (r + top) * rowLength + left), w);
     }
 
     /// <summary>Copies n floats (the short rows of these images) with whole-vector moves, the last one overlapping.</summary>

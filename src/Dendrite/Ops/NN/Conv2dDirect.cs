@@ -9,6 +9,7 @@ namespace Dendrite.Ops;
 /// </summary>
 internal static class Conv2dDirect
 {
+
     /// <summary>y [N, O, OutH, OutW] = conv(x [N, C, H, W], w [O, C, KH, KW]) + bias, all dense float32.</summary>
     public static void Forward(Tensor xt, Tensor wt, Tensor? bt, Tensor yt, Conv2dGeometry g)
     {
@@ -63,8 +64,10 @@ internal static class Conv2dDirect
         int outH = g.OutH, outW = g.OutW, img = g.ImageSize, outL = o * outH * outW;
         ReadOnlySpan<float> w = wt.Span<float>();
 
-        // dx = conv(gy padded by K − 1 − pad, flipped transposed weights): "input" gy [O, OutH, OutW], output [C, H, W].
-        int dph = kh - 1 - g.PadH, dpw = kw - 1 - g.PadW, dwp = outW + 2 * dpw, dplane = (outH + 2 * dph) * dwp;
+        // dx = conv(gy zero-padded, flipped transposed weights): "input" gy [O, OutH, OutW] in rows of the forward
+        // length wp, row r of channel oc at oc·dplane + (r + KH − 1)·wp + KW − 1; output [C, H, W], where output pixel
+        // (ih, iw) sits at dShift + ih·wp + iw of the buffer.
+        int wp = g.W + 2 * g.PadW, dplane = (outH + 2 * (kh - 1)) * wp, dShift = g.PadH * wp + g.PadW;
         int dtaps = o * kh * kw, cpad = (c + 1) & ~1;
         int[] dOff = [];
         float[] wF = [], zeros = new float[cpad];
@@ -72,15 +75,15 @@ internal static class Conv2dDirect
         if (dx is not null)
         {
             dOff = new int[dtaps];
-            DirectConv2d.TapOffsets(o, kh, kw, dwp, dplane, dOff);
+            DirectConv2d.TapOffsets(o, kh, kw, wp, dplane, dOff);
             wF = new float[dtaps * cpad];
             DirectConv2d.FlipWeights(w, o, c, kh, kw, cpad, wF);
-            gpLen = DirectConv2d.PaddedLength(o, outH, outW, dph, dpw, kw);
-            dywLen = cpad * g.H * dwp;
+            gpLen = o * dplane + 2 * kw + 2 * DirectConv2d.Lanes;   // the last taps read up to PadW + KW − 2 past the planes
+            dywLen = cpad * g.H * wp;
         }
 
         // dw: x padded as in the forward pass, gy in the wide layout of the forward output.
-        int ph = g.PadH, pw = g.PadW, wp = g.W + 2 * pw, plane = (g.H + 2 * ph) * wp;
+        int ph = g.PadH, pw = g.PadW, plane = (g.H + 2 * ph) * wp;
         int opad = (o + 1) & ~1, tpad = (taps + DirectConv2dWeightGrad.TapBlock - 1) / DirectConv2dWeightGrad.TapBlock * DirectConv2dWeightGrad.TapBlock;
         int ldg = (outH * wp + DirectConv2d.Lanes - 1) / DirectConv2d.Lanes * DirectConv2d.Lanes;
         int[] off = [];
@@ -94,6 +97,9 @@ internal static class Conv2dDirect
             accLen = opad * tpad * DirectConv2d.Lanes;
         }
 
+        // Images whose weight-gradient contributions share one pass over the accumulator tiles (the accumulators are
+        // read and written once per group); the group's buffers stay within about 128 KiB.
+        int group = dwt is null ? 1 : Math.Clamp(32768 / (xpLen + gwLen), 1, 8);
         int chunks = NNKernels.Chunks(n, 2L * n * o * taps * outH * outW);
         var partials = new float[chunks][];
         NNKernels.For(chunks, t =>
@@ -101,8 +107,8 @@ internal static class Conv2dDirect
             var (lo, hi) = NNKernels.Range(n, chunks, t);
             float[]? gp = dx is null ? null : ArrayPool<float>.Shared.Rent(gpLen);
             float[]? dyw = dx is null ? null : ArrayPool<float>.Shared.Rent(dywLen);
-            float[]? xp = dwt is null ? null : ArrayPool<float>.Shared.Rent(xpLen);
-            float[]? gw = dwt is null ? null : ArrayPool<float>.Shared.Rent(gwLen);
+            float[]? xp = dwt is null ? null : ArrayPool<float>.Shared.Rent(group * xpLen);
+            float[]? gw = dwt is null ? null : ArrayPool<float>.Shared.Rent(group * gwLen);
             float[]? acc = dwt is null ? null : ArrayPool<float>.Shared.Rent(accLen);
             try
             {
@@ -110,26 +116,32 @@ internal static class Conv2dDirect
                     Array.Clear(gp, 0, gpLen);
                 if (xp is not null)
                 {
-                    Array.Clear(xp, 0, xpLen);
-                    Array.Clear(gw!, 0, gwLen);
+                    Array.Clear(xp, 0, group * xpLen);
+                    Array.Clear(gw!, 0, group * gwLen);
                     Array.Clear(acc!, 0, accLen);
                 }
-                for (int i = lo; i < hi; i++)
+                for (int i0 = lo; i0 < hi; i0 += group)
                 {
-                    ReadOnlySpan<float> gi = gy.AsSpan(gOff + i * outL, outL);
-                    if (gp is not null)
+                    int cnt = Math.Min(group, hi - i0);
+                    for (int j = 0; j < cnt; j++)
                     {
-                        DirectConv2d.CopyInterior(gi, o, outH, outW, dph, dpw, gp);
-                        DirectConv2d.ConvImage(gp.AsSpan(0, gpLen), dOff, wF, cpad, c, dwp, g.H, g.W, zeros,
-                            dyw.AsSpan(0, dywLen), dx.AsSpan(i * img, img));
+                        int i = i0 + j;
+                        ReadOnlySpan<float> gi = gy.AsSpan(gOff + i * outL, outL);
+                        if (gp is not null)
+                        {
+                            DirectConv2d.CopyPlaced(gi, o, outH, outW, kh - 1, kw - 1, wp, dplane, gp);
+                            DirectConv2d.ConvImage(gp.AsSpan(dShift, gpLen - dShift), dOff, wF, cpad, c, wp, g.H, g.W, zeros,
+                                dyw.AsSpan(0, dywLen), dx.AsSpan(i * img, img));
+                        }
+                        if (xp is not null)
+                        {
+                            DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp.AsSpan(j * xpLen, xpLen));
+                            DirectConv2dWeightGrad.CopyGradWide(gi, o, outH, outW, wp, ldg, gw.AsSpan(j * gwLen, gwLen));
+                        }
                     }
                     if (xp is not null)
-                    {
-                        DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp);
-                        DirectConv2dWeightGrad.CopyGradWide(gi, o, outH, outW, wp, ldg, gw);
-                        DirectConv2dWeightGrad.AccumulateImage(xp.AsSpan(0, xpLen), off, gw.AsSpan(0, gwLen), opad, ldg,
-                            acc.AsSpan(0, accLen));
-                    }
+                        DirectConv2dWeightGrad.AccumulateImages(xp.AsSpan(0, group * xpLen), xpLen, off, gw.AsSpan(0, group * gwLen), gwLen,
+                            cnt, opad, ldg, acc.AsSpan(0, accLen));
                 }
                 if (acc is not null)
                 {
