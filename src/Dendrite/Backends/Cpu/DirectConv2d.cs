@@ -15,7 +15,7 @@ namespace Dendrite.Backends.Cpu;
 /// multiply-add over q with a broadcast weight. The Wp − OutW extra columns of each output row read across a
 /// row end; they are computed and dropped.</para>
 /// <para>The register block is 4 (or 2) output channels × 3 vectors of q: per tap 3 loads and 4 broadcasts feed
-/// 12 FMAs. The q range is covered by blocks of 3 vectors; the last block is shifted back to end exactly at the
+/// 12 FMAs; a final group of 6 channels uses 6 × 2 vectors instead. The q range is covered by blocks of 3 vectors; the last block is shifted back to end exactly at the
 /// range's end (it recomputes identical values), so no tail loop is needed.</para>
 /// <para>The input gradient of a stride-1 convolution is the convolution of the zero-padded output gradient by the
 /// spatially flipped, channel-transposed weight with padding K − 1 − pad, which is why the same kernel serves it. It is
@@ -161,14 +161,18 @@ internal static class DirectConv2d
         ref float out0 = ref MemoryMarshal.GetReference(yw);
         for (int o0 = 0; o0 < opad;)
         {
-            int rows = opad - o0 >= 4 ? 4 : 2;
-            for (int q0 = 0; q0 < q; q0 += Block)
+            // Channels go 4 at a time; a last 6 (O = 6, the LeNet case) take one 6 × 2-vector block instead of 4 + 2.
+            int rows = opad - o0 == 6 ? 6 : opad - o0 >= 4 ? 4 : 2;
+            int block = rows == 6 ? 2 * Lanes : Block;
+            for (int q0 = 0; q0 < q; q0 += block)
             {
-                int qs = Math.Min(q0, q - Block);
+                int qs = Math.Min(q0, q - block);
                 ref float xq = ref Unsafe.Add(ref x0, qs);
                 ref float wq = ref Unsafe.Add(ref w0, o0);
                 ref float dst = ref Unsafe.Add(ref out0, o0 * q + qs);
-                if (rows == 4)
+                if (rows == 6)
+                    Block6(ref xq, ref offs, taps, ref wq, opad, ref Unsafe.Add(ref b0, o0), ref dst, q);
+                else if (rows == 4)
                     Block4(ref xq, ref offs, taps, ref wq, opad, ref Unsafe.Add(ref b0, o0), ref dst, q);
                 else
                     Block2(ref xq, ref offs, taps, ref wq, opad, ref Unsafe.Add(ref b0, o0), ref dst, q);
@@ -211,6 +215,50 @@ internal static class DirectConv2d
         Store3(ref Unsafe.Add(ref dst, ld), a10, a11, a12);
         Store3(ref Unsafe.Add(ref dst, 2 * ld), a20, a21, a22);
         Store3(ref Unsafe.Add(ref dst, 3 * ld), a30, a31, a32);
+    }
+
+    // 6 channels × 2 vectors: per tap 2 loads and 6 broadcasts feed 12 FMAs.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block6(ref float xq, ref int offs, int taps, ref float wq, int opad, ref float bias, ref float dst, int ld)
+    {
+        Vector512<float> a00 = Vector512.Create(bias), a01 = a00;
+        Vector512<float> a10 = Vector512.Create(Unsafe.Add(ref bias, 1)), a11 = a10;
+        Vector512<float> a20 = Vector512.Create(Unsafe.Add(ref bias, 2)), a21 = a20;
+        Vector512<float> a30 = Vector512.Create(Unsafe.Add(ref bias, 3)), a31 = a30;
+        Vector512<float> a40 = Vector512.Create(Unsafe.Add(ref bias, 4)), a41 = a40;
+        Vector512<float> a50 = Vector512.Create(Unsafe.Add(ref bias, 5)), a51 = a50;
+        for (int t = 0; t < taps; t++)
+        {
+            ref float xs = ref Unsafe.Add(ref xq, Unsafe.Add(ref offs, t));
+            Vector512<float> x0 = Vector512.LoadUnsafe(ref xs);
+            Vector512<float> x1 = Vector512.LoadUnsafe(ref xs, Lanes);
+            ref float wr = ref Unsafe.Add(ref wq, t * opad);
+            Vector512<float> w = Vector512.Create(wr);
+            a00 = Vector512.FusedMultiplyAdd(x0, w, a00); a01 = Vector512.FusedMultiplyAdd(x1, w, a01);
+            w = Vector512.Create(Unsafe.Add(ref wr, 1));
+            a10 = Vector512.FusedMultiplyAdd(x0, w, a10); a11 = Vector512.FusedMultiplyAdd(x1, w, a11);
+            w = Vector512.Create(Unsafe.Add(ref wr, 2));
+            a20 = Vector512.FusedMultiplyAdd(x0, w, a20); a21 = Vector512.FusedMultiplyAdd(x1, w, a21);
+            w = Vector512.Create(Unsafe.Add(ref wr, 3));
+            a30 = Vector512.FusedMultiplyAdd(x0, w, a30); a31 = Vector512.FusedMultiplyAdd(x1, w, a31);
+            w = Vector512.Create(Unsafe.Add(ref wr, 4));
+            a40 = Vector512.FusedMultiplyAdd(x0, w, a40); a41 = Vector512.FusedMultiplyAdd(x1, w, a41);
+            w = Vector512.Create(Unsafe.Add(ref wr, 5));
+            a50 = Vector512.FusedMultiplyAdd(x0, w, a50); a51 = Vector512.FusedMultiplyAdd(x1, w, a51);
+        }
+        Store2(ref dst, a00, a01);
+        Store2(ref Unsafe.Add(ref dst, ld), a10, a11);
+        Store2(ref Unsafe.Add(ref dst, 2 * ld), a20, a21);
+        Store2(ref Unsafe.Add(ref dst, 3 * ld), a30, a31);
+        Store2(ref Unsafe.Add(ref dst, 4 * ld), a40, a41);
+        Store2(ref Unsafe.Add(ref dst, 5 * ld), a50, a51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store2(ref float d, Vector512<float> v0, Vector512<float> v1)
+    {
+        v0.StoreUnsafe(ref d);
+        v1.StoreUnsafe(ref d, Lanes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
