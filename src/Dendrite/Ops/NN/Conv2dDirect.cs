@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using Dendrite.Backends.Cpu;
 
 namespace Dendrite.Ops;
@@ -50,11 +51,13 @@ internal static class Conv2dDirect
     }
 
     /// <summary>
-    /// dx [N, C, H, W] (overwritten) and dw [O, C, KH, KW] (overwritten) from the output gradient gy [N, O, OutH, OutW];
-    /// either may be null when not needed.
+    /// dx [N, C, H, W], dw [O, C, KH, KW] and db [O] (all overwritten) from the output gradient gy [N, O, OutH, OutW];
+    /// any may be null when not needed, and db is computed only together with dw.
     /// </summary>
-    public static void Backward(Tensor xt, Tensor wt, Tensor gt, Tensor? dxt, Tensor? dwt, Conv2dGeometry g)
+    public static void Backward(Tensor xt, Tensor wt, Tensor gt, Tensor? dxt, Tensor? dwt, Tensor? dbt, Conv2dGeometry g)
     {
+        if (dbt is not null && dwt is null)
+            throw new ArgumentException("Conv2dDirect.Backward: the bias gradient is computed only together with the weight gradient.");
         if (dxt is null && dwt is null)
             return;
         float[] x = xt.Array<float>(), gy = gt.Array<float>();
@@ -102,6 +105,7 @@ internal static class Conv2dDirect
         int group = dwt is null ? 1 : Math.Clamp(32768 / (xpLen + gwLen), 1, 8);
         int chunks = NNKernels.Chunks(n, 2L * n * o * taps * outH * outW);
         var partials = new float[chunks][];
+        var biasPartials = new float[chunks][];
         NNKernels.For(chunks, t =>
         {
             var (lo, hi) = NNKernels.Range(n, chunks, t);
@@ -110,6 +114,7 @@ internal static class Conv2dDirect
             float[]? xp = dwt is null ? null : ArrayPool<float>.Shared.Rent(group * xpLen);
             float[]? gw = dwt is null ? null : ArrayPool<float>.Shared.Rent(group * gwLen);
             float[]? acc = dwt is null ? null : ArrayPool<float>.Shared.Rent(accLen);
+            float[]? bsum = dbt is null ? null : biasPartials[t] = new float[o];
             try
             {
                 if (gp is not null)
@@ -135,6 +140,9 @@ internal static class Conv2dDirect
                         }
                         if (xp is not null)
                         {
+                            if (bsum is not null)
+                                for (int oc = 0; oc < o; oc++)
+                                    bsum[oc] += TensorPrimitives.Sum(gi.Slice(oc * outH * outW, outH * outW));
                             DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp.AsSpan(j * xpLen, xpLen));
                             DirectConv2dWeightGrad.CopyGradWide(gi, o, outH, outW, wp, ldg, gw.AsSpan(j * gwLen, gwLen));
                         }
@@ -170,7 +178,14 @@ internal static class Conv2dDirect
             Span<float> dw = dwt.Span<float>();
             dw.Clear();
             foreach (var p in partials)
-                System.Numerics.Tensors.TensorPrimitives.Add(dw, p, dw);
+                TensorPrimitives.Add(dw, p, dw);
+        }
+        if (dbt is not null)
+        {
+            Span<float> db = dbt.Span<float>();
+            db.Clear();
+            foreach (var p in biasPartials)
+                TensorPrimitives.Add(db, p, db);
         }
     }
 }

@@ -133,9 +133,10 @@ internal sealed class Conv2dOp : GradFn
         Tensor? db = NeedsGrad(2) ? Tensor.Allocate([w.ShapeArray[0]], x.DType, false) : null;
         if (x.DType == DType.Float32 && DirectConv2d.Supports(_g, _groups, w.ShapeArray[0]))
         {
-            if (db is not null)
+            // The bias gradient rides along with the weight gradient's pass over the output gradient when there is one.
+            if (db is not null && dw is null)
                 ConvBias.BiasGrad<float>(g.Span<float>(), db.Span<float>(), g.ShapeArray[0], w.ShapeArray[0], _g.OutH * _g.OutW);
-            Conv2dDirect.Backward(x, w, g, dx, dw, _g);
+            Conv2dDirect.Backward(x, w, g, dx, dw, dw is null ? null : db, _g);
         }
         else if (x.DType == DType.Float32)
             BackwardCore<float>(x, w, g, dx, dw, db);
