@@ -10,12 +10,11 @@ namespace Dendrite.Ops;
 /// </summary>
 internal static class Conv2dDirect
 {
-
     /// <summary>y [N, O, OutH, OutW] = conv(x [N, C, H, W], w [O, C, KH, KW]) + bias, all dense float32.</summary>
     public static void Forward(Tensor xt, Tensor wt, Tensor? bt, Tensor yt, Conv2dGeometry g)
     {
         float[] x = xt.Array<float>(), y = yt.Array<float>();
-        int xOff = xt.Offset;
+        int xOff = xt.Offset, yOff = yt.Offset;
         int n = xt.ShapeArray[0], o = wt.ShapeArray[0], c = g.C, taps = g.ColumnRows, opad = (o + 1) & ~1;
         int ph = g.PadH, pw = g.PadW, wp = g.W + 2 * pw, plane = (g.H + 2 * ph) * wp;
         int img = g.ImageSize, outL = o * g.OutH * g.OutW;
@@ -39,7 +38,7 @@ internal static class Conv2dDirect
                 {
                     DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp);
                     DirectConv2d.ConvImage(xp.AsSpan(0, xpLen), off, wT, opad, o, wp, g.OutH, g.OutW, bias,
-                        yw.AsSpan(0, ywLen), y.AsSpan(i * outL, outL));
+                        yw.AsSpan(0, ywLen), y.AsSpan(yOff + i * outL, outL));
                 }
             }
             finally
@@ -62,7 +61,7 @@ internal static class Conv2dDirect
             return;
         float[] x = xt.Array<float>(), gy = gt.Array<float>();
         float[]? dx = dxt?.Array<float>();
-        int xOff = xt.Offset, gOff = gt.Offset;
+        int xOff = xt.Offset, gOff = gt.Offset, dxOff = dxt?.Offset ?? 0;
         int n = xt.ShapeArray[0], o = wt.ShapeArray[0], c = g.C, kh = g.KH, kw = g.KW, taps = g.ColumnRows;
         int outH = g.OutH, outW = g.OutW, img = g.ImageSize, outL = o * outH * outW;
         ReadOnlySpan<float> w = wt.Span<float>();
@@ -136,7 +135,7 @@ internal static class Conv2dDirect
                         {
                             DirectConv2d.CopyPlaced(gi, o, outH, outW, kh - 1, kw - 1, wp, dplane, gp);
                             DirectConv2d.ConvImage(gp.AsSpan(dShift, gpLen - dShift), dOff, wF, cpad, c, wp, g.H, g.W, zeros,
-                                dyw.AsSpan(0, dywLen), dx.AsSpan(i * img, img));
+                                dyw.AsSpan(0, dywLen), dx.AsSpan(dxOff + i * img, img));
                         }
                         if (xp is not null)
                         {

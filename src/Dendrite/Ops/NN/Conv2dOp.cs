@@ -9,7 +9,8 @@ namespace Dendrite.Ops;
 /// <summary>
 /// 2-D convolution (cross-correlation, as PyTorch) of x [N, C, H, W] with weight [O, C/groups, KH, KW] and an
 /// optional bias [O], as im2col + GEMM over blocks of images, per group. Backward: dx by GEMM + col2im, dW accumulated over
-/// the batch by GEMM against recomputed columns, db by summing the output gradient.
+/// the batch by GEMM against recomputed columns, db by summing the output gradient. Small float32 stride-1 convolutions
+/// (<see cref="DirectConv2d.Supports"/>) take the direct kernels of <see cref="Conv2dDirect"/> instead.
 /// </summary>
 internal sealed class Conv2dOp : GradFn
 {
@@ -128,10 +129,11 @@ internal sealed class Conv2dOp : GradFn
         var x = Saved(0);
         var w = Saved(1);
         var g = gradOutput.Dense();
-        Tensor? dx = NeedsGrad(0) ? Tensor.AllocateLike(x, x.DType, true) : null;
+        bool direct = x.DType == DType.Float32 && DirectConv2d.Supports(_g, _groups, w.ShapeArray[0]);
+        Tensor? dx = NeedsGrad(0) ? Tensor.AllocateLike(x, x.DType, !direct) : null;   // the direct path writes every element
         Tensor? dw = NeedsGrad(1) ? Tensor.AllocateLike(w, x.DType, true) : null;
         Tensor? db = NeedsGrad(2) ? Tensor.Allocate([w.ShapeArray[0]], x.DType, false) : null;
-        if (x.DType == DType.Float32 && DirectConv2d.Supports(_g, _groups, w.ShapeArray[0]))
+        if (direct)
         {
             // The bias gradient rides along with the weight gradient's pass over the output gradient when there is one.
             if (db is not null && dw is null)
