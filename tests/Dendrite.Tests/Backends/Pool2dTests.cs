@@ -92,6 +92,30 @@ public sealed class Pool2dTests
 
     [Theory]
     [InlineData(28, 28)]
+    [InlineData(7, 33)]    // odd: trailing row and column must come out zero
+    [InlineData(4, 19)]    // OutW 9: the last group of 8 overlaps the first
+    public void MaxPool2x2DenseBackwardMatchesScatter(int h, int w)
+    {
+        if (!MaxPool2x2.DenseBackwardSupported(w))
+            return;
+        const int planes = 3;
+        var g = new Pool2dGeometry(h, w, 2, 2, 2, 2);
+        int outP = g.OutputPlaneSize, inP = h * w;
+        var rng = new Random(h * 100 + w);
+        // Small integers make ties common, so the argmax choice is exercised too.
+        float[] x = Enumerable.Range(0, planes * inP).Select(_ => (float)rng.Next(0, 4)).ToArray();
+        float[] y = new float[planes * outP], gy = Enumerable.Range(0, planes * outP).Select(_ => (float)rng.NextDouble() + 0.5f).ToArray();
+        int[] idx = new int[planes * outP];
+        MaxPool2d.Forward<float>(x, planes, g, y, idx);
+        float[] expected = new float[planes * inP];
+        MaxPool2d.Backward<float>(gy, idx, planes, g, expected);
+        float[] dense = Enumerable.Repeat(float.NaN, planes * inP).ToArray();   // every element must be written
+        MaxPool2x2.BackwardDense(gy, idx, planes, h, w, dense);
+        Assert.Equal(expected, dense);
+    }
+
+    [Theory]
+    [InlineData(28, 28)]
     [InlineData(10, 10)]
     [InlineData(6, 6)]
     [InlineData(9, 17)]

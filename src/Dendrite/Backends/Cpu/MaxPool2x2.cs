@@ -18,7 +18,7 @@ namespace Dendrite.Backends.Cpu;
 /// both. The last vector of a row is shifted back to end exactly at OutW (overlapping the previous one,
 /// which recomputes identical values), so no scalar tail is needed once a row has one vector's worth.
 /// </remarks>
-internal static class MaxPool2x2
+internal static partial class MaxPool2x2
 {
     /// <summary><c>[P, H, W] → [P, H/2, W/2]</c> values and in-plane argmax indices (odd trailing row/column dropped).</summary>
     public static void Forward<T>(ReadOnlySpan<T> input, int planes, int h, int w, Span<T> output, Span<int> indices)

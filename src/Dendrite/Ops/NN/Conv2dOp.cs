@@ -9,7 +9,8 @@ namespace Dendrite.Ops;
 /// <summary>
 /// 2-D convolution (cross-correlation, as PyTorch) of x [N, C, H, W] with weight [O, C/groups, KH, KW] and an
 /// optional bias [O], as im2col + GEMM over blocks of images, per group. Backward: dx by GEMM + col2im, dW accumulated over
-/// the batch by GEMM against recomputed columns, db by summing the output gradient.
+/// the batch by GEMM against recomputed columns, db by summing the output gradient. Small float32 stride-1 convolutions
+/// (<see cref="DirectConv2d.Supports"/>) take the direct kernels of <see cref="Conv2dDirect"/> instead.
 /// </summary>
 internal sealed class Conv2dOp : GradFn
 {
@@ -55,7 +56,9 @@ internal sealed class Conv2dOp : GradFn
         var wc = weight.Dense();
         var bc = bias?.Dense();
         var y = Tensor.Allocate([n, o, g.OutH, g.OutW], x.DType, false);
-        if (x.DType == DType.Float32)
+        if (x.DType == DType.Float32 && DirectConv2d.Supports(g, groups, o))
+            Conv2dDirect.Forward(xc, wc, bc, y, g);
+        else if (x.DType == DType.Float32)
             Forward<float>(xc, wc, bc, y, g, groups);
         else
             Forward<double>(xc, wc, bc, y, g, groups);
@@ -126,10 +129,18 @@ internal sealed class Conv2dOp : GradFn
         var x = Saved(0);
         var w = Saved(1);
         var g = gradOutput.Dense();
-        Tensor? dx = NeedsGrad(0) ? Tensor.AllocateLike(x, x.DType, true) : null;
+        bool direct = x.DType == DType.Float32 && DirectConv2d.Supports(_g, _groups, w.ShapeArray[0]);
+        Tensor? dx = NeedsGrad(0) ? Tensor.AllocateLike(x, x.DType, !direct) : null;   // the direct path writes every element
         Tensor? dw = NeedsGrad(1) ? Tensor.AllocateLike(w, x.DType, true) : null;
         Tensor? db = NeedsGrad(2) ? Tensor.Allocate([w.ShapeArray[0]], x.DType, false) : null;
-        if (x.DType == DType.Float32)
+        if (direct)
+        {
+            // The bias gradient rides along with the weight gradient's pass over the output gradient when there is one.
+            if (db is not null && dw is null)
+                ConvBias.BiasGrad<float>(g.Span<float>(), db.Span<float>(), g.ShapeArray[0], w.ShapeArray[0], _g.OutH * _g.OutW);
+            Conv2dDirect.Backward(x, w, g, dx, dw, dw is null ? null : db, _g);
+        }
+        else if (x.DType == DType.Float32)
             BackwardCore<float>(x, w, g, dx, dw, db);
         else
             BackwardCore<double>(x, w, g, dx, dw, db);

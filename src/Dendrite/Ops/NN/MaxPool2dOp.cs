@@ -54,6 +54,22 @@ internal sealed class MaxPool2dOp : GradFn
     {
         ThrowIfReleased();
         var g = gradOutput.Dense();
+        if (g.DType == DType.Float32 && _g.IsTwoByTwo && MaxPool2x2.DenseBackwardSupported(_g.W))
+        {
+            // Non-overlapping windows: every input element is written once, so no zeroed buffer is needed.
+            var dense = Tensor.Allocate((int[])_inShape.Clone(), g.DType, false);
+            float[] go = g.Array<float>(), gi = dense.Array<float>();
+            int gOff = g.Offset, inP = _g.InputPlaneSize, outP = _g.OutputPlaneSize, planes = _planes;
+            int[] idx = _indices!;
+            int chunks = NNKernels.Chunks(planes, (long)planes * inP);
+            NNKernels.For(chunks, t =>
+            {
+                var (lo, hi) = NNKernels.Range(planes, chunks, t);
+                MaxPool2x2.BackwardDense(go.AsSpan(gOff + lo * outP, (hi - lo) * outP), idx.AsSpan(lo * outP, (hi - lo) * outP),
+                    hi - lo, _g.H, _g.W, gi.AsSpan(lo * inP, (hi - lo) * inP));
+            });
+            return [dense];
+        }
         var dx = Tensor.Allocate((int[])_inShape.Clone(), g.DType, true);
         if (g.DType == DType.Float32)
             MaxPool2d.Backward<float>(g.Span<float>(), _indices!, _planes, _g, dx.Span<float>());

@@ -1,0 +1,190 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using Dendrite.Backends.Cpu;
+
+namespace Dendrite.Ops;
+
+/// <summary>
+/// The float32 small-image path of <see cref="Conv2dOp"/>: direct convolution kernels (<see cref="DirectConv2d"/>,
+/// <see cref="DirectConv2dWeightGrad"/>) run over the batch, split into per-thread chunks of images.
+/// </summary>
+internal static class Conv2dDirect
+{
+    /// <summary>y [N, O, OutH, OutW] = conv(x [N, C, H, W], w [O, C, KH, KW]) + bias, all dense float32.</summary>
+    public static void Forward(Tensor xt, Tensor wt, Tensor? bt, Tensor yt, Conv2dGeometry g)
+    {
+        float[] x = xt.Array<float>(), y = yt.Array<float>();
+        int xOff = xt.Offset, yOff = yt.Offset;
+        int n = xt.ShapeArray[0], o = wt.ShapeArray[0], c = g.C, taps = g.ColumnRows, opad = (o + 1) & ~1;
+        int ph = g.PadH, pw = g.PadW, wp = g.W + 2 * pw, plane = (g.H + 2 * ph) * wp;
+        int img = g.ImageSize, outL = o * g.OutH * g.OutW;
+        var off = new int[taps];
+        DirectConv2d.TapOffsets(c, g.KH, g.KW, wp, plane, off);
+        var wT = new float[taps * opad];
+        DirectConv2d.TransposeWeights(wt.Span<float>(), o, taps, opad, wT);
+        var bias = new float[opad];
+        bt?.Span<float>().CopyTo(bias);
+        int xpLen = DirectConv2d.PaddedLength(c, g.H, g.W, ph, pw, g.KW), ywLen = opad * g.OutH * wp;
+        int chunks = NNKernels.Chunks(n, (long)n * o * taps * g.OutH * g.OutW);
+        NNKernels.For(chunks, t =>
+        {
+            var (lo, hi) = NNKernels.Range(n, chunks, t);
+            float[] xp = ArrayPool<float>.Shared.Rent(xpLen);
+            float[] yw = ArrayPool<float>.Shared.Rent(ywLen);
+            try
+            {
+                Array.Clear(xp, 0, xpLen);
+                for (int i = lo; i < hi; i++)
+                {
+                    DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp);
+                    DirectConv2d.ConvImage(xp.AsSpan(0, xpLen), off, wT, opad, o, wp, g.OutH, g.OutW, bias,
+                        yw.AsSpan(0, ywLen), y.AsSpan(yOff + i * outL, outL));
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(xp);
+                ArrayPool<float>.Shared.Return(yw);
+            }
+        });
+    }
+
+    /// <summary>
+    /// dx [N, C, H, W], dw [O, C, KH, KW] and db [O] (all overwritten) from the output gradient gy [N, O, OutH, OutW];
+    /// any may be null when not needed, and db is computed only together with dw.
+    /// </summary>
+    public static void Backward(Tensor xt, Tensor wt, Tensor gt, Tensor? dxt, Tensor? dwt, Tensor? dbt, Conv2dGeometry g)
+    {
+        if (dbt is not null && dwt is null)
+            throw new ArgumentException("Conv2dDirect.Backward: the bias gradient is computed only together with the weight gradient.");
+        if (dxt is null && dwt is null)
+            return;
+        float[] x = xt.Array<float>(), gy = gt.Array<float>();
+        float[]? dx = dxt?.Array<float>();
+        int xOff = xt.Offset, gOff = gt.Offset, dxOff = dxt?.Offset ?? 0;
+        int n = xt.ShapeArray[0], o = wt.ShapeArray[0], c = g.C, kh = g.KH, kw = g.KW, taps = g.ColumnRows;
+        int outH = g.OutH, outW = g.OutW, img = g.ImageSize, outL = o * outH * outW;
+        ReadOnlySpan<float> w = wt.Span<float>();
+
+        // dx = conv(gy zero-padded, flipped transposed weights): "input" gy [O, OutH, OutW] in rows of the forward
+        // length wp, row r of channel oc at oc·dplane + (r + KH − 1)·wp + KW − 1; output [C, H, W], where output pixel
+        // (ih, iw) sits at dShift + ih·wp + iw of the buffer.
+        int wp = g.W + 2 * g.PadW, dplane = (outH + 2 * (kh - 1)) * wp, dShift = g.PadH * wp + g.PadW;
+        int dtaps = o * kh * kw, cpad = (c + 1) & ~1;
+        int[] dOff = [];
+        float[] wF = [], zeros = new float[cpad];
+        int gpLen = 0, dywLen = 0;
+        if (dx is not null)
+        {
+            dOff = new int[dtaps];
+            DirectConv2d.TapOffsets(o, kh, kw, wp, dplane, dOff);
+            wF = new float[dtaps * cpad];
+            DirectConv2d.FlipWeights(w, o, c, kh, kw, cpad, wF);
+            gpLen = o * dplane + 2 * kw + 2 * DirectConv2d.Lanes;   // the last taps read up to PadW + KW − 2 past the planes
+            dywLen = cpad * g.H * wp;
+        }
+
+        // dw: x padded as in the forward pass, gy in the wide layout of the forward output.
+        int ph = g.PadH, pw = g.PadW, plane = (g.H + 2 * ph) * wp;
+        int opad = (o + 1) & ~1, tpad = (taps + DirectConv2dWeightGrad.TapBlock - 1) / DirectConv2dWeightGrad.TapBlock * DirectConv2dWeightGrad.TapBlock;
+        int ldg = (outH * wp + DirectConv2d.Lanes - 1) / DirectConv2d.Lanes * DirectConv2d.Lanes;
+        int[] off = [];
+        int xpLen = 0, gwLen = 0, accLen = 0;
+        if (dwt is not null)
+        {
+            off = new int[tpad];   // padded taps read offset 0 and are dropped
+            DirectConv2d.TapOffsets(c, kh, kw, wp, plane, off);
+            xpLen = DirectConv2d.PaddedLength(c, g.H, g.W, ph, pw, kw);
+            gwLen = opad * ldg;
+            accLen = opad * tpad * DirectConv2d.Lanes;
+        }
+
+        // Images whose weight-gradient contributions share one pass over the accumulator tiles (the accumulators are
+        // read and written once per group); the group's buffers stay within about 128 KiB.
+        int group = dwt is null ? 1 : Math.Clamp(32768 / (xpLen + gwLen), 1, 8);
+        int chunks = NNKernels.Chunks(n, 2L * n * o * taps * outH * outW);
+        var partials = new float[chunks][];
+        var biasPartials = new float[chunks][];
+        NNKernels.For(chunks, t =>
+        {
+            var (lo, hi) = NNKernels.Range(n, chunks, t);
+            float[]? gp = dx is null ? null : ArrayPool<float>.Shared.Rent(gpLen);
+            float[]? dyw = dx is null ? null : ArrayPool<float>.Shared.Rent(dywLen);
+            float[]? xp = dwt is null ? null : ArrayPool<float>.Shared.Rent(group * xpLen);
+            float[]? gw = dwt is null ? null : ArrayPool<float>.Shared.Rent(group * gwLen);
+            float[]? acc = dwt is null ? null : ArrayPool<float>.Shared.Rent(accLen);
+            float[]? bsum = dbt is null ? null : biasPartials[t] = new float[o];
+            try
+            {
+                if (gp is not null)
+                    Array.Clear(gp, 0, gpLen);
+                if (xp is not null)
+                {
+                    Array.Clear(xp, 0, group * xpLen);
+                    Array.Clear(gw!, 0, group * gwLen);
+                    Array.Clear(acc!, 0, accLen);
+                }
+                for (int i0 = lo; i0 < hi; i0 += group)
+                {
+                    int cnt = Math.Min(group, hi - i0);
+                    for (int j = 0; j < cnt; j++)
+                    {
+                        int i = i0 + j;
+                        ReadOnlySpan<float> gi = gy.AsSpan(gOff + i * outL, outL);
+                        if (gp is not null)
+                        {
+                            DirectConv2d.CopyPlaced(gi, o, outH, outW, kh - 1, kw - 1, wp, dplane, gp);
+                            DirectConv2d.ConvImage(gp.AsSpan(dShift, gpLen - dShift), dOff, wF, cpad, c, wp, g.H, g.W, zeros,
+                                dyw.AsSpan(0, dywLen), dx.AsSpan(dxOff + i * img, img));
+                        }
+                        if (xp is not null)
+                        {
+                            if (bsum is not null)
+                                for (int oc = 0; oc < o; oc++)
+                                    bsum[oc] += TensorPrimitives.Sum(gi.Slice(oc * outH * outW, outH * outW));
+                            DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp.AsSpan(j * xpLen, xpLen));
+                            DirectConv2dWeightGrad.CopyGradWide(gi, o, outH, outW, wp, ldg, gw.AsSpan(j * gwLen, gwLen));
+                        }
+                    }
+                    if (xp is not null)
+                        DirectConv2dWeightGrad.AccumulateImages(xp.AsSpan(0, group * xpLen), xpLen, off, gw.AsSpan(0, group * gwLen), gwLen,
+                            cnt, opad, ldg, acc.AsSpan(0, accLen));
+                }
+                if (acc is not null)
+                {
+                    var part = new float[o * taps];
+                    DirectConv2dWeightGrad.Reduce(acc.AsSpan(0, accLen), o, taps, tpad, part);
+                    partials[t] = part;
+                }
+            }
+            finally
+            {
+                if (gp is not null)
+                {
+                    ArrayPool<float>.Shared.Return(gp);
+                    ArrayPool<float>.Shared.Return(dyw!);
+                }
+                if (xp is not null)
+                {
+                    ArrayPool<float>.Shared.Return(xp);
+                    ArrayPool<float>.Shared.Return(gw!);
+                    ArrayPool<float>.Shared.Return(acc!);
+                }
+            }
+        });
+        if (dwt is not null)
+        {
+            Span<float> dw = dwt.Span<float>();
+            dw.Clear();
+            foreach (var p in partials)
+                TensorPrimitives.Add(dw, p, dw);
+        }
+        if (dbt is not null)
+        {
+            Span<float> db = dbt.Span<float>();
+            db.Clear();
+            foreach (var p in biasPartials)
+                TensorPrimitives.Add(db, p, db);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using Dendrite.Backends.Cpu;
+using Dendrite.NN;
+using static Dendrite.Tests.NN.FunctionalTestUtil;
+
+namespace Dendrite.Tests.NN;
+
+/// <summary>
+/// The float32 direct-convolution path (small images, stride 1) against the float64 im2col + GEMM path: forward
+/// output and the gradients of x, weight and bias.
+/// </summary>
+public sealed class DirectConvTests
+{
+    [Theory]
+    [InlineData(5, 1, 28, 28, 6, 5, 5, 2, 2, true, false)]    // LeNet conv1: input needs no gradient
+    [InlineData(5, 6, 14, 14, 16, 5, 5, 0, 0, true, true)]    // LeNet conv2
+    [InlineData(3, 3, 9, 11, 3, 3, 3, 1, 1, false, true)]     // odd channel counts, no bias
+    [InlineData(4, 2, 12, 10, 5, 3, 5, 0, 2, true, true)]     // rectangular kernel, padding only in width
+    [InlineData(2, 4, 8, 8, 7, 3, 3, 2, 1, true, true)]       // padding K − 1 in height
+    [InlineData(19, 2, 8, 8, 4, 3, 3, 1, 1, true, true)]      // several weight-gradient image groups per chunk
+    public void MatchesFloat64Path(int n, int c, int h, int w, int o, int kh, int kw, int ph, int pw, bool bias, bool xGrad)
+    {
+        var g = new Generator((ulong)(40 + c + o));
+        var x64 = Tensor.RandN([n, c, h, w], g, DType.Float64);
+        var w64 = Tensor.RandN([o, c, kh, kw], g, DType.Float64);
+        var b64 = Tensor.RandN([o], g, DType.Float64);
+        var geo = new Conv2dGeometry(c, h, w, kh, kw, 1, 1, ph, pw);
+        Assert.Equal(Vector512Supported(), DirectConv2d.Supports(geo, 1, o));
+        var (y32, grads32) = Run(x64.To(DType.Float32), w64.To(DType.Float32), bias ? b64.To(DType.Float32) : null, (ph, pw), xGrad);
+        var (y64, grads64) = Run(x64, w64, bias ? b64 : null, (ph, pw), xGrad);
+        AssertClose(y64, y32, 1e-4);
+        Assert.Equal(grads64.Length, grads32.Length);
+        for (int i = 0; i < grads64.Length; i++)
+            AssertClose(grads64[i], grads32[i], 1e-4);
+    }
+
+    [Fact]
+    public void InputGradientIsSkippedWhenNotNeeded()
+    {
+        var g = new Generator(47);
+        var x = Tensor.RandN([2, 1, 28, 28], g);
+        var w = Tensor.RandN([6, 1, 5, 5], g);
+        w.RequiresGrad = true;
+        F.Conv2d(x, w, null, 1, 2).Sum().Backward();
+        Assert.Null(x.Grad);
+        Assert.NotNull(w.Grad);
+    }
+
+    private static bool Vector512Supported() => System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+
+    private static (double[] Y, double[][] Grads) Run(Tensor x, Tensor w, Tensor? b, (int, int) padding, bool xGrad)
+    {
+        x.RequiresGrad = xGrad;
+        w.RequiresGrad = true;
+        if (b is not null)
+            b.RequiresGrad = true;
+        var y = F.Conv2d(x, w, b, (1, 1), padding);
+        // A non-uniform output gradient: weights each output element differently.
+        var probe = Tensor.RandN(y.Shape.ToArray(), new Generator(99), DType.Float64).To(y.DType);
+        (y * probe).Sum().Backward();
+        var grads = new List<double[]>();
+        if (xGrad)
+            grads.Add(x.Grad!.ToArray<double>());
+        grads.Add(w.Grad!.ToArray<double>());
+        if (b is not null)
+            grads.Add(b.Grad!.ToArray<double>());
+        return (y.ToArray<double>(), grads.ToArray());
+    }
+}
