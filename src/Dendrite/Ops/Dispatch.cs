@@ -13,9 +13,9 @@ internal static class Dispatch
         var src = x.IsContiguous ? x : x.CopyDense();
         var y = Tensor.AllocateLike(x, x.DType, false);
         if (x.DType == DType.Float32)
-            TK.Run(src.Span<float>(), y.Span<float>());
+            ParallelElementwise.Unary<TK, float>(src.Array<float>(), src.Offset, y.Array<float>(), y.Offset, y.Numel);
         else
-            TK.Run(src.Span<double>(), y.Span<double>());
+            ParallelElementwise.Unary<TK, double>(src.Array<double>(), src.Offset, y.Array<double>(), y.Offset, y.Numel);
         return y;
     }
 
@@ -52,7 +52,7 @@ internal static class Dispatch
         {
             if (a.Numel == y.Numel && b.Numel == y.Numel)
             {
-                TK.Run<T>(a.Span<T>(), b.Span<T>(), y.Span<T>());
+                ParallelElementwise.Binary<TK, T>(a.Array<T>(), a.Offset, b.Array<T>(), b.Offset, y.Array<T>(), y.Offset, y.Numel);
                 return;
             }
             if (b.Numel == 1 && a.Numel == y.Numel)
@@ -123,9 +123,9 @@ internal static class ElementMap
             sb = sb.CopyDense();
         var y = Tensor.AllocateLike(sa, a.DType, false);
         if (a.DType == DType.Float32)
-            VectorLoops.Map2<TF, float>(sa.Span<float>(), sb.Span<float>(), y.Span<float>());
+            ParallelElementwise.Map2<TF, float>(sa.Array<float>(), sa.Offset, sb.Array<float>(), sb.Offset, y.Array<float>(), y.Offset, y.Numel);
         else
-            VectorLoops.Map2<TF, double>(sa.Span<double>(), sb.Span<double>(), y.Span<double>());
+            ParallelElementwise.Map2<TF, double>(sa.Array<double>(), sa.Offset, sb.Array<double>(), sb.Offset, y.Array<double>(), y.Offset, y.Numel);
         return y;
     }
 
