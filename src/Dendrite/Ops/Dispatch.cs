@@ -114,14 +114,7 @@ internal static class ElementMap
     /// <summary>y = f(a, b) elementwise with a SIMD kernel, for same-shaped a and b (b converted to a's dtype).</summary>
     public static Tensor Map2<TF>(Tensor a, Tensor b, string op) where TF : IVectorFunc2
     {
-        if (!ShapeUtil.SameShape(a.ShapeArray, b.ShapeArray))
-            throw new ArgumentException($"{op}: operands must have the same shape, got {ShapeUtil.Format(a.ShapeArray)} and {ShapeUtil.Format(b.ShapeArray)}.");
-        a.CheckFloating(op);
-        var sa = a.IsContiguous ? a : a.CopyDense();
-        var sb = b.DType != a.DType ? b.To(a.DType) : b;
-        if (!sb.IsContiguous)
-            sb = sb.CopyDense();
-        var y = Tensor.AllocateLike(sa, a.DType, false);
+        var (sa, sb, y) = DenseSameShape(a, b, op);
         if (a.DType == DType.Float32)
             ParallelElementwise.Map2<TF, float>(sa.Array<float>(), sa.Offset, sb.Array<float>(), sb.Offset, y.Array<float>(), y.Offset, y.Numel);
         else
@@ -132,6 +125,17 @@ internal static class ElementMap
     /// <summary>y = f(a, b) elementwise for same-shaped a and b (b converted to a's dtype).</summary>
     public static Tensor Map2<TF>(Tensor a, Tensor b, TF f, string op) where TF : struct, IElementFunc2
     {
+        var (sa, sb, y) = DenseSameShape(a, b, op);
+        if (a.DType == DType.Float32)
+            ElementLoops.Map2(f, sa.Span<float>(), sb.Span<float>(), y.Span<float>());
+        else
+            ElementLoops.Map2(f, sa.Span<double>(), sb.Span<double>(), y.Span<double>());
+        return y;
+    }
+
+    // Same-shaped floating operands as dense tensors in a's dtype, and a dense output of that shape.
+    private static (Tensor A, Tensor B, Tensor Y) DenseSameShape(Tensor a, Tensor b, string op)
+    {
         if (!ShapeUtil.SameShape(a.ShapeArray, b.ShapeArray))
             throw new ArgumentException($"{op}: operands must have the same shape, got {ShapeUtil.Format(a.ShapeArray)} and {ShapeUtil.Format(b.ShapeArray)}.");
         a.CheckFloating(op);
@@ -139,11 +143,6 @@ internal static class ElementMap
         var sb = b.DType != a.DType ? b.To(a.DType) : b;
         if (!sb.IsContiguous)
             sb = sb.CopyDense();
-        var y = Tensor.AllocateLike(a, a.DType, false);
-        if (a.DType == DType.Float32)
-            ElementLoops.Map2(f, sa.Span<float>(), sb.Span<float>(), y.Span<float>());
-        else
-            ElementLoops.Map2(f, sa.Span<double>(), sb.Span<double>(), y.Span<double>());
-        return y;
+        return (sa, sb, Tensor.AllocateLike(sa, a.DType, false));
     }
 }
