@@ -80,9 +80,14 @@ public static unsafe class Gemm
                 TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
                 A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc,
             };
+            GemmIsa isa = GemmBlocking.Isa;
             if ((long)m * n * k <= SmallThreshold)
                 GemmSmall.Run(in problem);
-            else if (GemmNarrow.Applies<T>(n, GemmBlocking.Isa))
+            else if (GemmDot.Applies(in problem, isa))
+                GemmDot.Run(in problem);
+            else if (GemmFewRows.Applies(in problem, isa))
+                GemmFewRows.Run(in problem);
+            else if (GemmNarrow.Applies<T>(n, isa))
                 GemmNarrow.Run(in problem);
             else
                 GemmDriver<T>.Run(in problem);

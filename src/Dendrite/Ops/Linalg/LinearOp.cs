@@ -9,9 +9,6 @@ namespace Dendrite.Ops;
 /// </summary>
 internal sealed class LinearOp : GradFn
 {
-    // Output widths up to one AVX-512 vector of floats take GEMM's narrow path.
-    private const int NarrowOutputs = 16;
-
     public override string Name => "LinearBackward";
 
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias)
@@ -83,15 +80,7 @@ internal sealed class LinearOp : GradFn
         {
             // [out, rows]·[rows, in] -> [out, in]
             gw = Tensor.Allocate([outF, inF], g.DType, rows == 0);
-            if (rows > 0 && outF <= NarrowOutputs && inF > NarrowOutputs)
-            {
-                // A narrow layer (a classifier head): gᵀ·x is short and wide, which GEMM handles poorly, while
-                // its transpose xᵀ·g [in, rows]·[rows, out] is tall and narrow, which it handles well.
-                var gwT = Tensor.Allocate([inF, outF], g.DType, false);
-                TensorGemm.Mm(x, x.Offset, 1, inF, gc, gc.Offset, outF, 1, inF, rows, outF, gwT, 0);
-                gwT.T.CopyInto(gw.Storage, 0);
-            }
-            else if (rows > 0)
+            if (rows > 0)
                 TensorGemm.Mm(gc, gc.Offset, 1, outF, x, x.Offset, inF, 1, outF, rows, inF, gw, 0);
         }
         if (NeedsGrad(2))
