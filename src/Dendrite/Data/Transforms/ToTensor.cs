@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Dendrite.Data.Transforms;
 
@@ -27,7 +30,9 @@ public sealed class ToTensor : ITransform
         if (dst.Length < src.Length)
             throw new ArgumentException($"ToTensor: destination holds {dst.Length} values but {src.Length} pixels were given.");
         int i = 0;
-        if (Vector.IsHardwareAccelerated && src.Length >= Vector<byte>.Count)
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
+            i = ScaleAvx512(src, dst);
+        else if (Vector.IsHardwareAccelerated && src.Length >= Vector<byte>.Count)
         {
             // Widen bytes to float lanes and divide: IEEE division gives exactly b / 255f, like the scalar path.
             var d255 = new Vector<float>(255f);
@@ -48,6 +53,46 @@ public sealed class ToTensor : ITransform
         var table = Table;
         for (; i < src.Length; i++)
             dst[i] = table[src[i]];
+    }
+
+    /// <summary>
+    /// The AVX-512 body of <see cref="ScaleInto"/> over whole blocks of 16 bytes; returns how many were done. Each
+    /// 16 bytes widen to 16 int32 lanes in one instruction. Division is replaced by q = b·r with r = fl(1/255), then
+    /// one Newton correction q + (b − 255·q)·r with fused multiply-adds: for every b in 0..255 this gives exactly
+    /// fl(b / 255) (checked exhaustively by the tests), at the cost of three FMA-unit ops instead of a divide.
+    /// </summary>
+    private static unsafe int ScaleAvx512(ReadOnlySpan<byte> src, Span<float> dst)
+    {
+        int n = src.Length & ~15;
+        var r = Vector512.Create(1f / 255f);
+        var v255 = Vector512.Create(255f);
+        fixed (byte* ps = src)
+        fixed (float* pd = dst)
+        {
+            int i = 0;
+            for (; i + 64 <= n; i += 64)
+            {
+                Vector512<float> f0 = Widen(ps + i), f1 = Widen(ps + i + 16), f2 = Widen(ps + i + 32), f3 = Widen(ps + i + 48);
+                Vector512.Store(Divide255(f0, r, v255), pd + i);
+                Vector512.Store(Divide255(f1, r, v255), pd + i + 16);
+                Vector512.Store(Divide255(f2, r, v255), pd + i + 32);
+                Vector512.Store(Divide255(f3, r, v255), pd + i + 48);
+            }
+            for (; i < n; i += 16)
+                Vector512.Store(Divide255(Widen(ps + i), r, v255), pd + i);
+        }
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<float> Widen(byte* p) => Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load(p)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Divide255(Vector512<float> b, Vector512<float> r, Vector512<float> v255)
+    {
+        Vector512<float> q = b * r;
+        Vector512<float> e = Avx512F.FusedMultiplyAddNegated(q, v255, b); // b − 255·q, exact
+        return Avx512F.FusedMultiplyAdd(e, r, q);
     }
 
     /// <summary>A float32 tensor of the given <paramref name="shape"/> from raw pixel bytes (row-major, channels first).</summary>
