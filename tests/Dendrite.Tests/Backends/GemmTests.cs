@@ -94,6 +94,43 @@ public sealed class GemmTests
     }
 
     [Theory]
+    [InlineData(640, 5, 2)]
+    [InlineData(160, 5, 2)]
+    [InlineData(640, 5, 1)]
+    [InlineData(640, 1, 1)]
+    [InlineData(33, 3, 3)]
+    [InlineData(17, 2, 2)]
+    [InlineData(16, 16, 1)]
+    [InlineData(7, 5, 3)]
+    [InlineData(101, 4, 4)]
+    [InlineData(9, 7, 2)]
+    public void TinyFlatShapesMatchReference(int m, int n, int k)
+    {
+        // Packed A and C (no padding) take the flat-output kernel; padded ones take the general paths.
+        foreach (bool tb in new[] { false, true })
+        {
+            Check(false, tb, m, n, k, 1f, 0f);
+            Check(false, tb, m, n, k, -0.5f, 1.5f, seed: 4);
+            Check(false, tb, m, n, k, 2f, 1f, pad: 2, seed: 5);
+        }
+    }
+
+    [Theory]
+    [InlineData(5, 2, 640)]
+    [InlineData(1, 5, 640)]
+    [InlineData(4, 4, 7)]
+    [InlineData(1, 1, 4)]
+    [InlineData(3, 5, 33)]
+    [InlineData(16, 1, 100)]
+    [InlineData(2, 8, 5)]
+    public void TinyOuterShapesMatchReference(int m, int n, int k)
+    {
+        Check(true, false, m, n, k, 1f, 0f);
+        Check(true, false, m, n, k, 0.5f, -2f, pad: 3, seed: 6);
+        Check(true, false, m, n, k, 1.0, 1.0, seed: 7);
+    }
+
+    [Theory]
     [InlineData(1f, 1f)]
     [InlineData(0.25f, 0f)]
     [InlineData(0f, 2f)]

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Dendrite.Backends.Cpu;
 
@@ -81,6 +82,8 @@ public static unsafe class Gemm
                 A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc,
             };
             GemmIsa isa = GemmBlocking.Isa;
+            if (typeof(T) == typeof(float) && RunTiny(in Unsafe.As<GemmProblem<T>, GemmProblem<float>>(ref problem), isa))
+                return;
             if ((long)m * n * k <= SmallThreshold)
                 GemmSmall.Run(in problem);
             else if (GemmDot.Applies(in problem, isa))
@@ -92,6 +95,18 @@ public static unsafe class Gemm
             else
                 GemmDriver<T>.Run(in problem);
         }
+    }
+
+    /// <summary>Runs the problem on a <see cref="GemmTiny"/> kernel when one applies; false otherwise.</summary>
+    private static bool RunTiny(in GemmProblem<float> p, GemmIsa isa)
+    {
+        if (GemmTiny.AppliesFlat(in p, isa))
+            GemmTiny.RunFlat(in p);
+        else if (GemmTiny.AppliesOuter(in p, isa))
+            GemmTiny.RunOuter(in p);
+        else
+            return false;
+        return true;
     }
 
     private static void CheckMatrix(string name, int length, int rows, int cols, int ld, string ldName, int m, int n, int k)

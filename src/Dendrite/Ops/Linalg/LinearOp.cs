@@ -47,18 +47,24 @@ internal sealed class LinearOp : GradFn
     {
         var b = bias.IsContiguous ? bias : bias.CopyDense();
         if (y.DType == DType.Float32)
-        {
-            var src = b.Span<float>();
-            var dst = y.Span<float>();
-            for (int r = 0; r < rows; r++)
-                src.CopyTo(dst.Slice(r * outF, outF));
-        }
+            Repeat(b.Span<float>(), y.Span<float>(), rows * outF);
         else
+            Repeat(b.Span<double>(), y.Span<double>(), rows * outF);
+    }
+
+    /// <summary>Fills dst[0, total) with copies of <paramref name="row"/> end to end: one copy, then each copy
+    /// doubles the filled prefix, so narrow rows (a bias of 5) cost log2(rows) block copies, not one call per row.</summary>
+    private static void Repeat<T>(ReadOnlySpan<T> row, Span<T> dst, int total)
+    {
+        if (total == 0)
+            return;
+        row.CopyTo(dst);
+        int filled = row.Length;
+        while (filled < total)
         {
-            var src = b.Span<double>();
-            var dst = y.Span<double>();
-            for (int r = 0; r < rows; r++)
-                src.CopyTo(dst.Slice(r * outF, outF));
+            int chunk = Math.Min(filled, total - filled);
+            dst[..chunk].CopyTo(dst.Slice(filled, chunk));
+            filled += chunk;
         }
     }
 

@@ -1,0 +1,176 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Dendrite.Backends.Cpu;
+
+/// <summary>
+/// Single-precision GEMM for shapes where n·k or m·n is a handful of elements, as in a 2-5-1 MLP on a batch of
+/// 640: x·Wᵀ with k = 2, n = 5 ([640, 5] output), g·W with k = 1, or the weight gradient gᵀ·x ([5, 2] output over
+/// a depth of 640). Row-wise kernels would use 5 of 16 lanes and pay a masked store per row; here C is produced
+/// in its flat memory order, 16 elements per vector, and the operands are brought into that order with in-register
+/// permutes from one unaligned load.
+/// </summary>
+internal static unsafe class GemmTiny
+{
+    private const int W = 16;
+
+    /// <summary>
+    /// Flat-output form: A not transposed with rows packed (lda = k), C packed (ldc = n), n ≤ 16, and every run of 16
+    /// consecutive elements of C needs at most 16 consecutive elements of A (rows spanned × k ≤ 16).
+    /// </summary>
+    public static bool AppliesFlat(in GemmProblem<float> p, GemmIsa isa)
+        => isa == GemmIsa.Avx512 && !p.TransA && p.Lda == p.K && p.Ldc == p.N && p.N <= W && (long)p.M * p.N >= W
+           && RowsSpanned(p.N) * p.K <= W;
+
+    /// <summary>Outer-product form: C has at most 16 elements (m·n ≤ 16), A transposed and B not (both stored
+    /// with the depth along rows, so row q of each holds that step's m and n values contiguously).</summary>
+    public static bool AppliesOuter(in GemmProblem<float> p, GemmIsa isa)
+        => isa == GemmIsa.Avx512 && p.TransA && !p.TransB && p.M * p.N <= W && p.K >= 4;
+
+    /// <summary>For n = 0..16: the most rows of a packed C with n columns that 16 consecutive elements can touch.</summary>
+    private static readonly int[] Spanned = BuildSpanned();
+
+    private static int RowsSpanned(int n) => Spanned[n];
+
+    private static int[] BuildSpanned()
+    {
+        var t = new int[W + 1];
+        for (int n = 1; n <= W; n++)
+            for (int v = 0; v < n; v++) // the start column 16v mod n cycles with period dividing n
+                t[n] = Math.Max(t[n], (W * v + W - 1) / n - W * v / n + 1);
+        return t;
+    }
+
+    /// <summary>C = alpha·A·op(B) + beta·C in flat order (see <see cref="AppliesFlat"/>).</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunFlat(in GemmProblem<float> p)
+    {
+        int m = p.M, n = p.N, k = p.K;
+        // C vectors repeat their column pattern every `period` vectors (lcm(n, 16) / 16 ≤ 16), which advance
+        // `rowsPerPeriod` rows. For vector v of a period: pattern[v·k + q] holds op(B)(q, column of each lane), and
+        // index[v] the position of each lane's row in the A window that starts at row `first[v]` of that period.
+        // gcd(n, 16) is n's lowest set bit (n ≤ 16), so period = n / gcd and rowsPerPeriod = 16 / gcd, both ≤ 16.
+        int tz = System.Numerics.BitOperations.TrailingZeroCount(n);
+        int period = n >> tz, rowsPerPeriod = W >> tz;
+        Vector512<float>* pattern = stackalloc Vector512<float>[period * k];
+        Vector512<int>* index = stackalloc Vector512<int>[period];
+        int* first = stackalloc int[period];
+        float* lane = stackalloc float[W * k];
+        int* laneIndex = stackalloc int[W];
+        // Walk one period of C in flat order with a running (row, column); no divisions per lane.
+        int row = 0, col = 0;
+        for (int v = 0; v < period; v++)
+        {
+            first[v] = row;
+            for (int l = 0; l < W; l++)
+            {
+                laneIndex[l] = (row - first[v]) * k;
+                for (int q = 0; q < k; q++)
+                    lane[q * W + l] = p.TransB ? p.B[col * p.Ldb + q] : p.B[q * p.Ldb + col];
+                if (++col == n)
+                {
+                    col = 0;
+                    row++;
+                }
+            }
+            index[v] = Vector512.Load(laneIndex);
+            for (int q = 0; q < k; q++)
+                pattern[v * k + q] = Vector512.Load(lane + q * W) * Vector512.Create(p.Alpha);
+        }
+        long total = (long)m * n;
+        long aLength = (long)m * k;
+        float* a = p.A, c = p.C;
+        var beta = Vector512.Create(p.Beta);
+        bool readC = p.Beta != 0f;
+        int v0 = 0, rowBase = 0;
+        for (long f = 0; f < total; f += W)
+        {
+            // Window of A from this vector's first row; masked where it would run past A's end.
+            long start = (long)(rowBase + first[v0]) * k;
+            long left = aLength - start;
+            Vector512<float> window = left >= W
+                ? Vector512.Load(a + start)
+                : Avx512F.MaskLoad(a + start, GemmSimd.FirstLanes<float>((int)left), Vector512<float>.Zero);
+            Vector512<int> idx = index[v0];
+            Vector512<float>* pat = pattern + v0 * k;
+            Vector512<float> acc = Avx512F.PermuteVar16x32(window, idx) * pat[0];
+            for (int q = 1; q < k; q++)
+                acc = Vector512.FusedMultiplyAdd(Avx512F.PermuteVar16x32(window, idx + Vector512.Create(q)), pat[q], acc);
+            long rest = total - f;
+            if (rest >= W)
+            {
+                if (readC)
+                    acc = Vector512.FusedMultiplyAdd(beta, Vector512.Load(c + f), acc);
+                Vector512.Store(acc, c + f);
+            }
+            else
+            {
+                Vector512<float> mask = GemmSimd.FirstLanes<float>((int)rest);
+                if (readC)
+                    acc = Vector512.FusedMultiplyAdd(beta, Avx512F.MaskLoad(c + f, mask, Vector512<float>.Zero), acc);
+                Avx512F.MaskStore(c + f, mask, acc);
+            }
+            if (++v0 == period)
+            {
+                v0 = 0;
+                rowBase += rowsPerPeriod;
+            }
+        }
+    }
+
+    /// <summary>C = alpha·Aᵀ·B + beta·C as a sum of k outer products (see <see cref="AppliesOuter"/>).</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunOuter(in GemmProblem<float> p)
+    {
+        int m = p.M, n = p.N, k = p.K;
+        // Lane l of the flat m×n result is (i, j) = (l / n, l % n): it multiplies A-row element i by B-row element j.
+        int* laneIndex = stackalloc int[W];
+        for (int l = 0; l < W; l++)
+            laneIndex[l] = l < m * n ? l / n : 0;
+        Vector512<int> ia = Vector512.Load(laneIndex);
+        for (int l = 0; l < W; l++)
+            laneIndex[l] = l < m * n ? l % n : 0;
+        Vector512<int> ib = Vector512.Load(laneIndex);
+        Vector512<float> maskA = GemmSimd.FirstLanes<float>(m), maskB = GemmSimd.FirstLanes<float>(n);
+        float* a = p.A, b = p.B;
+        nint lda = p.Lda, ldb = p.Ldb;
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        int q = 0;
+        for (; q + 4 <= k; q += 4)
+        {
+            s0 = Step(a, b, maskA, maskB, ia, ib, s0);
+            s1 = Step(a + lda, b + ldb, maskA, maskB, ia, ib, s1);
+            s2 = Step(a + 2 * lda, b + 2 * ldb, maskA, maskB, ia, ib, s2);
+            s3 = Step(a + 3 * lda, b + 3 * ldb, maskA, maskB, ia, ib, s3);
+            a += 4 * lda;
+            b += 4 * ldb;
+        }
+        for (; q < k; q++)
+        {
+            s0 = Step(a, b, maskA, maskB, ia, ib, s0);
+            a += lda;
+            b += ldb;
+        }
+        Vector512<float> sum = (s0 + s1) + (s2 + s3);
+        float* flat = stackalloc float[W];
+        Vector512.Store(sum * Vector512.Create(p.Alpha), flat);
+        for (int i = 0; i < m; i++)
+        {
+            float* row = p.C + i * p.Ldc;
+            for (int j = 0; j < n; j++)
+                row[j] = p.Beta == 0f ? flat[i * n + j] : flat[i * n + j] + p.Beta * row[j];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Step(float* a, float* b, Vector512<float> maskA, Vector512<float> maskB,
+        Vector512<int> ia, Vector512<int> ib, Vector512<float> acc)
+    {
+        Vector512<float> x = Avx512F.MaskLoad(a, maskA, Vector512<float>.Zero);
+        Vector512<float> y = Avx512F.MaskLoad(b, maskB, Vector512<float>.Zero);
+        return Vector512.FusedMultiplyAdd(Avx512F.PermuteVar16x32(x, ia), Avx512F.PermuteVar16x32(y, ib), acc);
+    }
+}
