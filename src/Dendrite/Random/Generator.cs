@@ -111,10 +111,63 @@ public sealed class Generator
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         var keys = new ulong[n];
         NextUInt64(keys);
+        return ArgSort(keys);
+    }
+
+    /// <summary>
+    /// Ascending argsort of distinct 64-bit keys. The keys are uniform, so one counting pass on their top bits
+    /// (about one key per bucket) followed by a tiny sort of each bucket on the full key does the work of a
+    /// comparison sort in linear time; per-epoch shuffles of 60,000 samples cost well under a millisecond.
+    /// </summary>
+    private static int[] ArgSort(ulong[] keys)
+    {
+        int n = keys.Length;
         var idx = new int[n];
+        if (n < 64)
+        {
+            for (int i = 0; i < n; i++)
+                idx[i] = i;
+            Array.Sort((ulong[])keys.Clone(), idx);
+            return idx;
+        }
+        int bits = Math.Min(16, System.Numerics.BitOperations.Log2((uint)n)), shift = 64 - bits;
+        var start = new int[(1 << bits) + 1];
+        foreach (ulong k in keys)
+            start[(int)(k >> shift) + 1]++;
+        for (int b = 1; b < start.Length; b++)
+            start[b] += start[b - 1];
+        var sorted = new ulong[n];
+        var fill = (int[])start.Clone();
         for (int i = 0; i < n; i++)
-            idx[i] = i;
-        Array.Sort(keys, idx);
+        {
+            int at = fill[(int)(keys[i] >> shift)]++;
+            sorted[at] = keys[i];
+            idx[at] = i;
+        }
+        for (int b = 0; b + 1 < start.Length; b++)
+        {
+            int lo = start[b], len = start[b + 1] - lo;
+            if (len <= 1)
+                continue;
+            if (len > 16)
+            {
+                Array.Sort(sorted, idx, lo, len);
+                continue;
+            }
+            // Insertion sort of a small bucket, moving each key's index with it.
+            for (int i = lo + 1; i < lo + len; i++)
+            {
+                ulong key = sorted[i];
+                int item = idx[i], j = i - 1;
+                for (; j >= lo && sorted[j] > key; j--)
+                {
+                    sorted[j + 1] = sorted[j];
+                    idx[j + 1] = idx[j];
+                }
+                sorted[j + 1] = key;
+                idx[j + 1] = item;
+            }
+        }
         return idx;
     }
 
