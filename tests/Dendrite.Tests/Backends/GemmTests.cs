@@ -116,6 +116,22 @@ public sealed class GemmTests
     }
 
     [Theory]
+    [InlineData(640, 5)]
+    [InlineData(160, 5)]
+    [InlineData(16, 1)]
+    [InlineData(37, 15)]
+    [InlineData(100, 3)]
+    public void TinyColumnShapesMatchReference(int m, int k)
+    {
+        foreach (bool tb in new[] { false, true })
+        {
+            Check(false, tb, m, 1, k, 1f, 0f);
+            Check(false, tb, m, 1, k, -0.5f, 1.5f, pad: 3, seed: 8);
+            Check(false, tb, m, 1, k, 2f, 1f, seed: 9);
+        }
+    }
+
+    [Theory]
     [InlineData(5, 2, 640)]
     [InlineData(1, 5, 640)]
     [InlineData(4, 4, 7)]

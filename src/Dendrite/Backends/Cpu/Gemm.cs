@@ -104,6 +104,8 @@ public static unsafe class Gemm
             GemmTiny.RunFlat(in p);
         else if (GemmTiny.AppliesOuter(in p, isa))
             GemmTiny.RunOuter(in p);
+        else if (GemmTiny.AppliesColumn(in p, isa))
+            GemmTiny.RunColumn(in p);
         else
             return false;
         return true;

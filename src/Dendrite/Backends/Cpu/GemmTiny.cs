@@ -28,6 +28,11 @@ internal static unsafe class GemmTiny
     public static bool AppliesOuter(in GemmProblem<float> p, GemmIsa isa)
         => isa == GemmIsa.Avx512 && p.TransA && !p.TransB && p.M * p.N <= W && p.K >= 4;
 
+    /// <summary>Column form: one output column (n = 1), a short depth (k &lt; 16) and A not transposed, as in a
+    /// Linear layer with a single output on a small input (x [640, 5]·w [1, 5]ᵀ).</summary>
+    public static bool AppliesColumn(in GemmProblem<float> p, GemmIsa isa)
+        => isa == GemmIsa.Avx512 && !p.TransA && p.N == 1 && p.K < W && p.M >= W && (long)p.M * p.Lda < int.MaxValue;
+
     /// <summary>For n = 0..16: the most rows of a packed C with n columns that 16 consecutive elements can touch.</summary>
     private static readonly int[] Spanned = BuildSpanned();
 
@@ -119,6 +124,57 @@ internal static unsafe class GemmTiny
             }
         }
     }
+
+    /// <summary>C = alpha·A·b + beta·C for a single column b (see <see cref="AppliesColumn"/>): 16 rows at a time,
+    /// column q of those rows of A comes from one gather.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunColumn(in GemmProblem<float> p)
+    {
+        int m = p.M, k = p.K;
+        nint lda = p.Lda, ldc = p.Ldc;
+        // op(B) is k×1: element q is B[q·ldb] (not transposed) or B[q] (transposed: a 1×k row).
+        float* bq = stackalloc float[W];
+        for (int q = 0; q < k; q++)
+            bq[q] = p.Alpha * (p.TransB ? p.B[q] : p.B[q * p.Ldb]);
+        Vector256<int> rowOffsets = Vector256<int>.Indices * Vector256.Create((int)lda);
+        bool readC = p.Beta != 0f;
+        var beta = Vector512.Create(p.Beta);
+        int i = 0;
+        for (; i + W <= m; i += W)
+        {
+            float* a = p.A + i * lda;
+            Vector512<float> acc = Column(a, 8 * lda, rowOffsets) * Vector512.Create(bq[0]);
+            for (int q = 1; q < k; q++)
+                acc = Vector512.FusedMultiplyAdd(Column(a + q, 8 * lda, rowOffsets), Vector512.Create(bq[q]), acc);
+            float* c = p.C + i * ldc;
+            if (ldc == 1)
+            {
+                if (readC)
+                    acc = Vector512.FusedMultiplyAdd(beta, Vector512.Load(c), acc);
+                Vector512.Store(acc, c);
+            }
+            else
+            {
+                for (int l = 0; l < W; l++)
+                    c[l * ldc] = readC ? acc.GetElement(l) + p.Beta * c[l * ldc] : acc.GetElement(l);
+            }
+        }
+        for (; i < m; i++)
+        {
+            float* a = p.A + i * lda;
+            float sum = 0f;
+            for (int q = 0; q < k; q++)
+                sum += a[q] * bq[q];
+            float* c = p.C + i * ldc;
+            *c = readC ? sum + p.Beta * *c : sum;
+        }
+    }
+
+    /// <summary>a[l·lda] for l = 0..15, as two 8-lane gathers (rows 8..15 start <paramref name="half"/> further).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Column(float* a, nint half, Vector256<int> offsets)
+        => Vector512.Create(Avx2.GatherVector256(a, offsets, 4), Avx2.GatherVector256(a + half, offsets, 4));
 
     /// <summary>C = alpha·Aᵀ·B + beta·C as a sum of k outer products (see <see cref="AppliesOuter"/>).</summary>
     [SkipLocalsInit]
