@@ -1,0 +1,109 @@
+using Dendrite.NN;
+
+namespace Dendrite.Tests.Ops;
+
+/// <summary>Vectorized fast paths of small, frequent ops checked against plain scalar computations.</summary>
+public sealed class FastPathTests
+{
+    [Fact]
+    public void BoolConvertsToZeroAndOneInEveryNumericDType()
+    {
+        var mask = Tensor.FromArray(new double[] { 0.1, 0.9, 0.5, 0.51, -3, 7 }).Gt(0.5);
+        Assert.Equal(new float[] { 0, 1, 0, 1, 0, 1 }, mask.To(DType.Float32).ToArray<float>());
+        Assert.Equal(new double[] { 0, 1, 0, 1, 0, 1 }, mask.To(DType.Float64).ToArray<double>());
+        Assert.Equal(new long[] { 0, 1, 0, 1, 0, 1 }, mask.To(DType.Int64).ToArray<long>());
+        // A non-contiguous mask converts in logical order.
+        var m2 = Tensor.FromArray(new double[] { 1, 0, 0, 1, 1, 1 }, 2, 3).Gt(0.5).T;
+        Assert.Equal(new float[] { 1, 1, 0, 1, 0, 1 }, m2.To(DType.Float32).ToArray<float>());
+    }
+
+    [Fact]
+    public void NumbersConvertToBoolAsNonZero()
+    {
+        Assert.Equal(new[] { false, true, true, true }, Tensor.FromArray(new float[] { 0, -0.5f, 2, float.NaN }).To(DType.Bool).ToArray<bool>());
+        Assert.Equal(new[] { true, false }, Tensor.FromArray(new double[] { 1e-300, -0.0 }).To(DType.Bool).ToArray<bool>());
+        Assert.Equal(new[] { false, true }, Tensor.FromArray(new long[] { 0, -9 }).To(DType.Bool).ToArray<bool>());
+    }
+
+    [Fact]
+    public void Int64ConvertsToFloatingRoundedOnce()
+    {
+        long big = (1L << 40) + 12345;
+        var t = Tensor.FromArray(new long[] { -3, 0, big, long.MaxValue });
+        Assert.Equal(new float[] { -3, 0, big, long.MaxValue }, t.To(DType.Float32).ToArray<float>());
+        Assert.Equal(new double[] { -3, 0, big, long.MaxValue }, t.To(DType.Float64).ToArray<double>());
+    }
+
+    [Theory]
+    [InlineData(37)]
+    [InlineData(640)]
+    public void Float32BinaryCrossEntropyMatchesTheFormulaInDouble(int n)
+    {
+        var rng = new Generator(7);
+        var p = new float[n];
+        var t = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            p[i] = (float)rng.Uniform01();
+            t[i] = i % 3 == 0 ? 1f : 0f;
+        }
+        p[0] = 0f; // log clamps at -100 instead of -inf
+        p[1] = 1f;
+        p[n - 1] = 1f;
+        var x = Tensor.FromArray(p);
+        x.RequiresGrad = true;
+        var target = Tensor.FromArray(t);
+        var loss = F.BinaryCrossEntropy(x, target, reduction: Reduction.None);
+        loss.Sum().Backward();
+        var got = loss.ToArray<float>();
+        var grad = x.Grad!.ToArray<float>();
+        for (int i = 0; i < n; i++)
+        {
+            double xi = p[i], ti = t[i];
+            double expected = -(ti * Math.Max(Math.Log(xi), -100) + (1 - ti) * Math.Max(Math.Log(1 - xi), -100));
+            Assert.True(Math.Abs(got[i] - expected) <= 1e-5 * Math.Max(1, Math.Abs(expected)), $"loss[{i}] = {got[i]}, expected {expected}");
+            double expectedGrad = (xi - ti) / Math.Max(xi * (1 - xi), 1e-12);
+            Assert.True(Math.Abs(grad[i] - expectedGrad) <= 1e-5 * Math.Max(1, Math.Abs(expectedGrad)), $"grad[{i}] = {grad[i]}, expected {expectedGrad}");
+        }
+    }
+
+    [Fact]
+    public void BinaryCrossEntropyRejectsAnOutOfRangeElementDeepInAVector()
+    {
+        var p = new float[64];
+        Array.Fill(p, 0.5f);
+        p[41] = 1.5f;
+        var e = Assert.Throws<ArgumentException>(() => F.BinaryCrossEntropy(Tensor.FromArray(p), Tensor.ZerosLike(Tensor.FromArray(p))));
+        Assert.Contains("element 41", e.Message);
+        p[41] = float.NaN;
+        Assert.Throws<ArgumentException>(() => F.BinaryCrossEntropy(Tensor.FromArray(p), Tensor.ZerosLike(Tensor.FromArray(p))));
+    }
+
+    [Theory]
+    [InlineData(640, 5)]
+    [InlineData(33, 1)]
+    [InlineData(100, 7)]
+    [InlineData(257, 10)]
+    [InlineData(64, 8)]
+    [InlineData(50, 15)]
+    [InlineData(31, 3)]
+    public void ColumnSumsOfNarrowMatricesMatchADoubleLoop(int rows, int cols)
+    {
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            var x = Tensor.RandN([rows, cols], new Generator((ulong)(rows * 31 + cols)), dtype);
+            var got = x.Sum(0).To(DType.Float64).ToArray<double>();
+            var flat = x.To(DType.Float64).ToArray<double>();
+            for (int j = 0; j < cols; j++)
+            {
+                double s = 0;
+                for (int i = 0; i < rows; i++)
+                    s += flat[i * cols + j];
+                Assert.True(Math.Abs(got[j] - s) <= (dtype == DType.Float32 ? 1e-4 : 1e-12) * Math.Max(1, Math.Abs(s)), $"{dtype} column {j}: {got[j]} vs {s}");
+            }
+            // The mean divides the same sums.
+            var mean = x.Mean(0).To(DType.Float64).ToArray<double>();
+            Assert.Equal(got[0] / rows, mean[0], dtype == DType.Float32 ? 1e-5 : 1e-12);
+        }
+    }
+}
