@@ -106,4 +106,23 @@ public sealed class FastPathTests
             Assert.Equal(got[0] / rows, mean[0], dtype == DType.Float32 ? 1e-5 : 1e-12);
         }
     }
+
+    [Fact]
+    public void Float32SigmoidIsAccurateFromSaturationToSaturation()
+    {
+        // -120..120 in steps that hit many exponents, plus the tail path (length not a multiple of 16).
+        var xs = new List<float>();
+        for (double v = -120; v <= 120; v += 0.0371)
+            xs.Add((float)v);
+        xs.AddRange([0f, -0f, 1e-8f, -1e-8f, 88.5f, -88.5f, 103f, -104f, float.PositiveInfinity, float.NegativeInfinity]);
+        var x = Tensor.FromArray(xs.ToArray());
+        var y = x.Sigmoid().ToArray<float>();
+        for (int i = 0; i < xs.Count; i++)
+        {
+            double expected = 1 / (1 + Math.Exp(-(double)xs[i]));
+            double err = Math.Abs(y[i] - expected);
+            Assert.True(err <= 4e-7 * expected + 1e-30, $"sigmoid({xs[i]}) = {y[i]}, expected {expected} (error {err})");
+        }
+        Assert.True(float.IsNaN(Tensor.FromArray(new[] { float.NaN }).Sigmoid().Item<float>()));
+    }
 }
