@@ -53,9 +53,9 @@ internal static class VectorExp
             Span<float> tail = stackalloc float[16];
             tail.Clear();
             x[i..].CopyTo(tail);
-            var v = one / (one + Exp(-Vector512.Create<float>(tail)));
-            for (int j = 0; i + j < n; j++)
-                y[i + j] = v.GetElement(j);
+            ref float rt = ref MemoryMarshal.GetReference(tail);
+            (one / (one + Exp(-Vector512.LoadUnsafe(ref rt)))).StoreUnsafe(ref rt);
+            tail[..(n - i)].CopyTo(y[i..]);
         }
     }
 }
