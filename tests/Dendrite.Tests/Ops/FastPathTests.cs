@@ -125,4 +125,54 @@ public sealed class FastPathTests
         }
         Assert.True(float.IsNaN(Tensor.FromArray(new[] { float.NaN }).Sigmoid().Item<float>()));
     }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(10)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(40)]
+    public void Float32CrossEntropyRowsMatchADoubleLogSoftmax(int classes)
+    {
+        const int rows = 23;
+        var z = Tensor.RandN([rows, classes], new Generator((ulong)classes), DType.Float32) * 4.0;
+        var labels = new long[rows];
+        for (int i = 0; i < rows; i++)
+            labels[i] = (i * 7) % classes;
+        var logits = z.Detach();
+        logits.RequiresGrad = true;
+        var loss = F.CrossEntropy(logits, Tensor.FromArray(labels));
+        loss.Backward();
+        var zd = z.To(DType.Float64).ToArray<double>();
+        var grad = logits.Grad!.ToArray<float>();
+        double total = 0;
+        for (int i = 0; i < rows; i++)
+        {
+            double max = double.NegativeInfinity, sum = 0;
+            for (int j = 0; j < classes; j++)
+                max = Math.Max(max, zd[i * classes + j]);
+            for (int j = 0; j < classes; j++)
+                sum += Math.Exp(zd[i * classes + j] - max);
+            double lse = max + Math.Log(sum);
+            total += lse - zd[i * classes + labels[i]];
+            for (int j = 0; j < classes; j++)
+            {
+                double expected = (Math.Exp(zd[i * classes + j] - lse) - (j == labels[i] ? 1 : 0)) / rows;
+                Assert.True(Math.Abs(grad[i * classes + j] - expected) <= 1e-6, $"grad[{i},{j}] = {grad[i * classes + j]}, expected {expected}");
+            }
+        }
+        Assert.Equal(total / rows, loss.Item(), 1e-5);
+    }
+
+    [Fact]
+    public void Float32CrossEntropyHandlesInfiniteAndNaNLogits()
+    {
+        float ninf = float.NegativeInfinity;
+        // A masked class (-inf) is simply impossible; +inf or NaN make the loss non-finite, as in PyTorch.
+        var masked = Tensor.FromArray(new float[] { 0, ninf, 0, ninf }, 1, 4);
+        Assert.Equal(Math.Log(2), F.CrossEntropy(masked, Tensor.FromArray(new long[] { 0 })).Item(), 1e-6);
+        Assert.True(double.IsNaN(F.CrossEntropy(Tensor.FromArray(new float[] { 0, float.NaN, 1 }, 1, 3), Tensor.FromArray(new long[] { 0 })).Item()));
+        var inf = F.CrossEntropy(Tensor.FromArray(new float[] { 0, float.PositiveInfinity, 1 }, 1, 3), Tensor.FromArray(new long[] { 0 })).Item();
+        Assert.False(double.IsFinite(inf));
+    }
 }
