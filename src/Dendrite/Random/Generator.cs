@@ -111,10 +111,62 @@ public sealed class Generator
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         var keys = new ulong[n];
         NextUInt64(keys);
+        return ArgSort(keys);
+    }
+
+    // Ascending argsort of uniformly random 64-bit keys (a training loop does one per epoch: 60,000 keys took 3.6 ms
+    // with a comparison sort). A counting pass distributes the keys by their top bits into about n buckets, so each
+    // bucket holds one or two keys, which a short insertion sort orders; a bucket that turns out crowded (keys that
+    // are not random) is handed to a comparison sort, so the result is right for any input.
+    internal static int[] ArgSort(ulong[] keys)
+    {
+        int n = keys.Length;
         var idx = new int[n];
+        if (n < 64)
+        {
+            for (int i = 0; i < n; i++)
+                idx[i] = i;
+            Array.Sort((ulong[])keys.Clone(), idx);
+            return idx;
+        }
+        int bits = Math.Min(20, 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)n - 1));
+        int shift = 64 - bits, buckets = 1 << bits;
+        var start = new int[buckets + 1];
         for (int i = 0; i < n; i++)
-            idx[i] = i;
-        Array.Sort(keys, idx);
+            start[(int)(keys[i] >> shift) + 1]++;
+        for (int b = 0; b < buckets; b++)
+            start[b + 1] += start[b];
+        var sorted = new ulong[n];
+        var next = (int[])start.Clone();
+        for (int i = 0; i < n; i++)
+        {
+            int pos = next[(int)(keys[i] >> shift)]++;
+            sorted[pos] = keys[i];
+            idx[pos] = i;
+        }
+        for (int b = 0; b < buckets; b++)
+        {
+            int lo = start[b], len = start[b + 1] - lo;
+            if (len <= 1)
+                continue;
+            if (len > 32)
+            {
+                Array.Sort(sorted, idx, lo, len);
+                continue;
+            }
+            for (int i = lo + 1; i < lo + len; i++)
+            {
+                ulong k = sorted[i];
+                int v = idx[i], j = i - 1;
+                for (; j >= lo && sorted[j] > k; j--)
+                {
+                    sorted[j + 1] = sorted[j];
+                    idx[j + 1] = idx[j];
+                }
+                sorted[j + 1] = k;
+                idx[j + 1] = v;
+            }
+        }
         return idx;
     }
 

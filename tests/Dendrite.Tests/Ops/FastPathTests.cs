@@ -175,4 +175,40 @@ public sealed class FastPathTests
         var inf = F.CrossEntropy(Tensor.FromArray(new float[] { 0, float.PositiveInfinity, 1 }, 1, 3), Tensor.FromArray(new long[] { 0 })).Item();
         Assert.False(double.IsFinite(inf));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(1000)]
+    [InlineData(60000)]
+    public void PermutationArgsortsTheRawStreamExactly(int n)
+    {
+        var keys = new ulong[n];
+        new Generator(11).NextUInt64(keys);
+        var expected = Enumerable.Range(0, n).ToArray();
+        Array.Sort((ulong[])keys.Clone(), expected);
+        Assert.Equal(expected, new Generator(11).Permutation(n));
+    }
+
+    [Fact]
+    public void ArgSortIsCorrectForKeysThatAreNotRandom()
+    {
+        // Small integers all land in the first bucket; descending runs and duplicates of the top bits too.
+        var rng = new Generator(3);
+        foreach (int n in new[] { 100, 5000 })
+        {
+            var small = Enumerable.Range(0, n).Select(i => (ulong)((i * 7919) % n)).ToArray();
+            var clustered = Enumerable.Range(0, n).Select(i => (0xABCDUL << 48) | (rng.NextUInt64() >> 20)).ToArray();
+            var descending = Enumerable.Range(0, n).Select(i => ulong.MaxValue - (ulong)i * 1000003UL).ToArray();
+            foreach (var keys in new[] { small, clustered, descending })
+            {
+                var expected = Enumerable.Range(0, n).ToArray();
+                Array.Sort((ulong[])keys.Clone(), expected);
+                Assert.Equal(expected, Generator.ArgSort(keys));
+            }
+        }
+    }
 }
