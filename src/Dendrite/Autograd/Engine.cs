@@ -8,6 +8,19 @@ internal static class Engine
 {
     private static int _epoch;
 
+    // Scratch collections reused by the next backward pass on this thread (a backward nested inside a hook finds
+    // the slot empty and allocates its own), so a small graph's backward allocates almost nothing.
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
+    private sealed class Scratch
+    {
+        public readonly Stack<GradFn> Ready = new();
+        public readonly Stack<GradFn> Walk = new();
+        public readonly Dictionary<Tensor, Tensor> LeafGrads = new(ReferenceEqualityComparer.Instance);
+        public readonly Holds Holds = new();
+    }
+
     public static void Backward(Tensor root, Tensor? gradient, bool retainGraph) => Run(root, gradient, retainGraph, null);
 
     /// <summary>Runs backward from <paramref name="root"/>. With <paramref name="capture"/>, returns those tensors' gradients instead of accumulating into leaves.</summary>
@@ -38,19 +51,38 @@ internal static class Engine
             return captured ?? [];
         }
 
+        var scratch = t_scratch ?? new Scratch();
+        t_scratch = null;
+        try
+        {
+            RunGraph(root, gradient, retainGraph, capture, captured, scratch);
+        }
+        finally
+        {
+            scratch.Ready.Clear();
+            scratch.Walk.Clear();
+            scratch.LeafGrads.Clear();
+            scratch.Holds.Reset();
+            t_scratch = scratch;
+        }
+        return captured ?? [];
+    }
+
+    private static void RunGraph(Tensor root, Tensor gradient, bool retainGraph, IReadOnlyList<Tensor>? capture, Tensor?[]? captured, Scratch scratch)
+    {
         int mark = Interlocked.Increment(ref _epoch);
-        CountDependencies(root.GradFn, mark);
+        CountDependencies(root.GradFn!, mark, scratch.Walk);
 
         // Gradients reaching a leaf along several paths are summed first, so leaf hooks see (and may replace) the
         // total once, as in PyTorch, rather than each partial contribution.
-        Dictionary<Tensor, Tensor>? leafGrads = null;
+        var leafGrads = scratch.LeafGrads;
         // Gradient buffers the engine creates are owned by it alone (unless a hook or RetainGrad sees them), so once
         // consumed they go back to the StoragePool for the next allocation of that size. Holds count the slots
         // (pending node gradients, leaf sums) that reference each storage; Autograd.Grad hands gradients to the
         // caller, so it recycles nothing.
-        var holds = capture is null ? new Holds() : null;
-        var ready = new Stack<GradFn>();
-        root.GradFn.PendingGrad = gradient;
+        var holds = capture is null ? scratch.Holds : null;
+        var ready = scratch.Ready;
+        root.GradFn!.PendingGrad = gradient;
         ready.Push(root.GradFn);
         while (ready.Count > 0)
         {
@@ -87,7 +119,6 @@ internal static class Engine
                 {
                     if (g is not null)
                     {
-                        leafGrads ??= new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
                         leafGrads[input] = leafGrads.TryGetValue(input, out var sum) ? Accumulate(holds, sum, g) : Hold(holds, g);
                     }
                     continue;
@@ -103,14 +134,12 @@ internal static class Engine
                 holds?.Release(grad);
             holds?.Settle();
         }
-        if (leafGrads is not null)
-            foreach (var (leaf, g) in leafGrads)
-            {
-                DeliverToLeaf(leaf, g, capture, captured);
-                holds?.Release(g);
-            }
+        foreach (var (leaf, g) in leafGrads)
+        {
+            DeliverToLeaf(leaf, g, capture, captured);
+            holds?.Release(g);
+        }
         holds?.Settle();
-        return captured ?? [];
     }
 
     private static Tensor Hold(Holds? holds, Tensor g)
@@ -176,11 +205,17 @@ internal static class Engine
             _released.Clear();
             _probed.Clear();
         }
+
+        /// <summary>Forgets pending releases (after a pass that threw part-way).</summary>
+        public void Reset()
+        {
+            _released.Clear();
+            _probed.Clear();
+        }
     }
 
-    private static void CountDependencies(GradFn root, int mark)
+    private static void CountDependencies(GradFn root, int mark, Stack<GradFn> stack)
     {
-        var stack = new Stack<GradFn>();
         root.VisitMark = mark;
         root.Dependencies = 0;
         root.PendingGrad = null;

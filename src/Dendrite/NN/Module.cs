@@ -258,9 +258,21 @@ public abstract partial class Module
     /// <summary>Sets training mode on this module and all descendants (<paramref name="mode"/> false = evaluation).</summary>
     public Module Train(bool mode = true)
     {
-        foreach (var m in Modules())
-            m.IsTraining = mode;
+        SetTraining(this, mode, 0);
         return this;
+    }
+
+    // Called every epoch by training loops, so it walks the tree directly instead of collecting it (a module shared
+    // by two parents is simply set twice); the depth bound turns a module cycle into an error, not a stack overflow.
+    private static void SetTraining(Module m, bool mode, int depth)
+    {
+        if (depth > 10_000)
+            throw new InvalidOperationException($"Train: the module tree is deeper than 10000 levels; does {m.GetType().Name} contain itself?");
+        m.IsTraining = mode;
+        var children = m.OwnModules;
+        for (int i = 0; i < children.Count; i++)
+            if (children[i].Value is { } child)
+                SetTraining(child, mode, depth + 1);
     }
 
     /// <summary>Sets evaluation mode (dropout off, batch norm uses running statistics).</summary>

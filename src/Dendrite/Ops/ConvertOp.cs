@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Dendrite.Autograd;
 
 namespace Dendrite.Ops;
@@ -28,13 +30,37 @@ internal sealed class ConvertOp : GradFn
         {
             case (DType.Float32, DType.Float64): TensorPrimitives.ConvertTruncating<float, double>(src.Span<float>(), dst.Span<double>()); break;
             case (DType.Float64, DType.Float32): TensorPrimitives.ConvertTruncating<double, float>(src.Span<double>(), dst.Span<float>()); break;
+            // Masks (comparisons) turned into numbers, as in accuracy = (p > 0.5).float().mean(): bools are stored as 0/1 bytes.
+            case (DType.Bool, DType.Float32): TensorPrimitives.ConvertTruncating<byte, float>(Bytes(src), dst.Span<float>()); break;
+            case (DType.Bool, DType.Float64): TensorPrimitives.ConvertTruncating<byte, double>(Bytes(src), dst.Span<double>()); break;
+            case (DType.Bool, DType.Int64): TensorPrimitives.ConvertTruncating<byte, long>(Bytes(src), dst.Span<long>()); break;
+            case (DType.Int64, DType.Float32): ToFloating<long, float>(src.Span<long>(), dst.Span<float>()); break;
+            case (DType.Int64, DType.Float64): ToFloating<long, double>(src.Span<long>(), dst.Span<double>()); break;
+            case (DType.Float32, DType.Bool): NonZero<float>(src.Span<float>(), dst.Span<bool>()); break;
+            case (DType.Float64, DType.Bool): NonZero<double>(src.Span<double>(), dst.Span<bool>()); break;
+            case (DType.Int64, DType.Bool): NonZero<long>(src.Span<long>(), dst.Span<bool>()); break;
             default:
-                // Rare conversions (integers, bools): an elementwise loop through double is exact for |v| < 2^53.
+                // Float -> integer truncates toward zero through double, exact for |v| < 2^53.
                 var s = src;
                 int n = s.Numel;
                 for (int i = 0; i < n; i++)
                     dst.SetFlat(i, s.GetFlat(i));
                 break;
         }
+    }
+
+    private static ReadOnlySpan<byte> Bytes(Tensor t) => MemoryMarshal.Cast<bool, byte>(t.Span<bool>());
+
+    private static void ToFloating<TFrom, TTo>(ReadOnlySpan<TFrom> x, Span<TTo> y)
+        where TFrom : INumberBase<TFrom> where TTo : INumberBase<TTo>
+    {
+        for (int i = 0; i < x.Length; i++)
+            y[i] = TTo.CreateTruncating(x[i]);
+    }
+
+    private static void NonZero<T>(ReadOnlySpan<T> x, Span<bool> y) where T : INumberBase<T>
+    {
+        for (int i = 0; i < x.Length; i++)
+            y[i] = !T.IsZero(x[i]);
     }
 }

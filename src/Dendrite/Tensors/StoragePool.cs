@@ -9,7 +9,7 @@ namespace Dendrite;
 internal static class StoragePool
 {
     /// <summary>Smaller buffers come cheaply from the GC's allocation context; pooling them would not pay.</summary>
-    public const int MinPooledBytes = 16 * 1024;
+    public const int MinPooledBytes = 4 * 1024;
 
     /// <summary>Upper bound on the bytes held by the pool.</summary>
     public const long MaxPooledBytes = 256L * 1024 * 1024;

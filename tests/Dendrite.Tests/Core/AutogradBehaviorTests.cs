@@ -166,4 +166,33 @@ public sealed class AutogradBehaviorTests
             x.Narrow(0, 0, 1).Fill(5);
         Assert.Equal(5.0, d.GetFlat(0));
     }
+
+    [Fact]
+    public void ABackwardInsideAHookAndAFailedBackwardLeaveLaterPassesCorrect()
+    {
+        // The engine reuses its scratch state per thread: a nested pass and a pass that throws must not disturb it.
+        var a = Tensor.FromArray(new double[] { 1, 2, 3 });
+        a.RequiresGrad = true;
+        var b = Tensor.FromArray(new double[] { 4, 5 });
+        b.RequiresGrad = true;
+        double innerGrad = 0;
+        var y = a * 2.0;
+        var inner = (b * b).Sum(); // built outside: hooks run with grad mode off
+        y.RegisterHook(g =>
+        {
+            inner.Backward();
+            innerGrad = b.Grad!.Sum().Item();
+            return null;
+        });
+        (y * y).Sum().Backward();
+        Assert.Equal(18.0, innerGrad); // d/db Σb² = 2b = (8, 10)
+        Assert.Equal(new double[] { 8, 16, 24 }, a.Grad!.ToArray<double>()); // d/da Σ(2a)² = 8a
+
+        var z = (a * 3.0).Sum();
+        z.Backward();
+        Assert.Throws<InvalidOperationException>(() => z.Backward()); // graph already freed
+        a.Grad = null;
+        (a * a).Sum().Backward();
+        Assert.Equal(new double[] { 2, 4, 6 }, a.Grad!.ToArray<double>());
+    }
 }

@@ -25,12 +25,49 @@ internal static class ReduceKernel
                 acc.Clear();
                 continue;
             }
+            if (inner < NarrowInner && r >= 2 * NarrowInner)
+            {
+                SumNarrow(block, r, inner, acc, scale);
+                continue;
+            }
             block[..inner].CopyTo(acc);
             for (int k = 1; k < r; k++)
                 TensorPrimitives.Add(acc, block.Slice(k * inner, inner), acc);
             if (scale != T.One)
                 TensorPrimitives.Multiply(acc, scale, acc);
         }
+    }
+
+    // Below this many columns, adding one row at a time spends more on call overhead than on arithmetic.
+    private const int NarrowInner = 16;
+
+    // Column sums of a [r, inner] block with few columns (e.g. a bias gradient of 5 outputs over 640 rows): the
+    // block is summed in chunks of lcm(inner, 16) elements, so every chunk starts on column 0 and whole vectors
+    // are added; the chunk-sized partial sums are then folded into the inner columns.
+    private static void SumNarrow<T>(ReadOnlySpan<T> block, int r, int inner, Span<T> acc, T scale)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int chunk = inner * (NarrowInner / Gcd(inner, NarrowInner));
+        Span<T> partial = stackalloc T[chunk];
+        int rowsPerChunk = chunk / inner;
+        int chunks = r / rowsPerChunk;
+        block[..chunk].CopyTo(partial);
+        for (int c = 1; c < chunks; c++)
+            TensorPrimitives.Add(partial, block.Slice(c * chunk, chunk), partial);
+        partial[..inner].CopyTo(acc);
+        for (int q = 1; q < rowsPerChunk; q++)
+            TensorPrimitives.Add(acc, partial.Slice(q * inner, inner), acc);
+        for (int k = chunks * rowsPerChunk; k < r; k++)
+            TensorPrimitives.Add(acc, block.Slice(k * inner, inner), acc);
+        if (scale != T.One)
+            TensorPrimitives.Multiply(acc, scale, acc);
+    }
+
+    private static int Gcd(int a, int b)
+    {
+        while (b != 0)
+            (a, b) = (b, a % b);
+        return a;
     }
 
     /// <summary>Integer sum (for counting Bool/Int64 tensors).</summary>

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Dendrite.Backends.Cpu;
 
@@ -41,7 +43,13 @@ internal readonly struct SquareK : IUnaryOp
 
 internal readonly struct SigmoidK : IUnaryOp
 {
-    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y);
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated)
+            VectorExp.Sigmoid(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+        else
+            TensorPrimitives.Sigmoid(x, y);
+    }
 }
 
 internal readonly struct TanhK : IUnaryOp

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Dendrite.Autograd;
+using Dendrite.Backends.Cpu;
 using Dendrite.NN;
 
 namespace Dendrite.Ops;
@@ -76,10 +78,13 @@ internal sealed class CrossEntropyOp : GradFn
             if (w is not null)
                 foreach (double v in w)
                     sumW += v;
+            bool rowKernel = typeof(T) == typeof(float) && RowSoftmax.IsSupported && c > 0;
+            if (rowKernel)
+                RowLogSumExps(MemoryMarshal.Cast<T, float>(z), m, c, lse);
             for (int i = 0; i < m; i++)
             {
                 ReadOnlySpan<T> row = z.Slice(i * c, c);
-                double rowLse = LogSumExp(row, tmp.AsSpan(0, c));
+                double rowLse = rowKernel ? lse[i] : LogSumExp(row, tmp.AsSpan(0, c));
                 lse[i] = rowLse;
                 long y = labels[i];
                 if (y == ignoreIndex)
@@ -111,6 +116,27 @@ internal sealed class CrossEntropyOp : GradFn
         {
             ArrayPool<T>.Shared.Return(tmp);
         }
+    }
+
+    // lse[i] = max_i + log Σ_j e^(z_ij − max_i): the row sums first, then all the logs in one vectorized call.
+    private static unsafe void RowLogSumExps(ReadOnlySpan<float> z, int m, int c, double[] lse)
+    {
+        var max = ArrayPool<double>.Shared.Rent(m);
+        fixed (float* p = z)
+            for (int i = 0; i < m; i++)
+            {
+                lse[i] = RowSoftmax.SumExp(p + (long)i * c, c, out float rowMax);
+                max[i] = rowMax;
+            }
+        TensorPrimitives.Log(lse.AsSpan(0, m), lse.AsSpan(0, m));
+        TensorPrimitives.Add(lse.AsSpan(0, m), max.AsSpan(0, m), lse.AsSpan(0, m));
+        ArrayPool<double>.Shared.Return(max);
+    }
+
+    private static unsafe void RowScaledSoftmax(ReadOnlySpan<float> z, Span<float> d, double lse, double scale)
+    {
+        fixed (float* pz = z, pd = d)
+            RowSoftmax.ScaledSoftmax(pz, pd, z.Length, (float)lse, (float)scale);
     }
 
     // log Σ exp(z) = max + log Σ exp(z − max), the exponentials vectorised through a scratch row.
@@ -160,9 +186,14 @@ internal sealed class CrossEntropyOp : GradFn
             double wy = _weight?[y] ?? 1.0;
             double pScale = s * ((1 - eps) * wy + eps / c * sumW);
             // p_j·pScale via exp(z − lse) vectorised, then the one-hot and smoothing terms.
-            TensorPrimitives.Subtract(z.Slice(i * c, c), T.CreateTruncating(_lse[i]), d);
-            TensorPrimitives.Exp(d, d);
-            TensorPrimitives.Multiply(d, T.CreateTruncating(pScale), d);
+            if (typeof(T) == typeof(float) && RowSoftmax.IsSupported)
+                RowScaledSoftmax(MemoryMarshal.Cast<T, float>(z.Slice(i * c, c)), MemoryMarshal.Cast<T, float>(d), _lse[i], pScale);
+            else
+            {
+                TensorPrimitives.Subtract(z.Slice(i * c, c), T.CreateTruncating(_lse[i]), d);
+                TensorPrimitives.Exp(d, d);
+                TensorPrimitives.Multiply(d, T.CreateTruncating(pScale), d);
+            }
             if (eps != 0)
             {
                 if (_weight is null)
