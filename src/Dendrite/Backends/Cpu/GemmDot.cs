@@ -11,6 +11,8 @@ namespace Dendrite.Backends.Cpu;
 /// storage are both contiguous along k, so every FMA uses all vector lanes, where broadcasting A over a
 /// k×n panel of B would use only n of them. A tile of 4 rows of A × 5 rows of B keeps 20 accumulators in
 /// registers; each is summed horizontally once at the end.
+/// The kernels are deliberately not marked AggressiveOptimization: that attribute keeps ReadyToRun from precompiling
+/// them, and JIT-compiling them on first use costs 15-20 ms per instantiation.
 /// </summary>
 internal static unsafe class GemmDot
 {
@@ -64,7 +66,6 @@ internal static unsafe class GemmDot
 
     /// <summary>C[r, c] = alpha·Σ_q a_r[q]·b_c[q] (+ beta·C) for r &lt; rows, c &lt; cols, where b_c = b + c·ldb.</summary>
     [SkipLocalsInit]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<T>(int k, T* a0, T* a1, T* a2, T* a3, T* b, nint ldb, int cols, T* c, nint ldc, int rows, T alpha, T beta)
         where T : unmanaged, INumber<T>
     {

@@ -11,6 +11,8 @@ namespace Dendrite.Backends.Cpu;
 /// height and pack all of B for a product that reads each element of B once. Here a tile of 5 rows × 64
 /// columns of C stays in 20 registers while the depth is walked: each step loads 4 vectors of one B row and
 /// broadcasts 5 elements of op(A), in place; every FMA uses all lanes.
+/// The kernels are deliberately not marked AggressiveOptimization: that attribute keeps ReadyToRun from precompiling
+/// them, and JIT-compiling them on first use costs 15-20 ms per instantiation.
 /// </summary>
 internal static unsafe class GemmFewRows
 {
@@ -64,7 +66,6 @@ internal static unsafe class GemmFewRows
 
     /// <summary>Rows [0, rows) × 4 full vectors of C.</summary>
     [SkipLocalsInit]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4<T>(int k, T* a, nint rs, nint ks, int rows, T* b, nint ldb, T* c, nint ldc, T alpha, T beta)
         where T : unmanaged, INumber<T>
     {
@@ -104,7 +105,6 @@ internal static unsafe class GemmFewRows
 
     /// <summary>Rows [0, rows) × the first <paramref name="n"/> ≤ W columns of C (a masked vector when n &lt; W).</summary>
     [SkipLocalsInit]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1<T>(int k, T* a, nint rs, nint ks, int rows, T* b, nint ldb, T* c, nint ldc, int n, T alpha, T beta)
         where T : unmanaged, INumber<T>
     {

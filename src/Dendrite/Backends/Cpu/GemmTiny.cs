@@ -10,6 +10,8 @@ namespace Dendrite.Backends.Cpu;
 /// a depth of 640). Row-wise kernels would use 5 of 16 lanes and pay a masked store per row; here C is produced
 /// in its flat memory order, 16 elements per vector, and the operands are brought into that order with in-register
 /// permutes from one unaligned load.
+/// The kernels are deliberately not marked AggressiveOptimization: that attribute keeps ReadyToRun from precompiling
+/// them, and JIT-compiling them on first use costs 15-20 ms per instantiation.
 /// </summary>
 internal static unsafe class GemmTiny
 {
@@ -49,7 +51,6 @@ internal static unsafe class GemmTiny
 
     /// <summary>C = alpha·A·op(B) + beta·C in flat order (see <see cref="AppliesFlat"/>).</summary>
     [SkipLocalsInit]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunFlat(in GemmProblem<float> p)
     {
         int m = p.M, n = p.N, k = p.K;
@@ -128,7 +129,6 @@ internal static unsafe class GemmTiny
     /// <summary>C = alpha·A·b + beta·C for a single column b (see <see cref="AppliesColumn"/>): 16 rows at a time,
     /// column q of those rows of A comes from one gather.</summary>
     [SkipLocalsInit]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunColumn(in GemmProblem<float> p)
     {
         int m = p.M, k = p.K;
@@ -178,7 +178,6 @@ internal static unsafe class GemmTiny
 
     /// <summary>C = alpha·Aᵀ·B + beta·C as a sum of k outer products (see <see cref="AppliesOuter"/>).</summary>
     [SkipLocalsInit]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunOuter(in GemmProblem<float> p)
     {
         int m = p.M, n = p.N, k = p.K;
