@@ -17,8 +17,9 @@ internal static unsafe class Prefetch
         if (!Sse.IsSupported || data.IsEmpty)
             return;
         byte* p = (byte*)Unsafe.AsPointer(ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(data)));
-        int bytes = data.Length * sizeof(T);
-        for (int c = 0; c < bytes; c += 64)
-            Sse.Prefetch0(p + c);
+        // Every 64-byte line the range touches, including a partial last line when the start is not aligned.
+        nint first = (nint)p & ~(nint)63, last = (nint)(p + (nint)data.Length * sizeof(T) - 1);
+        for (nint line = first; line <= last; line += 64)
+            Sse.Prefetch0((void*)line);
     }
 }
