@@ -134,7 +134,7 @@ public abstract class ByteImageDataset : IDataset<Tensor[]>, IBatchDataset
             images = Tensor.Allocate(shape, DType.Float32, false);
             var dst = images.Span<float>();
             // Rows are scattered (a shuffled batch): prefetch a few rows ahead so each starts in cache.
-            const int Ahead = 4;
+            const int Ahead = 8; // 8 rows of 784 bytes keep ~100 line fills in flight (measured best of 4/8/16/32)
             for (int k = 0; k < Math.Min(Ahead, indices.Length); k++)
                 Backends.Cpu.Prefetch.Range<byte>(_pixels.AsSpan(indices[k] * _imageSize, _imageSize));
             for (int k = 0; k < indices.Length; k++)
