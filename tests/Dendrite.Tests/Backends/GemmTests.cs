@@ -144,6 +144,13 @@ public sealed class GemmTests
         Check(true, false, m, n, k, 1f, 0f);
         Check(true, false, m, n, k, 0.5f, -2f, pad: 3, seed: 6);
         Check(true, false, m, n, k, 1.0, 1.0, seed: 7);
+        // A single row of op(A) or column of op(B) is contiguous along the depth either way.
+        if (m == 1)
+            Check(false, false, m, n, k, -1f, 0.5f, pad: 2, seed: 10);
+        if (n == 1)
+            Check(true, true, m, n, k, 1f, 0f, pad: 1, seed: 11);
+        if (m == 1 && n == 1)
+            Check(false, true, m, n, k, 1f, 1f, seed: 12);
     }
 
     [Theory]

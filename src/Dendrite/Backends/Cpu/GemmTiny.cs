@@ -25,10 +25,10 @@ internal static unsafe class GemmTiny
         => isa == GemmIsa.Avx512 && !p.TransA && p.Lda == p.K && p.Ldc == p.N && p.N <= W && (long)p.M * p.N >= W
            && RowsSpanned(p.N) * p.K <= W;
 
-    /// <summary>Outer-product form: C has at most 16 elements (m·n ≤ 16), A transposed and B not (both stored
-    /// with the depth along rows, so row q of each holds that step's m and n values contiguously).</summary>
+    /// <summary>Outer-product form: C has at most 16 elements (m·n ≤ 16) and step q's m values of op(A) and n values
+    /// of op(B) are contiguous: A transposed (or a single row, m = 1) and B not transposed (or a single column).</summary>
     public static bool AppliesOuter(in GemmProblem<float> p, GemmIsa isa)
-        => isa == GemmIsa.Avx512 && p.TransA && !p.TransB && p.M * p.N <= W && p.K >= 4;
+        => isa == GemmIsa.Avx512 && (p.TransA || p.M == 1) && (!p.TransB || p.N == 1) && p.M * p.N <= W && p.K >= 4;
 
     /// <summary>Column form: one output column (n = 1), a short depth (k &lt; 16) and A not transposed, as in a
     /// Linear layer with a single output on a small input (x [640, 5]·w [1, 5]ᵀ).</summary>
@@ -191,7 +191,8 @@ internal static unsafe class GemmTiny
         Vector512<int> ib = Vector512.Load(laneIndex);
         Vector512<float> maskA = GemmSimd.FirstLanes<float>(m), maskB = GemmSimd.FirstLanes<float>(n);
         float* a = p.A, b = p.B;
-        nint lda = p.Lda, ldb = p.Ldb;
+        // Distance between consecutive steps q: a row of the stored matrix, or 1 along a single row/column.
+        nint lda = p.TransA ? p.Lda : 1, ldb = p.TransB ? 1 : p.Ldb;
         Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
         int q = 0;
         for (; q + 4 <= k; q += 4)
