@@ -64,6 +64,8 @@ public sealed class GemmTests
             [1, 1, 1], [3, 7, 17], [7, 3, 1], [17, 33, 65], [33, 65, 17], [65, 127, 130], [127, 130, 257],
             [130, 33, 300], [257, 65, 7], [300, 517, 129], [640, 5, 2], [256, 10, 784], [12, 32, 256], [24, 64, 512],
             [101, 9, 45], [66, 16, 33], [7, 8, 301], [203, 1, 77], [45, 3, 1000], [5, 3, 9000],
+            // A few rank-1 updates (k ≤ 4, B not transposed) on the unpacked loop.
+            [100, 100, 1], [33, 70, 4], [9, 250, 3],
             // Dot-product path (A·Bᵀ, n ≤ 16, k ≥ one vector): partial row/column tiles, depth tails.
             [9, 16, 17], [5, 11, 33], [13, 1, 16], [2, 15, 100], [17, 7, 8], [3, 10, 31],
             // Few-rows path (m ≤ 16, B not transposed, n ≥ two vectors): partial tiles, column tails.

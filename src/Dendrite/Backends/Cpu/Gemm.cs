@@ -84,8 +84,8 @@ public static unsafe class Gemm
             GemmIsa isa = GemmBlocking.Isa;
             if (typeof(T) == typeof(float) && RunTiny(in Unsafe.As<GemmProblem<T>, GemmProblem<float>>(ref problem), isa))
                 return;
-            if ((long)m * n * k <= SmallThreshold)
-                GemmSmall.Run(in problem);
+            if ((long)m * n * k <= SmallThreshold || (k <= 4 && !transB && (long)m * n <= 1 << 16))
+                GemmSmall.Run(in problem); // tiny, or a few rank-1 updates (k ≤ 4) that packing would only slow down
             else if (GemmDot.Applies(in problem, isa))
                 GemmDot.Run(in problem);
             else if (GemmFewRows.Applies(in problem, isa))
