@@ -60,68 +60,77 @@ internal static unsafe class GemmTiny
         // gcd(n, 16) is n's lowest set bit (n ≤ 16), so period = n / gcd and rowsPerPeriod = 16 / gcd, both ≤ 16.
         int tz = System.Numerics.BitOperations.TrailingZeroCount(n);
         int period = n >> tz, rowsPerPeriod = W >> tz;
+        // op(B) as a dense k×n table with alpha folded in (k·n ≤ 256: k ≤ 16 since rows spanned × k ≤ 16).
+        float* table = stackalloc float[k * n];
+        nint bq = p.TransB ? 1 : p.Ldb, bj = p.TransB ? p.Ldb : 1;
+        for (int q = 0; q < k; q++)
+            for (int j = 0; j < n; j++)
+                table[q * n + j] = p.Alpha * p.B[q * bq + j * bj];
+        // For vector v of a period and step q: pattern[v·k + q] holds op(B)(q, column of each lane), index[v·k + q]
+        // the position of element (lane's row, q) in the A window that starts at row first[v] of the period.
         Vector512<float>* pattern = stackalloc Vector512<float>[period * k];
-        Vector512<int>* index = stackalloc Vector512<int>[period];
+        Vector512<int>* index = stackalloc Vector512<int>[period * k];
         int* first = stackalloc int[period];
-        float* lane = stackalloc float[W * k];
+        float* lane = stackalloc float[W];
         int* laneIndex = stackalloc int[W];
         // Walk one period of C in flat order with a running (row, column); no divisions per lane.
         int row = 0, col = 0;
         for (int v = 0; v < period; v++)
         {
             first[v] = row;
-            for (int l = 0; l < W; l++)
-            {
-                laneIndex[l] = (row - first[v]) * k;
-                for (int q = 0; q < k; q++)
-                    lane[q * W + l] = p.TransB ? p.B[col * p.Ldb + q] : p.B[q * p.Ldb + col];
-                if (++col == n)
-                {
-                    col = 0;
-                    row++;
-                }
-            }
-            index[v] = Vector512.Load(laneIndex);
+            int startCol = col;
             for (int q = 0; q < k; q++)
-                pattern[v * k + q] = Vector512.Load(lane + q * W) * Vector512.Create(p.Alpha);
+            {
+                int r = 0;
+                col = startCol;
+                for (int l = 0; l < W; l++)
+                {
+                    lane[l] = table[q * n + col];
+                    laneIndex[l] = r * k + q;
+                    if (++col == n)
+                    {
+                        col = 0;
+                        r++;
+                    }
+                }
+                pattern[v * k + q] = Vector512.Load(lane);
+                index[v * k + q] = Vector512.Load(laneIndex);
+                if (q == k - 1)
+                    row += r;
+            }
         }
         long total = (long)m * n;
-        long aLength = (long)m * k;
+        long lastFullWindow = (long)m * k - W; // a window starting at or before this lies inside A
         float* a = p.A, c = p.C;
         var beta = Vector512.Create(p.Beta);
         bool readC = p.Beta != 0f;
-        int v0 = 0, rowBase = 0;
-        for (long f = 0; f < total; f += W)
+        long f = 0;
+        for (long rowBase = 0; f < total; rowBase += rowsPerPeriod)
         {
-            // Window of A from this vector's first row; masked where it would run past A's end.
-            long start = (long)(rowBase + first[v0]) * k;
-            long left = aLength - start;
-            Vector512<float> window = left >= W
-                ? Vector512.Load(a + start)
-                : Avx512F.MaskLoad(a + start, GemmSimd.FirstLanes<float>((int)left), Vector512<float>.Zero);
-            Vector512<int> idx = index[v0];
-            Vector512<float>* pat = pattern + v0 * k;
-            Vector512<float> acc = Avx512F.PermuteVar16x32(window, idx) * pat[0];
-            for (int q = 1; q < k; q++)
-                acc = Vector512.FusedMultiplyAdd(Avx512F.PermuteVar16x32(window, idx + Vector512.Create(q)), pat[q], acc);
-            long rest = total - f;
-            if (rest >= W)
+            for (int v = 0; v < period && f < total; v++, f += W)
             {
-                if (readC)
-                    acc = Vector512.FusedMultiplyAdd(beta, Vector512.Load(c + f), acc);
-                Vector512.Store(acc, c + f);
-            }
-            else
-            {
-                Vector512<float> mask = GemmSimd.FirstLanes<float>((int)rest);
-                if (readC)
-                    acc = Vector512.FusedMultiplyAdd(beta, Avx512F.MaskLoad(c + f, mask, Vector512<float>.Zero), acc);
-                Avx512F.MaskStore(c + f, mask, acc);
-            }
-            if (++v0 == period)
-            {
-                v0 = 0;
-                rowBase += rowsPerPeriod;
+                long start = (rowBase + first[v]) * k;
+                Vector512<float> window = start <= lastFullWindow
+                    ? Vector512.Load(a + start)
+                    : Avx512F.MaskLoad(a + start, GemmSimd.FirstLanes<float>((int)((long)m * k - start)), Vector512<float>.Zero);
+                Vector512<float>* pat = pattern + v * k;
+                Vector512<int>* idx = index + v * k;
+                Vector512<float> acc = Avx512F.PermuteVar16x32(window, idx[0]) * pat[0];
+                for (int q = 1; q < k; q++)
+                    acc = Vector512.FusedMultiplyAdd(Avx512F.PermuteVar16x32(window, idx[q]), pat[q], acc);
+                if (f + W <= total)
+                {
+                    if (readC)
+                        acc = Vector512.FusedMultiplyAdd(beta, Vector512.Load(c + f), acc);
+                    Vector512.Store(acc, c + f);
+                }
+                else
+                {
+                    Vector512<float> mask = GemmSimd.FirstLanes<float>((int)(total - f));
+                    if (readC)
+                        acc = Vector512.FusedMultiplyAdd(beta, Avx512F.MaskLoad(c + f, mask, Vector512<float>.Zero), acc);
+                    Avx512F.MaskStore(c + f, mask, acc);
+                }
             }
         }
     }
