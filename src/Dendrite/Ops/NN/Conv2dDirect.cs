@@ -37,7 +37,7 @@ internal static class Conv2dDirect
         bt?.Span<float>().CopyTo(bias);
         // The fused pooling reads whole 32-float rows of the wide output: slack past the last row.
         int xpLen = DirectConv2d.PaddedLength(c, g.H, g.W, ph, pw, g.KW), ywLen = opad * g.OutH * wp + ReluMaxPool2x2.ReadSlack;
-        int chunks = NNKernels.Chunks(n, (long)n * o * taps * g.OutH * g.OutW);
+        int chunks = BalancedChunks(n, (long)n * o * taps * g.OutH * g.OutW);
         NNKernels.For(chunks, t =>
         {
             var (lo, hi) = NNKernels.Range(n, chunks, t);
@@ -66,6 +66,17 @@ internal static class Conv2dDirect
                 ArrayPool<float>.Shared.Return(yw);
             }
         });
+    }
+
+    // Several chunks per thread, claimed dynamically: a thread that starts late (woken from sleep, or sharing its core
+    // with another process) then takes fewer images instead of holding up the whole batch. Each chunk costs one small
+    // weight-gradient partial in the backward pass.
+    private const int ChunksPerThread = 4;
+
+    private static int BalancedChunks(int images, long work)
+    {
+        int chunks = NNKernels.Chunks(images, work);
+        return chunks <= 1 ? chunks : Math.Min(images, chunks * ChunksPerThread);
     }
 
     /// <summary>
@@ -133,7 +144,7 @@ internal static class Conv2dDirect
         // Images whose weight-gradient contributions share one pass over the accumulator tiles (the accumulators are
         // read and written once per group); the group's buffers stay within about 128 KiB.
         int group = dwt is null ? 1 : Math.Clamp(32768 / (xpLen + gwLen), 1, 8);
-        int chunks = NNKernels.Chunks(n, 2L * n * o * taps * outH * outW);
+        int chunks = BalancedChunks(n, 2L * n * o * taps * outH * outW);
         var partials = new float[chunks][];
         var biasPartials = new float[chunks][];
         NNKernels.For(chunks, t =>
