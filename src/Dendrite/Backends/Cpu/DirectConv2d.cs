@@ -202,7 +202,6 @@ internal static class DirectConv2d
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block4(ref float xq, ref int offs, int taps, ref float wq, int opad, ref float bias, ref float dst, int ld)
     {
         Vector512<float> a00 = Vector512.Create(bias), a01 = a00, a02 = a00;
@@ -232,7 +231,6 @@ internal static class DirectConv2d
     }
 
     // 6 channels × 2 vectors: per tap 2 loads and 6 broadcasts feed 12 FMAs.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block6(ref float xq, ref int offs, int taps, ref float wq, int opad, ref float bias, ref float dst, int ld)
     {
         Vector512<float> a00 = Vector512.Create(bias), a01 = a00;
@@ -275,7 +273,6 @@ internal static class DirectConv2d
         v1.StoreUnsafe(ref d, Lanes);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block2(ref float xq, ref int offs, int taps, ref float wq, int opad, ref float bias, ref float dst, int ld)
     {
         Vector512<float> a00 = Vector512.Create(bias), a01 = a00, a02 = a00;
