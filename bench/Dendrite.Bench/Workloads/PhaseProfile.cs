@@ -125,12 +125,22 @@ public static class PhaseProfile
             var h = xb;
             for (int i = 0; i < layers.Length; i++)
             {
-                h = layers[i].Call(h);
+                // Runs of layers that Sequential fuses (Conv2d, ReLU, MaxPool2d) are timed as the one op they become.
+                var (fused, covered) = LayerFusion.TryForward(layers, i, h);
+                int first = i;
+                if (fused is not null)
+                {
+                    h = fused;
+                    i += covered - 1;
+                }
+                else
+                    h = layers[i].Call(h);
                 if (h.RequiresGrad)
                 {
                     int at = i;
                     h.RegisterHook(g => { gradReady[at] = Stopwatch.GetTimestamp(); return null; });
                 }
+                layerNames[i] = first == i ? layerNames[i] : $"{first}-{i}:" + string.Join("+", layers[first..(i + 1)].Select(m => m.GetType().Name));
                 t.Lap("fwd " + layerNames[i]);
             }
             var loss = lossFn.Call(h, yb);
@@ -145,7 +155,10 @@ public static class PhaseProfile
             {
                 if (gradReady[i] == 0)
                     continue;
-                long end = i > 0 && gradReady[i - 1] != 0 ? gradReady[i - 1] : b1;
+                int below = i - 1;
+                while (below >= 0 && gradReady[below] == 0)
+                    below--;   // layers inside a fused run have no hook of their own
+                long end = below >= 0 ? gradReady[below] : b1;
                 t.Add("bwd " + layerNames[i], end - gradReady[i]);
             }
             t.Restart();

@@ -70,8 +70,19 @@ public sealed class Sequential : Module, IEnumerable<Module>
     public override Tensor Forward(Tensor input)
     {
         var x = input;
-        foreach (var layer in _layers)
-            x = layer.Forward(x);
+        for (int i = 0; i < _layers.Count;)
+        {
+            // Some runs of layers (Conv2d, ReLU, MaxPool2d) go through one fused op with the same result.
+            var (fused, covered) = LayerFusion.TryForward(_layers, i, x);
+            if (fused is not null)
+            {
+                x = fused;
+                i += covered;
+                continue;
+            }
+            x = _layers[i].Forward(x);
+            i++;
+        }
         return x;
     }
 

@@ -211,4 +211,33 @@ public sealed class FastPathTests
             }
         }
     }
+
+    [Fact]
+    public void Float32VectorLogIsAccurateOverTheWholeRange()
+    {
+        if (!System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            return; // the kernel is only used on AVX-512 machines
+        var xs = new List<float> { 0f, -0f, 1f, 2f, 0.5f, float.Epsilon, 1e-40f, 1.17549435e-38f, float.MaxValue, float.PositiveInfinity, -1f, float.NaN, 0.99999994f, 1.0000001f };
+        for (double v = 1e-44; v < 3e38; v *= 1.37)
+            xs.Add((float)v);
+        while (xs.Count % 16 != 0)
+            xs.Add(1.5f);
+        for (int i = 0; i < xs.Count; i += 16)
+        {
+            var v = System.Runtime.Intrinsics.Vector512.Create(xs.GetRange(i, 16).ToArray());
+            var r = Dendrite.Backends.Cpu.VectorExp.Log(v);
+            for (int j = 0; j < 16; j++)
+            {
+                float x = xs[i + j];
+                float got = System.Runtime.Intrinsics.Vector512.GetElement(r, j);
+                double expected = Math.Log(x);
+                if (double.IsNaN(expected))
+                    Assert.True(float.IsNaN(got), $"log({x}) = {got}, expected NaN");
+                else if (double.IsInfinity(expected))
+                    Assert.Equal((float)expected, got);
+                else
+                    Assert.True(Math.Abs(got - expected) <= 2e-7 * Math.Max(1, Math.Abs(expected)), $"log({x:R}) = {got:R}, expected {expected:R}");
+            }
+        }
+    }
 }

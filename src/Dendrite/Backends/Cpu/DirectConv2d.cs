@@ -151,8 +151,29 @@ internal static class DirectConv2d
     internal static void ConvImage(ReadOnlySpan<float> xp, ReadOnlySpan<int> off, ReadOnlySpan<float> wT, int opad,
         int o, int wp, int outH, int outW, ReadOnlySpan<float> bias, Span<float> yw, Span<float> y)
     {
+        ConvImageWide(xp, off, wT, opad, wp, outH, bias, yw);
+        int q = outH * wp;
+        ref float out0 = ref MemoryMarshal.GetReference(yw);
+        int l = outH * outW;
+        if (y.Length < o * l || yw.Length < opad * q)
+            throw new ArgumentException($"DirectConv2d.ConvImage: output buffers of {y.Length} and {yw.Length} floats are too short for {o}x{outH}x{outW}.");
+        ref float y0 = ref MemoryMarshal.GetReference(y);
+        for (int oc = 0; oc < o; oc++)
+            for (int r = 0; r < outH; r++)
+                CopyRow(ref Unsafe.Add(ref out0, oc * q + r * wp), ref Unsafe.Add(ref y0, oc * l + r * outW), outW);
+    }
+
+    /// <summary>
+    /// The wide output of one image: <c>yw[oc·outH·wp + r·wp + s] = bias[oc] + Σ_t wT[t, oc] · xp[off[t] + r·wp + s]</c>
+    /// for every s &lt; wp (columns from OutW on are computed and meaningless), oc &lt; <paramref name="opad"/>.
+    /// </summary>
+    internal static void ConvImageWide(ReadOnlySpan<float> xp, ReadOnlySpan<int> off, ReadOnlySpan<float> wT, int opad,
+        int wp, int outH, ReadOnlySpan<float> bias, Span<float> yw)
+    {
         if (bias.Length < opad)
             throw new ArgumentException($"DirectConv2d.ConvImage: bias has {bias.Length} floats, needs {opad} (zeros for none).");
+        if (yw.Length < opad * outH * wp || wT.Length < off.Length * opad)
+            throw new ArgumentException($"DirectConv2d.ConvImage: the wide output ({yw.Length} floats) or the weights ({wT.Length}) are too short for {opad}x{outH}x{wp}.");
         ref float b0 = ref MemoryMarshal.GetReference(bias);
         int q = outH * wp, taps = off.Length;
         ref float x0 = ref MemoryMarshal.GetReference(xp);
@@ -179,16 +200,8 @@ internal static class DirectConv2d
             }
             o0 += rows;
         }
-        int l = outH * outW;
-        if (y.Length < o * l || yw.Length < opad * q)
-            throw new ArgumentException($"DirectConv2d.ConvImage: output buffers of {y.Length} and {yw.Length} floats are too short for {o}x{outH}x{outW}.");
-        ref float y0 = ref MemoryMarshal.GetReference(y);
-        for (int oc = 0; oc < o; oc++)
-            for (int r = 0; r < outH; r++)
-                CopyRow(ref Unsafe.Add(ref out0, oc * q + r * wp), ref Unsafe.Add(ref y0, oc * l + r * outW), outW);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block4(ref float xq, ref int offs, int taps, ref float wq, int opad, ref float bias, ref float dst, int ld)
     {
         Vector512<float> a00 = Vector512.Create(bias), a01 = a00, a02 = a00;
@@ -218,7 +231,6 @@ internal static class DirectConv2d
     }
 
     // 6 channels × 2 vectors: per tap 2 loads and 6 broadcasts feed 12 FMAs.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block6(ref float xq, ref int offs, int taps, ref float wq, int opad, ref float bias, ref float dst, int ld)
     {
         Vector512<float> a00 = Vector512.Create(bias), a01 = a00;
@@ -261,7 +273,6 @@ internal static class DirectConv2d
         v1.StoreUnsafe(ref d, Lanes);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block2(ref float xq, ref int offs, int taps, ref float wq, int opad, ref float bias, ref float dst, int ld)
     {
         Vector512<float> a00 = Vector512.Create(bias), a01 = a00, a02 = a00;

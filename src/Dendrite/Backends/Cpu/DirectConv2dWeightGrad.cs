@@ -66,7 +66,6 @@ internal static class DirectConv2dWeightGrad
     }
 
     // 4 taps × 4 channels: 8 loads (4 of them unaligned) per 16 FMAs, fewer than the 8 × 2 tile's 10.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x4(ref float x, ref int offs, ref float g, int ldg, int nv, ref float acc, int accRow, int images, int xStride, int gStride)
     {
         nuint o0 = (nuint)offs, o1 = (nuint)Unsafe.Add(ref offs, 1), o2 = (nuint)Unsafe.Add(ref offs, 2), o3 = (nuint)Unsafe.Add(ref offs, 3);
@@ -107,7 +106,6 @@ internal static class DirectConv2dWeightGrad
         AddTo(ref r3, 0, c03); AddTo(ref r3, 1, c13); AddTo(ref r3, 2, c23); AddTo(ref r3, 3, c33);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile(ref float x, ref int offs, ref float g, int ldg, int nv, ref float acc, int accRow, int images, int xStride, int gStride)
     {
         // Tap offsets as native indices: each load is then [pointer + 4·offset], with no per-load arithmetic.

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace Dendrite.Backends.Cpu;
 
 /// <summary>
-/// Single-precision exp and sigmoid on 16-lane vectors, computed entirely in float (the library routines widen to
+/// Single-precision exp, log and sigmoid on 16-lane vectors, computed entirely in float (the library routines widen to
 /// double for last-bit accuracy, which costs about twice as much). Error is within a few ulp, far below the
 /// float32 tolerance the parity cases use.
 /// </summary>
@@ -37,6 +37,47 @@ internal static class VectorExp
         // 2^n built directly in the exponent field.
         var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
         return er * scale;
+    }
+
+    /// <summary>
+    /// Natural log lane-wise in single precision: x = m·2^e with m in [√½, √2), ln x = e·ln2 + ln m, ln m from a
+    /// degree-8 polynomial in m − 1. Zero gives −∞, negative or NaN gives NaN, +∞ gives +∞; subnormals are scaled
+    /// up first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Log(Vector512<float> x)
+    {
+        // Subnormal inputs: multiply by 2^25 and take 25 off the exponent.
+        var tiny = Vector512.LessThan(x, Vector512.Create(1.17549435e-38f));
+        var xs = Vector512.ConditionalSelect(tiny, x * 33554432f, x);
+        var bits = xs.AsInt32();
+        var e = Vector512.ShiftRightArithmetic(bits, 23) - Vector512.Create(127);
+        var m = ((bits & Vector512.Create(0x007FFFFF)) | Vector512.Create(0x3F800000)).AsSingle();
+        // Keep m in [√½, √2) so m − 1 is small on both sides.
+        var big = Vector512.GreaterThan(m, Vector512.Create(1.41421356f));
+        m = Vector512.ConditionalSelect(big, m * 0.5f, m);
+        var ef = Vector512.ConvertToSingle(e) + Vector512.ConditionalSelect(big, Vector512<float>.One, Vector512<float>.Zero)
+            - Vector512.ConditionalSelect(tiny, Vector512.Create(25f), Vector512<float>.Zero);
+        var f = m - Vector512<float>.One;
+        var z = f * f;
+        var p = Vector512.Create(7.0376836292e-2f);
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(-1.1514610310e-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.1676998740e-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(-1.2420140846e-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.4249322787e-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(-1.6668057665e-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(2.0000714765e-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(-2.4999993993e-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(3.3333331174e-1f));
+        // ln m ≈ f − z/2 + f·z·P(f); e·ln2 added in two parts so it stays exact.
+        var r = Vector512.FusedMultiplyAdd(f * z, p, Vector512.FusedMultiplyAdd(ef, Vector512.Create(Ln2Lo), z * -0.5f));
+        r = f + r;
+        r = Vector512.FusedMultiplyAdd(ef, Vector512.Create(Ln2Hi), r);
+        // Special values: 0 → −∞, x < 0 or NaN → NaN, +∞ → +∞.
+        r = Vector512.ConditionalSelect(Vector512.Equals(x, Vector512<float>.Zero), Vector512.Create(float.NegativeInfinity), r);
+        r = Vector512.ConditionalSelect(Vector512.Equals(x, Vector512.Create(float.PositiveInfinity)), x, r);
+        var invalid = Vector512.LessThan(x, Vector512<float>.Zero) | ~Vector512.Equals(x, x);
+        return Vector512.ConditionalSelect(invalid, Vector512.Create(float.NaN), r);
     }
 
     /// <summary>y = 1 / (1 + e^(−x)) over whole spans; the caller guarantees equal lengths.</summary>

@@ -15,7 +15,6 @@ internal interface IVectorFunc2
 /// <summary>Runs an <see cref="IVectorFunc2"/> over dense spans, 256 bits at a time.</summary>
 internal static class VectorLoops
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map2<TF, T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where TF : IVectorFunc2 where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = a.Length, i = 0;

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Dendrite.Autograd;
+using Dendrite.Backends.Cpu;
 
 namespace Dendrite.Ops;
 
@@ -110,8 +111,8 @@ internal sealed class BinaryCrossEntropyOp : GradFn
             }
             else
             {
-                var logX = Vector512.Max(Vector512.Log(xi), floor);
-                var log1mX = Vector512.Max(Vector512.Log(one - xi), floor);
+                var logX = Vector512.Max(VectorExp.Log(xi), floor);
+                var log1mX = Vector512.Max(VectorExp.Log(one - xi), floor);
                 r = mode == 0 ? -(ti * logX + (one - ti) * log1mX) : Vector512.LoadUnsafe(ref rg, (nuint)i) * (log1mX - logX);
             }
             r.StoreUnsafe(ref ry, (nuint)i);

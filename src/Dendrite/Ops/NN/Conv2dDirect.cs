@@ -11,11 +11,22 @@ namespace Dendrite.Ops;
 internal static class Conv2dDirect
 {
     /// <summary>y [N, O, OutH, OutW] = conv(x [N, C, H, W], w [O, C, KH, KW]) + bias, all dense float32.</summary>
-    public static void Forward(Tensor xt, Tensor wt, Tensor? bt, Tensor yt, Conv2dGeometry g)
+    public static void Forward(Tensor xt, Tensor wt, Tensor? bt, Tensor yt, Conv2dGeometry g) => Forward(xt, wt, bt, yt, g, null, null);
+
+    /// <summary>
+    /// pooled [N, O, OutH/2, OutW/2] = maxpool2x2(relu(conv(x, w) + bias)) (see <see cref="ReluMaxPool2x2"/>), with the
+    /// windows' gradient codes in <paramref name="codes"/> when it is not null; the convolution output is never stored.
+    /// </summary>
+    public static void ForwardReluPool(Tensor xt, Tensor wt, Tensor? bt, Tensor pooled, byte[]? codes, Conv2dGeometry g) =>
+        Forward(xt, wt, bt, null, g, pooled, codes);
+
+    private static void Forward(Tensor xt, Tensor wt, Tensor? bt, Tensor? yt, Conv2dGeometry g, Tensor? pooledT, byte[]? codes)
     {
-        float[] x = xt.Array<float>(), y = yt.Array<float>();
-        int xOff = xt.Offset, yOff = yt.Offset;
+        float[] x = xt.Array<float>();
+        float[]? y = yt?.Array<float>(), pooled = pooledT?.Array<float>();
+        int xOff = xt.Offset, yOff = yt?.Offset ?? 0, pOff = pooledT?.Offset ?? 0;
         int n = xt.ShapeArray[0], o = wt.ShapeArray[0], c = g.C, taps = g.ColumnRows, opad = (o + 1) & ~1;
+        int poolL = o * (g.OutH / 2) * (g.OutW / 2);
         int ph = g.PadH, pw = g.PadW, wp = g.W + 2 * pw, plane = (g.H + 2 * ph) * wp;
         int img = g.ImageSize, outL = o * g.OutH * g.OutW;
         var off = new int[taps];
@@ -24,8 +35,9 @@ internal static class Conv2dDirect
         DirectConv2d.TransposeWeights(wt.Span<float>(), o, taps, opad, wT);
         var bias = new float[opad];
         bt?.Span<float>().CopyTo(bias);
-        int xpLen = DirectConv2d.PaddedLength(c, g.H, g.W, ph, pw, g.KW), ywLen = opad * g.OutH * wp;
-        int chunks = NNKernels.Chunks(n, (long)n * o * taps * g.OutH * g.OutW);
+        // The fused pooling reads whole 32-float rows of the wide output: slack past the last row.
+        int xpLen = DirectConv2d.PaddedLength(c, g.H, g.W, ph, pw, g.KW), ywLen = opad * g.OutH * wp + ReluMaxPool2x2.ReadSlack;
+        int chunks = BalancedChunks(n, (long)n * o * taps * g.OutH * g.OutW);
         NNKernels.For(chunks, t =>
         {
             var (lo, hi) = NNKernels.Range(n, chunks, t);
@@ -37,8 +49,15 @@ internal static class Conv2dDirect
                 for (int i = lo; i < hi; i++)
                 {
                     DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp);
-                    DirectConv2d.ConvImage(xp.AsSpan(0, xpLen), off, wT, opad, o, wp, g.OutH, g.OutW, bias,
-                        yw.AsSpan(0, ywLen), y.AsSpan(yOff + i * outL, outL));
+                    if (y is not null)
+                        DirectConv2d.ConvImage(xp.AsSpan(0, xpLen), off, wT, opad, o, wp, g.OutH, g.OutW, bias,
+                            yw.AsSpan(0, ywLen), y.AsSpan(yOff + i * outL, outL));
+                    else
+                    {
+                        DirectConv2d.ConvImageWide(xp.AsSpan(0, xpLen), off, wT, opad, wp, g.OutH, bias, yw.AsSpan(0, ywLen));
+                        ReluMaxPool2x2.Forward(yw.AsSpan(0, ywLen), o, g.OutH, g.OutW, wp, g.OutH * wp,
+                            pooled.AsSpan(pOff + i * poolL, poolL), codes is null ? default : codes.AsSpan(i * poolL, poolL));
+                    }
                 }
             }
             finally
@@ -49,11 +68,33 @@ internal static class Conv2dDirect
         });
     }
 
+    // Several chunks per thread, claimed dynamically: a thread that starts late (woken from sleep, or sharing its core
+    // with another process) then takes fewer images instead of holding up the whole batch. Each chunk costs one small
+    // weight-gradient partial in the backward pass.
+    private const int ChunksPerThread = 4;
+
+    private static int BalancedChunks(int images, long work)
+    {
+        int chunks = NNKernels.Chunks(images, work);
+        return chunks <= 1 ? chunks : Math.Min(images, chunks * ChunksPerThread);
+    }
+
     /// <summary>
     /// dx [N, C, H, W], dw [O, C, KH, KW] and db [O] (all overwritten) from the output gradient gy [N, O, OutH, OutW];
     /// any may be null when not needed, and db is computed only together with dw.
     /// </summary>
-    public static void Backward(Tensor xt, Tensor wt, Tensor gt, Tensor? dxt, Tensor? dwt, Tensor? dbt, Conv2dGeometry g)
+    public static void Backward(Tensor xt, Tensor wt, Tensor gt, Tensor? dxt, Tensor? dwt, Tensor? dbt, Conv2dGeometry g) =>
+        Backward(xt, wt, gt, null, dxt, dwt, dbt, g);
+
+    /// <summary>
+    /// As <see cref="Backward(Tensor, Tensor, Tensor, Tensor?, Tensor?, Tensor?, Conv2dGeometry)"/> for the fused
+    /// convolution + ReLU + 2×2 max-pool: the output gradient of each image is rebuilt from the pooled gradient
+    /// gp [N, O, OutH/2, OutW/2] and the windows' codes (<see cref="ReluMaxPool2x2.Backward"/>) as it is needed.
+    /// </summary>
+    public static void BackwardReluPool(Tensor xt, Tensor wt, Tensor gp, byte[] codes, Tensor? dxt, Tensor? dwt, Tensor? dbt,
+        Conv2dGeometry g) => Backward(xt, wt, gp, codes, dxt, dwt, dbt, g);
+
+    private static void Backward(Tensor xt, Tensor wt, Tensor gt, byte[]? codes, Tensor? dxt, Tensor? dwt, Tensor? dbt, Conv2dGeometry g)
     {
         if (dbt is not null && dwt is null)
             throw new ArgumentException("Conv2dDirect.Backward: the bias gradient is computed only together with the weight gradient.");
@@ -64,6 +105,7 @@ internal static class Conv2dDirect
         int xOff = xt.Offset, gOff = gt.Offset, dxOff = dxt?.Offset ?? 0;
         int n = xt.ShapeArray[0], o = wt.ShapeArray[0], c = g.C, kh = g.KH, kw = g.KW, taps = g.ColumnRows;
         int outH = g.OutH, outW = g.OutW, img = g.ImageSize, outL = o * outH * outW;
+        int poolL = o * (outH / 2) * (outW / 2), dyLen = outL + ReluMaxPool2x2.WriteSlack;
         ReadOnlySpan<float> w = wt.Span<float>();
 
         // dx = conv(gy zero-padded, flipped transposed weights): "input" gy [O, OutH, OutW] in rows of the forward
@@ -102,7 +144,7 @@ internal static class Conv2dDirect
         // Images whose weight-gradient contributions share one pass over the accumulator tiles (the accumulators are
         // read and written once per group); the group's buffers stay within about 128 KiB.
         int group = dwt is null ? 1 : Math.Clamp(32768 / (xpLen + gwLen), 1, 8);
-        int chunks = NNKernels.Chunks(n, 2L * n * o * taps * outH * outW);
+        int chunks = BalancedChunks(n, 2L * n * o * taps * outH * outW);
         var partials = new float[chunks][];
         var biasPartials = new float[chunks][];
         NNKernels.For(chunks, t =>
@@ -114,6 +156,7 @@ internal static class Conv2dDirect
             float[]? gw = dwt is null ? null : ArrayPool<float>.Shared.Rent(group * gwLen);
             float[]? acc = dwt is null ? null : ArrayPool<float>.Shared.Rent(accLen);
             float[]? bsum = dbt is null ? null : biasPartials[t] = new float[o];
+            float[]? dy = codes is null ? null : ArrayPool<float>.Shared.Rent(dyLen);
             try
             {
                 if (gp is not null)
@@ -130,7 +173,15 @@ internal static class Conv2dDirect
                     for (int j = 0; j < cnt; j++)
                     {
                         int i = i0 + j;
-                        ReadOnlySpan<float> gi = gy.AsSpan(gOff + i * outL, outL);
+                        ReadOnlySpan<float> gi;
+                        if (dy is null)
+                            gi = gy.AsSpan(gOff + i * outL, outL);
+                        else
+                        {
+                            ReluMaxPool2x2.Backward(gy.AsSpan(gOff + i * poolL, poolL), codes.AsSpan(i * poolL, poolL), o, outH, outW,
+                                dy.AsSpan(0, dyLen));
+                            gi = dy.AsSpan(0, outL);
+                        }
                         if (gp is not null)
                         {
                             DirectConv2d.CopyPlaced(gi, o, outH, outW, kh - 1, kw - 1, wp, dplane, gp);
@@ -159,6 +210,8 @@ internal static class Conv2dDirect
             }
             finally
             {
+                if (dy is not null)
+                    ArrayPool<float>.Shared.Return(dy);
                 if (gp is not null)
                 {
                     ArrayPool<float>.Shared.Return(gp);
