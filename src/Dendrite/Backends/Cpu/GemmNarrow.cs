@@ -49,7 +49,6 @@ internal static unsafe class GemmNarrow
     }
 
     /// <summary>op(B) (k×n) into a k×W panel, zero-padded to W columns.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T* PackB<T>(in GemmProblem<T> p, int w) where T : unmanaged, INumber<T>
     {
         int len = p.K * w + 64 / sizeof(T);
@@ -103,7 +102,6 @@ internal static unsafe class GemmNarrow
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows4<T>(int k, T* a, nint rs, nint ks, T* b, T* c, nint ldc, int n, T alpha, T beta)
         where T : unmanaged, INumber<T>
     {
@@ -141,7 +139,6 @@ internal static unsafe class GemmNarrow
         StoreRow(c + 3 * ldc, e3 + o3, n, alpha, beta);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row1<T>(int k, T* a, nint ks, T* b, T* c, int n, T alpha, T beta)
         where T : unmanaged, INumber<T>
     {

@@ -10,7 +10,6 @@ namespace Dendrite.Backends.Cpu;
 internal static unsafe class GemmSmall
 {
     /// <summary>C = alpha·op(A)·op(B) + beta·C with the same conventions as the public entry points.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T>(in GemmProblem<T> p) where T : unmanaged, INumber<T>
     {
         int m = p.M, n = p.N, k = p.K;
@@ -41,7 +40,6 @@ internal static unsafe class GemmSmall
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scale<T>(T* x, int n, T beta) where T : unmanaged, INumber<T>
     {
         if (beta == T.One)
@@ -55,7 +53,6 @@ internal static unsafe class GemmSmall
             x[j] *= beta;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Axpy<T>(T s, T* x, T* y, int n) where T : unmanaged, INumber<T>
     {
         int j = 0;
@@ -69,7 +66,6 @@ internal static unsafe class GemmSmall
             y[j] += s * x[j];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T Dot<T>(T* x, T* y, int n) where T : unmanaged, INumber<T>
     {
         int j = 0;
@@ -86,7 +82,6 @@ internal static unsafe class GemmSmall
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T StridedDot<T>(T* x, nint stride, T* y, int n) where T : unmanaged, INumber<T>
     {
         T sum = T.Zero;
