@@ -116,7 +116,7 @@ internal static unsafe class GemmDot
         }
         if (typeof(T) == typeof(float))
         {
-            StoreTileSingle((float*)c, ldc, rows, cols, float.CreateTruncating(alpha), float.CreateTruncating(beta),
+            StoreTileSingle((float*)c, ldc, rows, cols, Unsafe.As<T, float>(ref alpha), Unsafe.As<T, float>(ref beta),
                 s00.AsSingle(), s01.AsSingle(), s02.AsSingle(), s03.AsSingle(), s04.AsSingle(),
                 s10.AsSingle(), s11.AsSingle(), s12.AsSingle(), s13.AsSingle(), s14.AsSingle(),
                 s20.AsSingle(), s21.AsSingle(), s22.AsSingle(), s23.AsSingle(), s24.AsSingle(),
@@ -144,45 +144,54 @@ internal static unsafe class GemmDot
         Vector512<float> s20, Vector512<float> s21, Vector512<float> s22, Vector512<float> s23, Vector512<float> s24,
         Vector512<float> s30, Vector512<float> s31, Vector512<float> s32, Vector512<float> s33, Vector512<float> s34)
     {
-        Vector128<float> mask = Vector128.LessThan(Vector128<int>.Indices, Vector128.Create(Math.Min(cols, 4))).AsSingle();
-        var va = Vector128.Create(alpha);
+        var va = Vector512.Create(alpha);
+        Vector512<float> mask = FirstLanes<float>(Math.Min(cols, 4));
         Put4(c, mask, va, beta, Sum4(s00, s01, s02, s03));
         if (rows > 1) Put4(c + ldc, mask, va, beta, Sum4(s10, s11, s12, s13));
         if (rows > 2) Put4(c + 2 * ldc, mask, va, beta, Sum4(s20, s21, s22, s23));
         if (rows > 3) Put4(c + 3 * ldc, mask, va, beta, Sum4(s30, s31, s32, s33));
         if (cols > 4)
         {
-            Vector128<float> last = Sum4(s04, s14, s24, s34) * va; // rows 0..3 of column 4
+            // Lanes 0..3: rows 0..3 of column 4. Lane r is moved to lane 0 by a permute rather than read with
+            // GetElement, whose range check would keep ReadyToRun from precompiling this kernel.
+            Vector512<float> last = Sum4(s04, s14, s24, s34) * va;
             for (int r = 0; r < rows; r++)
             {
                 float* at = c + r * ldc + 4;
-                *at = beta == 0f ? last.GetElement(r) : last.GetElement(r) + beta * *at;
+                float v = Avx512F.PermuteVar16x32(last, Vector512.Create(r)).ToScalar();
+                *at = beta == 0f ? v : v + beta * *at;
             }
         }
     }
 
-    /// <summary>[Σa, Σb, Σc, Σd]: halves of the four vectors are added pairwise with 128-bit block shuffles
+    /// <summary>[Σa, Σb, Σc, Σd] in lanes 0..3: halves of the four vectors are added pairwise with 128-bit block shuffles
     /// (16 lanes → 8 → 4 per vector, all four vectors at once), then each block is summed in-lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+    private static Vector512<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
     {
+        // Lanes are named by 128-bit block (4 lanes each); vpermt2ps picks any 16 of the 32 lanes of two vectors.
         // Blocks: [a0+a2, a1+a3, b0+b2, b1+b3] and likewise for c, d.
-        Vector512<float> ab = Avx512F.Shuffle4x128(a, b, 0x44) + Avx512F.Shuffle4x128(a, b, 0xEE);
-        Vector512<float> cd = Avx512F.Shuffle4x128(c, d, 0x44) + Avx512F.Shuffle4x128(c, d, 0xEE);
-        // Blocks: [a partial, b partial, c partial, d partial], 4 lanes each.
-        Vector512<float> abcd = Avx512F.Shuffle4x128(ab, cd, 0x88) + Avx512F.Shuffle4x128(ab, cd, 0xDD);
-        abcd += Avx512F.Permute4x32(abcd, 0xB1); // swap neighbours
-        abcd += Avx512F.Permute4x32(abcd, 0x4E); // swap pairs: every lane of block i holds Σ of vector i
-        return Avx512F.PermuteVar16x32(abcd, Vector512.Create(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).GetLower().GetLower();
+        Vector512<int> lowHalves = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        Vector512<int> highHalves = lowHalves + Vector512.Create(8);
+        Vector512<float> ab = Avx512F.PermuteVar16x32x2(a, lowHalves, b) + Avx512F.PermuteVar16x32x2(a, highHalves, b);
+        Vector512<float> cd = Avx512F.PermuteVar16x32x2(c, lowHalves, d) + Avx512F.PermuteVar16x32x2(c, highHalves, d);
+        // Blocks: [a partial, b partial, c partial, d partial].
+        Vector512<int> evenBlocks = Vector512.Create(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        Vector512<float> abcd = Avx512F.PermuteVar16x32x2(ab, evenBlocks, cd) + Avx512F.PermuteVar16x32x2(ab, evenBlocks + Vector512.Create(4), cd);
+        // Sum each block's 4 lanes: lane 4i ends up holding Σ of vector i.
+        abcd += Avx512F.PermuteVar16x32(abcd, Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
+        abcd += Avx512F.PermuteVar16x32(abcd, Vector512.Create(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
+        return Avx512F.PermuteVar16x32(abcd, Vector512.Create(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     }
 
+    /// <summary>Writes alpha·sums (+ beta·C) to the lanes of C selected by <paramref name="mask"/> (the first min(cols, 4)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put4(float* c, Vector128<float> mask, Vector128<float> alpha, float beta, Vector128<float> sums)
+    private static void Put4(float* c, Vector512<float> mask, Vector512<float> alpha, float beta, Vector512<float> sums)
     {
-        Vector128<float> r = sums * alpha;
+        Vector512<float> r = sums * alpha;
         if (beta != 0f)
-            r = Vector128.FusedMultiplyAdd(Vector128.Create(beta), Avx512F.VL.MaskLoad(c, mask, Vector128<float>.Zero), r);
-        Avx512F.VL.MaskStore(c, mask, r);
+            r = Vector512.FusedMultiplyAdd(Vector512.Create(beta), MaskLoad(c, mask), r);
+        MaskStore(c, mask, r);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -149,6 +149,7 @@ internal static unsafe class GemmTiny
         Vector256<int> rowOffsets = Vector256<int>.Indices * Vector256.Create((int)lda);
         bool readC = p.Beta != 0f;
         var beta = Vector512.Create(p.Beta);
+        float* lanes = stackalloc float[W]; // a strided C column is written from here
         int i = 0;
         for (; i + W <= m; i += W)
         {
@@ -165,8 +166,9 @@ internal static unsafe class GemmTiny
             }
             else
             {
+                acc.Store(lanes);
                 for (int l = 0; l < W; l++)
-                    c[l * ldc] = readC ? acc.GetElement(l) + p.Beta * c[l * ldc] : acc.GetElement(l);
+                    c[l * ldc] = readC ? lanes[l] + p.Beta * c[l * ldc] : lanes[l];
             }
         }
         for (; i < m; i++)
