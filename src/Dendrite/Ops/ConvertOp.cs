@@ -31,9 +31,9 @@ internal sealed class ConvertOp : GradFn
             case (DType.Float32, DType.Float64): TensorPrimitives.ConvertTruncating<float, double>(src.Span<float>(), dst.Span<double>()); break;
             case (DType.Float64, DType.Float32): TensorPrimitives.ConvertTruncating<double, float>(src.Span<double>(), dst.Span<float>()); break;
             // Masks (comparisons) turned into numbers, as in accuracy = (p > 0.5).float().mean(): bools are stored as 0/1 bytes.
-            case (DType.Bool, DType.Float32): TensorPrimitives.ConvertTruncating<byte, float>(Bytes(src), dst.Span<float>()); break;
-            case (DType.Bool, DType.Float64): TensorPrimitives.ConvertTruncating<byte, double>(Bytes(src), dst.Span<double>()); break;
-            case (DType.Bool, DType.Int64): TensorPrimitives.ConvertTruncating<byte, long>(Bytes(src), dst.Span<long>()); break;
+            case (DType.Bool, DType.Float32): FromBytes(Bytes(src), dst.Span<float>()); break;
+            case (DType.Bool, DType.Float64): FromBytes(Bytes(src), dst.Span<double>()); break;
+            case (DType.Bool, DType.Int64): FromBytes(Bytes(src), dst.Span<long>()); break;
             case (DType.Int64, DType.Float32): ToFloating<long, float>(src.Span<long>(), dst.Span<float>()); break;
             case (DType.Int64, DType.Float64): ToFloating<long, double>(src.Span<long>(), dst.Span<double>()); break;
             case (DType.Float32, DType.Bool): NonZero<float>(src.Span<float>(), dst.Span<bool>()); break;
@@ -50,6 +50,19 @@ internal sealed class ConvertOp : GradFn
     }
 
     private static ReadOnlySpan<byte> Bytes(Tensor t) => MemoryMarshal.Cast<bool, byte>(t.Span<bool>());
+
+    // Small masks (a batch's accuracy) with a plain loop, which ReadyToRun images carry precompiled; large ones with
+    // the library's vectorized widening.
+    private static void FromBytes<T>(ReadOnlySpan<byte> x, Span<T> y) where T : unmanaged, INumberBase<T>
+    {
+        if (x.Length >= 4096)
+        {
+            TensorPrimitives.ConvertTruncating(x, y);
+            return;
+        }
+        for (int i = 0; i < x.Length; i++)
+            y[i] = x[i] != 0 ? T.One : T.Zero;
+    }
 
     private static void ToFloating<TFrom, TTo>(ReadOnlySpan<TFrom> x, Span<TTo> y)
         where TFrom : INumberBase<TFrom> where TTo : INumberBase<TTo>

@@ -68,6 +68,12 @@ public sealed partial class Tensor
     {
         if (Numel != 1)
             throw new InvalidOperationException($"Item: only one-element tensors can be converted to a scalar, but this tensor has shape {ShapeUtil.Format(ShapeArray)} ({Numel} elements).");
+        // The element read in place (Item is called every step for the loss); other conversions go through To().
+        if (typeof(T) == typeof(double))
+            return (T)(object)GetFlat(0);
+        if ((typeof(T) == typeof(float) && DType == DType.Float32) || (typeof(T) == typeof(long) && DType == DType.Int64)
+            || (typeof(T) == typeof(bool) && DType == DType.Bool))
+            return Array<T>()[FlatToOffset(0)];
         return ToArray<T>()[0];
     }
 

@@ -240,4 +240,19 @@ public sealed class FastPathTests
             }
         }
     }
+
+    [Fact]
+    public void Float32ReluKeepsNaNAndGivesPositiveZero()
+    {
+        var xs = new List<float> { -0f, 0f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1e-45f, -1e-45f };
+        for (int i = 0; i < 40; i++)
+            xs.Add((i - 20) * 0.37f);
+        var y = Tensor.FromArray(xs.ToArray()).Relu().ToArray<float>();
+        for (int i = 0; i < xs.Count; i++)
+        {
+            float x = xs[i];
+            float expected = float.IsNaN(x) ? float.NaN : x > 0 ? x : 0f;
+            Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(y[i]));
+        }
+    }
 }

@@ -30,13 +30,13 @@ internal static unsafe class RowSoftmax
         for (; j + 16 <= c; j += 16)
         {
             var v = Vector512.Load(z + j);
-            vmax = Vector512.Max(vmax, v);
+            vmax = Avx512F.Max(vmax, v); // NaNs are detected separately
             nan |= Vector512.IsNaN(v).AsSingle();
         }
         if (j < c)
         {
             var v = Avx512F.MaskLoad(z + j, Tail(c - j), negInf);
-            vmax = Vector512.Max(vmax, v);
+            vmax = Avx512F.Max(vmax, v); // NaNs are detected separately
             nan |= Vector512.IsNaN(v).AsSingle();
         }
         if (nan != Vector512<float>.Zero)
@@ -72,16 +72,32 @@ internal static unsafe class RowSoftmax
         }
     }
 
+    /// <summary>v = ln v over a whole span (the logs of many row sums at once).</summary>
+    public static void LogInPlace(Span<float> v)
+    {
+        fixed (float* p = v)
+        {
+            int j = 0;
+            for (; j + 16 <= v.Length; j += 16)
+                Vector512.Store(VectorExp.Log(Vector512.Load(p + j)), p + j);
+            if (j < v.Length)
+            {
+                var mask = Tail(v.Length - j);
+                Avx512F.MaskStore(p + j, mask, VectorExp.Log(Avx512F.MaskLoad(p + j, mask, Vector512<float>.One)));
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Tail(int n) => Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float HorizontalMax(Vector512<float> v)
     {
-        var m = Vector256.Max(v.GetLower(), v.GetUpper());
-        var n = Vector128.Max(m.GetLower(), m.GetUpper());
-        n = Vector128.Max(n, Vector128.Shuffle(n, Vector128.Create(2, 3, 0, 1)));
-        n = Vector128.Max(n, Vector128.Shuffle(n, Vector128.Create(1, 0, 3, 2)));
+        var m = Avx.Max(v.GetLower(), v.GetUpper());
+        var n = Sse.Max(m.GetLower(), m.GetUpper());
+        n = Sse.Max(n, Vector128.Shuffle(n, Vector128.Create(2, 3, 0, 1)));
+        n = Sse.Max(n, Vector128.Shuffle(n, Vector128.Create(1, 0, 3, 2)));
         return n.ToScalar();
     }
 }

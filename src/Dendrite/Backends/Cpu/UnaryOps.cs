@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Dendrite.Backends.Cpu;
 
@@ -59,7 +60,34 @@ internal readonly struct TanhK : IUnaryOp
 
 internal readonly struct ReluK : IUnaryOp
 {
-    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, y);
+    public static void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float) && Avx512F.IsSupported)
+            Relu(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+        else
+            TensorPrimitives.Max(x, T.Zero, y);
+    }
+
+    // max(x, 0) with PyTorch's special cases: relu(−0) = +0 and relu(NaN) = NaN. The x86 max returns its second
+    // operand when the two compare equal or either is NaN, so max(x, +0) gives +0 for ±0 and a blend restores NaN.
+    private static unsafe void Relu(ReadOnlySpan<float> x, Span<float> y)
+    {
+        fixed (float* px = x, py = y)
+        {
+            int n = x.Length, i = 0;
+            for (; i + 16 <= n; i += 16)
+            {
+                var v = Vector512.Load(px + i);
+                var r = Avx512F.Max(v, Vector512<float>.Zero);
+                Vector512.Store(Vector512.ConditionalSelect(Vector512.Equals(v, v), r, v), py + i);
+            }
+            for (; i < n; i++)
+            {
+                float v = px[i];
+                py[i] = v > 0f || float.IsNaN(v) ? v : 0f;
+            }
+        }
+    }
 }
 
 /// <summary>Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)).</summary>

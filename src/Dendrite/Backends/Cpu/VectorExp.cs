@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Dendrite.Backends.Cpu;
 
@@ -21,9 +22,11 @@ internal static class VectorExp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp(Vector512<float> x)
     {
-        x = Vector512.Min(Vector512.Max(x, Vector512.Create(MinArg)), Vector512.Create(MaxArg));
+        // The x86 min/max return their second operand when either is NaN, so NaN passes through unchanged. (The portable
+        // Vector512.Min/Max, with IEEE NaN and signed-zero rules, made ReadyToRun's precompiled code unusable at run time.)
+        x = Avx512F.Min(Vector512.Create(MaxArg), Avx512F.Max(Vector512.Create(MinArg), x));
         // x = n·ln2 + r with |r| ≤ ln2/2, so e^x = 2^n · e^r.
-        var n = Vector512.Round(x * Vector512.Create(Log2E));
+        var n = Avx512F.RoundScale(x * Vector512.Create(Log2E), 0); // round to nearest even
         var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), x);
         r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Lo), r);
         // e^r ≈ 1 + r + r²·P(r): a degree-5 minimax P (coefficients close to 1/k!) on [-ln2/2, ln2/2].
@@ -35,7 +38,7 @@ internal static class VectorExp
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
         var er = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512<float>.One);
         // 2^n built directly in the exponent field.
-        var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+        var scale = Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512Int32WithTruncation(n) + Vector512.Create(127), 23).AsSingle();
         return er * scale;
     }
 
@@ -51,12 +54,12 @@ internal static class VectorExp
         var tiny = Vector512.LessThan(x, Vector512.Create(1.17549435e-38f));
         var xs = Vector512.ConditionalSelect(tiny, x * 33554432f, x);
         var bits = xs.AsInt32();
-        var e = Vector512.ShiftRightArithmetic(bits, 23) - Vector512.Create(127);
+        var e = Avx512F.ShiftRightArithmetic(bits, 23) - Vector512.Create(127);
         var m = ((bits & Vector512.Create(0x007FFFFF)) | Vector512.Create(0x3F800000)).AsSingle();
         // Keep m in [√½, √2) so m − 1 is small on both sides.
         var big = Vector512.GreaterThan(m, Vector512.Create(1.41421356f));
         m = Vector512.ConditionalSelect(big, m * 0.5f, m);
-        var ef = Vector512.ConvertToSingle(e) + Vector512.ConditionalSelect(big, Vector512<float>.One, Vector512<float>.Zero)
+        var ef = Avx512F.ConvertToVector512Single(e) + Vector512.ConditionalSelect(big, Vector512<float>.One, Vector512<float>.Zero)
             - Vector512.ConditionalSelect(tiny, Vector512.Create(25f), Vector512<float>.Zero);
         var f = m - Vector512<float>.One;
         var z = f * f;

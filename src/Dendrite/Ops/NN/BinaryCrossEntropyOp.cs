@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Dendrite.Autograd;
 using Dendrite.Backends.Cpu;
 
@@ -28,7 +29,7 @@ internal sealed class BinaryCrossEntropyOp : GradFn
             CheckRange<double>(xc.Span<double>());
         var y = Tensor.AllocateLike(x, x.DType, false);
         if (x.DType == DType.Float32)
-            Map<float>(xc.Span<float>(), tc.Span<float>(), default, y.Span<float>(), 0);
+            MapFloat(xc.Span<float>(), tc.Span<float>(), default, y.Span<float>(), 0);
         else
             Map<double>(xc.Span<double>(), tc.Span<double>(), default, y.Span<double>(), 0);
         if (!ShouldRecord(x, t))
@@ -73,12 +74,8 @@ internal sealed class BinaryCrossEntropyOp : GradFn
     private static void Map<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> t, ReadOnlySpan<T> g, Span<T> y, int mode)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int start = 0;
-        if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated)
-            start = MapVector(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(t), MemoryMarshal.Cast<T, float>(g),
-                MemoryMarshal.Cast<T, float>(y), mode);
         T floor = T.CreateTruncating(LogFloor), tiny = T.CreateTruncating(Epsilon);
-        for (int i = start; i < y.Length; i++)
+        for (int i = 0; i < y.Length; i++)
         {
             T xi = x[i], ti = t[i];
             if (mode == 1)
@@ -91,7 +88,33 @@ internal sealed class BinaryCrossEntropyOp : GradFn
         }
     }
 
-    // The float32 bulk of Map in 16-lane vectors; returns how many elements it did (the scalar loop does the rest).
+    // Float32 maps go through 16-lane vectors where AVX-512 is available (a non-generic path, so ReadyToRun images
+    // carry it precompiled), else through the scalar loop.
+    private static void MapFloat(ReadOnlySpan<float> x, ReadOnlySpan<float> t, ReadOnlySpan<float> g, Span<float> y, int mode)
+    {
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            Map<float>(x, t, g, y, mode);
+            return;
+        }
+        int done = MapVector(x, t, g, y, mode);
+        if (done == y.Length)
+            return;
+        // The tail through zero-padded vectors (0.5 as padding probability keeps the padding lanes finite).
+        int rest = y.Length - done;
+        Span<float> xs = stackalloc float[16], ts = stackalloc float[16], gs = stackalloc float[16], ys = stackalloc float[16];
+        xs.Fill(0.5f);
+        ts.Clear();
+        gs.Clear();
+        x[done..].CopyTo(xs);
+        t[done..].CopyTo(ts);
+        if (mode != 0)
+            g[done..].CopyTo(gs);
+        MapVector(xs, ts, gs, ys, mode);
+        ys[..rest].CopyTo(y[done..]);
+    }
+
+    // The whole 16-lane vectors of the float32 map; returns how many elements it did.
     private static int MapVector(ReadOnlySpan<float> x, ReadOnlySpan<float> t, ReadOnlySpan<float> g, Span<float> y, int mode)
     {
         const int w = 16;
@@ -107,12 +130,12 @@ internal sealed class BinaryCrossEntropyOp : GradFn
             Vector512<float> r;
             if (mode == 1)
             {
-                r = Vector512.LoadUnsafe(ref rg, (nuint)i) * (xi - ti) / Vector512.Max(xi * (one - xi), Vector512.Create((float)Epsilon));
+                r = Vector512.LoadUnsafe(ref rg, (nuint)i) * (xi - ti) / Avx512F.Max(Vector512.Create((float)Epsilon), xi * (one - xi));
             }
             else
             {
-                var logX = Vector512.Max(VectorExp.Log(xi), floor);
-                var log1mX = Vector512.Max(VectorExp.Log(one - xi), floor);
+                var logX = Avx512F.Max(floor, VectorExp.Log(xi));
+                var log1mX = Avx512F.Max(floor, VectorExp.Log(one - xi));
                 r = mode == 0 ? -(ti * logX + (one - ti) * log1mX) : Vector512.LoadUnsafe(ref rg, (nuint)i) * (log1mX - logX);
             }
             r.StoreUnsafe(ref ry, (nuint)i);
@@ -134,7 +157,7 @@ internal sealed class BinaryCrossEntropyOp : GradFn
     {
         var r = Tensor.AllocateLike(x, x.DType, false);
         if (x.DType == DType.Float32)
-            Map<float>(x.Span<float>(), t.Span<float>(), g.Span<float>(), r.Span<float>(), mode);
+            MapFloat(x.Span<float>(), t.Span<float>(), g.Span<float>(), r.Span<float>(), mode);
         else
             Map<double>(x.Span<double>(), t.Span<double>(), g.Span<double>(), r.Span<double>(), mode);
         return r;

@@ -118,19 +118,20 @@ internal sealed class CrossEntropyOp : GradFn
         }
     }
 
-    // lse[i] = max_i + log Σ_j e^(z_ij − max_i): the row sums first, then all the logs in one vectorized call.
+    // lse[i] = max_i + log Σ_j e^(z_ij − max_i): the row sums first, then all the logs at once in float32 vectors
+    // (the sums are float32 already; one library log call per row cost more than the rest of the row).
     private static unsafe void RowLogSumExps(ReadOnlySpan<float> z, int m, int c, double[] lse)
     {
-        var max = ArrayPool<double>.Shared.Rent(m);
+        var sums = ArrayPool<float>.Shared.Rent(m);
+        var max = ArrayPool<float>.Shared.Rent(m);
         fixed (float* p = z)
             for (int i = 0; i < m; i++)
-            {
-                lse[i] = RowSoftmax.SumExp(p + (long)i * c, c, out float rowMax);
-                max[i] = rowMax;
-            }
-        TensorPrimitives.Log(lse.AsSpan(0, m), lse.AsSpan(0, m));
-        TensorPrimitives.Add(lse.AsSpan(0, m), max.AsSpan(0, m), lse.AsSpan(0, m));
-        ArrayPool<double>.Shared.Return(max);
+                sums[i] = (float)RowSoftmax.SumExp(p + (long)i * c, c, out max[i]);
+        RowSoftmax.LogInPlace(sums.AsSpan(0, m));
+        for (int i = 0; i < m; i++)
+            lse[i] = (double)max[i] + sums[i];
+        ArrayPool<float>.Shared.Return(sums);
+        ArrayPool<float>.Shared.Return(max);
     }
 
     private static unsafe void RowScaledSoftmax(ReadOnlySpan<float> z, Span<float> d, double lse, double scale)
@@ -155,7 +156,10 @@ internal sealed class CrossEntropyOp : GradFn
     protected internal override Tensor?[] Backward(Tensor gradOutput)
     {
         var z = Saved(0);
-        var g = gradOutput.Dense().To(DType.Float64).ToArray<double>();
+        // One value for a reduced loss, one per row otherwise, read in place (no converted copy).
+        var g = new double[gradOutput.Numel];
+        for (int i = 0; i < g.Length; i++)
+            g[i] = gradOutput.GetFlat(i);
         var dz = Tensor.AllocateLike(z, z.DType, false);
         if (z.DType == DType.Float32)
             BackwardCore<float>(z.Span<float>(), dz.Span<float>(), g);
