@@ -104,7 +104,7 @@ public abstract class Optimizer
         var g = p.Grad;
         if (g is null)
             return null;
-        if (g.DType != p.DType || !g.Shape.SequenceEqual(p.Shape))
+        if (g.DType != p.DType || !ShapeUtil.SameShape(g.ShapeArray, p.ShapeArray))
             throw new InvalidOperationException($"{GetType().Name}: the gradient ({g.DType} {ShapeUtil.Format(g.ShapeArray)}) does not match its parameter ({p.DType} {ShapeUtil.Format(p.ShapeArray)}).");
         return g.IsContiguous ? g : g.CopyDense();
     }
@@ -171,7 +171,7 @@ public abstract class Optimizer
             {
                 if (!stateDict.Tensors.TryGetValue($"state.{key}.{_stateNames[b]}", out var t))
                     continue;
-                if (!t.Shape.SequenceEqual(p.Shape))
+                if (!ShapeUtil.SameShape(t.ShapeArray, p.ShapeArray))
                     throw new ArgumentException($"{name}.LoadStateDict: state.{key}.{_stateNames[b]} has shape {ShapeUtil.Format(t.ShapeArray)} but its parameter has {ShapeUtil.Format(p.ShapeArray)}.");
                 s.Buffers[b] = t.Detach().To(p.DType).CopyDense();
             }

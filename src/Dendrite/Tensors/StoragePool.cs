@@ -14,7 +14,11 @@ internal static class StoragePool
     /// <summary>Upper bound on the bytes held by the pool.</summary>
     public const long MaxPooledBytes = 256L * 1024 * 1024;
 
-    private static readonly Dictionary<(Type, int), Stack<Array>> Buckets = [];
+    private static readonly Dictionary<Key, Stack<Array>> Buckets = [];
+
+    // The bucket key: element type and exact length. A struct of this assembly (rather than a tuple of framework
+    // types) so that ReadyToRun images carry the dictionary's code precompiled.
+    private readonly record struct Key(Type Element, int Length);
     private static long _pooledBytes;
     private static long _returns;
 
@@ -32,7 +36,7 @@ internal static class StoragePool
     {
         lock (Buckets)
         {
-            if (!Buckets.TryGetValue((typeof(T), length), out var stack) || stack.Count == 0)
+            if (!Buckets.TryGetValue(new Key(typeof(T), length), out var stack) || stack.Count == 0)
                 return null;
             var array = (T[])stack.Pop();
             _pooledBytes -= (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
@@ -55,7 +59,7 @@ internal static class StoragePool
         {
             if (_pooledBytes + bytes > MaxPooledBytes)
                 return;
-            var key = (array.GetType().GetElementType()!, array.Length);
+            var key = new Key(array.GetType().GetElementType()!, array.Length);
             if (!Buckets.TryGetValue(key, out var stack))
                 Buckets[key] = stack = new Stack<Array>();
             stack.Push(array);
