@@ -70,8 +70,9 @@ public sealed class Cifar10 : ByteImageDataset
             records += len / RecordSize;
         }
         const int imageSize = RecordSize - 1;
-        var pixels = GC.AllocateUninitializedArray<byte>(checked((int)(records * imageSize)));
-        var labels = new byte[records];
+        // Pinned like Idx's arrays: the pixels live as long as the dataset and should never be copied by the GC.
+        var pixels = GC.AllocateUninitializedArray<byte>(checked((int)(records * imageSize)), pinned: true);
+        var labels = GC.AllocateUninitializedArray<byte>(checked((int)records), pinned: records >= Idx.LongLivedBytes);
         var record = new byte[RecordSize];
         int n = 0;
         foreach (var path in paths)

@@ -71,6 +71,9 @@ public static class Idx
         return result;
     }
 
+    /// <summary>Arrays this large are allocated on the pinned heap (see <see cref="ReadContent"/>).</summary>
+    internal const int LongLivedBytes = 16 * 1024;
+
     private static IdxArray ReadContent(string path, Stream s, int? expectedMagic, bool gzipped)
     {
         string what = gzipped ? "decompressed data" : "data";
@@ -100,7 +103,9 @@ public static class Idx
             if (total > Array.MaxLength)
                 throw new DatasetFileException(path, $"IDX file '{path}' declares dimensions [{string.Join(", ", dims.Take(i + 1))}...], more than {Array.MaxLength} bytes.");
         }
-        var data = GC.AllocateUninitializedArray<byte>((int)total);
+        // Loaded data lives as long as the dataset: the pinned heap never moves it, so the first garbage collections
+        // of a training loop do not copy megabytes of pixels up through the generations.
+        var data = GC.AllocateUninitializedArray<byte>((int)total, pinned: total >= LongLivedBytes);
         got = ReadFully(s, data);
         if (got < data.Length)
             throw new DatasetFileException(path,

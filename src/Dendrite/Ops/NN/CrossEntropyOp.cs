@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
@@ -71,50 +70,45 @@ internal sealed class CrossEntropyOp : GradFn
     private static void Forward<T>(ReadOnlySpan<T> z, int m, int c, long[] labels, double[]? w, double eps, long ignoreIndex,
         double[] lse, double[] perRow) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T[] tmp = ArrayPool<T>.Shared.Rent(c);
-        try
+        double sumW = 0;
+        if (w is not null)
+            foreach (double v in w)
+                sumW += v;
+        bool rowKernel = typeof(T) == typeof(float) && RowSoftmax.IsSupported && c > 0;
+        // Scratch for the generic row path only. Plain arrays, not ArrayPool: the shared pool's generic code is
+        // compiled at run time even in ReadyToRun builds (milliseconds in a training loop's first step).
+        T[]? tmp = rowKernel ? null : new T[c];
+        if (rowKernel)
+            RowLogSumExps(MemoryMarshal.Cast<T, float>(z), m, c, lse);
+        for (int i = 0; i < m; i++)
         {
-            double sumW = 0;
-            if (w is not null)
-                foreach (double v in w)
-                    sumW += v;
-            bool rowKernel = typeof(T) == typeof(float) && RowSoftmax.IsSupported && c > 0;
-            if (rowKernel)
-                RowLogSumExps(MemoryMarshal.Cast<T, float>(z), m, c, lse);
-            for (int i = 0; i < m; i++)
+            ReadOnlySpan<T> row = z.Slice(i * c, c);
+            double rowLse = rowKernel ? lse[i] : LogSumExp(row, tmp!);
+            lse[i] = rowLse;
+            long y = labels[i];
+            if (y == ignoreIndex)
             {
-                ReadOnlySpan<T> row = z.Slice(i * c, c);
-                double rowLse = rowKernel ? lse[i] : LogSumExp(row, tmp.AsSpan(0, c));
-                lse[i] = rowLse;
-                long y = labels[i];
-                if (y == ignoreIndex)
-                {
-                    perRow[i] = 0;
-                    continue;
-                }
-                double wy = w?[y] ?? 1.0;
-                double loss = (1 - eps) * wy * (rowLse - double.CreateTruncating(row[(int)y]));
-                if (eps != 0)
-                {
-                    // Σ_c w_c·(lse − z_c) = lse·Σw − Σ w_c·z_c
-                    double weighted = 0;
-                    if (w is null)
-                        weighted = c * rowLse - double.CreateTruncating(TensorPrimitives.Sum(row));
-                    else
-                    {
-                        double wz = 0;
-                        for (int j = 0; j < c; j++)
-                            wz += w[j] * double.CreateTruncating(row[j]);
-                        weighted = rowLse * sumW - wz;
-                    }
-                    loss += eps / c * weighted;
-                }
-                perRow[i] = loss;
+                perRow[i] = 0;
+                continue;
             }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(tmp);
+            double wy = w?[y] ?? 1.0;
+            double loss = (1 - eps) * wy * (rowLse - double.CreateTruncating(row[(int)y]));
+            if (eps != 0)
+            {
+                // Σ_c w_c·(lse − z_c) = lse·Σw − Σ w_c·z_c
+                double weighted = 0;
+                if (w is null)
+                    weighted = c * rowLse - double.CreateTruncating(TensorPrimitives.Sum(row));
+                else
+                {
+                    double wz = 0;
+                    for (int j = 0; j < c; j++)
+                        wz += w[j] * double.CreateTruncating(row[j]);
+                    weighted = rowLse * sumW - wz;
+                }
+                loss += eps / c * weighted;
+            }
+            perRow[i] = loss;
         }
     }
 
@@ -122,16 +116,15 @@ internal sealed class CrossEntropyOp : GradFn
     // (the sums are float32 already; one library log call per row cost more than the rest of the row).
     private static unsafe void RowLogSumExps(ReadOnlySpan<float> z, int m, int c, double[] lse)
     {
-        var sums = ArrayPool<float>.Shared.Rent(m);
-        var max = ArrayPool<float>.Shared.Rent(m);
+        const int StackRows = 1024;
+        Span<float> sums = m <= StackRows ? stackalloc float[m] : new float[m];
+        Span<float> max = m <= StackRows ? stackalloc float[m] : new float[m];
         fixed (float* p = z)
             for (int i = 0; i < m; i++)
                 sums[i] = (float)RowSoftmax.SumExp(p + (long)i * c, c, out max[i]);
-        RowSoftmax.LogInPlace(sums.AsSpan(0, m));
+        RowSoftmax.LogInPlace(sums);
         for (int i = 0; i < m; i++)
             lse[i] = (double)max[i] + sums[i];
-        ArrayPool<float>.Shared.Return(sums);
-        ArrayPool<float>.Shared.Return(max);
     }
 
     private static unsafe void RowScaledSoftmax(ReadOnlySpan<float> z, Span<float> d, double lse, double scale)
