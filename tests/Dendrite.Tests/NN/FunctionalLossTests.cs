@@ -111,6 +111,24 @@ public sealed class FunctionalLossTests
         Assert.Equal(num / den, fused, 12);
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(1100)] // more rows than the float32 path keeps on the stack
+    public void CrossEntropyFloat32RowsMatchFloat64(int rows)
+    {
+        var g = new Generator(36);
+        var x = Tensor.RandN([rows, 10], g, DType.Float64).Mul(3);
+        var labels = new long[rows];
+        for (int i = 0; i < rows; i++)
+            labels[i] = (i * 7 + 3) % 10;
+        var y = Tensor.FromArray(labels, rows);
+        var expected = F.CrossEntropy(x, y, reduction: Reduction.None).ToArray<double>();
+        var actual = F.CrossEntropy(x.To(DType.Float32), y, reduction: Reduction.None).ToArray<float>();
+        for (int i = 0; i < rows; i++)
+            Assert.Equal(expected[i], actual[i], 1e-4);
+        Assert.Equal(expected.Average(), F.CrossEntropy(x.To(DType.Float32), y).Item(), 1e-5);
+    }
+
     [Fact]
     public void CrossEntropyHandlesSpatialTargets()
     {

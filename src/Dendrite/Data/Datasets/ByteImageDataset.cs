@@ -135,12 +135,19 @@ public abstract class ByteImageDataset : IDataset<Tensor[]>, IBatchDataset
             var dst = images.Span<float>();
             // Rows are scattered (a shuffled batch): prefetch a few rows ahead so each starts in cache.
             const int Ahead = 8; // 8 rows of 784 bytes keep ~100 line fills in flight (measured best of 4/8/16/32)
+            // The destination is fresh memory that is usually out of cache too (the GC hands out the young generation
+            // in turn, megabytes apart): its lines are requested two rows ahead as well (gather 41 -> 39 µs in W3).
+            const int DstAhead = 2;
             for (int k = 0; k < Math.Min(Ahead, indices.Length); k++)
                 Backends.Cpu.Prefetch.Range<byte>(_pixels.AsSpan(indices[k] * _imageSize, _imageSize));
+            for (int k = 0; k < Math.Min(DstAhead, indices.Length); k++)
+                Backends.Cpu.Prefetch.Range<float>(dst.Slice(k * _imageSize, _imageSize));
             for (int k = 0; k < indices.Length; k++)
             {
                 if (k + Ahead < indices.Length)
                     Backends.Cpu.Prefetch.Range<byte>(_pixels.AsSpan(indices[k + Ahead] * _imageSize, _imageSize));
+                if (k + DstAhead < indices.Length)
+                    Backends.Cpu.Prefetch.Range<float>(dst.Slice((k + DstAhead) * _imageSize, _imageSize));
                 ToTensor.ScaleInto(_pixels.AsSpan(indices[k] * _imageSize, _imageSize), dst.Slice(k * _imageSize, _imageSize));
             }
         }
