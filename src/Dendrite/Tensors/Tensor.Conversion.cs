@@ -120,6 +120,24 @@ public sealed partial class Tensor
     }
 
     /// <summary>Fills without autograd checks (creation helpers).</summary>
+    // Float fills (zero_grad, gradients of a mean) with 16-lane stores: the framework's generic Span.Fill<float> is
+    // compiled at run time even in ReadyToRun builds.
+    private static unsafe void FillFloat(Span<float> dst, float value)
+    {
+        fixed (float* p = dst)
+        {
+            int n = dst.Length, i = 0;
+            if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                var v = System.Runtime.Intrinsics.Vector512.Create(value);
+                for (; i + 16 <= n; i += 16)
+                    System.Runtime.Intrinsics.Vector512.Store(v, p + i);
+            }
+            for (; i < n; i++)
+                p[i] = value;
+        }
+    }
+
     internal void FillUnchecked(double value)
     {
         if (IsContiguous)
@@ -127,7 +145,7 @@ public sealed partial class Tensor
             // One flat fill (a [640, 1] column would otherwise be walked as 640 rows of one element).
             switch (DType)
             {
-                case DType.Float32: Array<float>().AsSpan(Offset, Numel).Fill((float)value); return;
+                case DType.Float32: FillFloat(Array<float>().AsSpan(Offset, Numel), (float)value); return;
                 case DType.Float64: Array<double>().AsSpan(Offset, Numel).Fill(value); return;
                 case DType.Int64: Array<long>().AsSpan(Offset, Numel).Fill((long)value); return;
                 default: Array<bool>().AsSpan(Offset, Numel).Fill(value != 0); return;
