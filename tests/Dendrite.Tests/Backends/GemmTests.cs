@@ -155,6 +155,33 @@ public sealed class GemmTests
             Check(false, true, m, n, k, 1f, 1f, seed: 12);
     }
 
+    /// <summary>The unpacked strip path (float, n > 16, k ≤ 256): every strip width (1-4 vectors, the last one
+    /// partial or full), every row remainder (1-5 after tiles of 6), all transposes and store modes, padded strides.</summary>
+    [Theory]
+    [InlineData(100, 100, 100)]
+    [InlineData(101, 17, 5)]
+    [InlineData(7, 65, 256)]
+    [InlineData(13, 80, 1)]
+    [InlineData(6, 33, 9)]
+    [InlineData(11, 113, 31)]
+    [InlineData(100, 100, 1)]
+    [InlineData(20, 48, 100)]
+    [InlineData(33, 128, 64)]
+    [InlineData(34, 200, 17)]
+    [InlineData(35, 97, 256)]
+    public void StripShapesMatchReference(int m, int n, int k)
+    {
+        Assert.True(GemmKernelStrip.Applies(new GemmProblem<float> { M = m, N = n, K = k }, GemmIsa.Avx512));
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+            {
+                Check(ta, tb, m, n, k, 1f, 0f);
+                Check(ta, tb, m, n, k, 1f, 1f, pad: 3, seed: 4);
+                Check(ta, tb, m, n, k, -0.5f, 1.5f, pad: 17, seed: 5);
+                Check(ta, tb, m, n, k, 2f, 0f, pad: 1, seed: 6);
+            }
+    }
+
     [Theory]
     [InlineData(1f, 1f)]
     [InlineData(0.25f, 0f)]

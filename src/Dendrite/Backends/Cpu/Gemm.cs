@@ -90,6 +90,8 @@ public static unsafe class Gemm
                 GemmDot.Run(in problem);
             else if (GemmFewRows.Applies(in problem, isa))
                 GemmFewRows.Run(in problem);
+            else if (typeof(T) == typeof(float) && GemmKernelStrip.Applies(in Unsafe.As<GemmProblem<T>, GemmProblem<float>>(ref problem), isa))
+                GemmKernelStrip.Run(in Unsafe.As<GemmProblem<T>, GemmProblem<float>>(ref problem));
             else if (GemmNarrow.Applies<T>(n, isa))
                 GemmNarrow.Run(in problem);
             else

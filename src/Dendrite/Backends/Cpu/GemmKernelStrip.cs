@@ -1,0 +1,370 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Dendrite.Backends.Cpu;
+
+/// <summary>
+/// Unpacked single-precision GEMM for mid-size problems such as the 100×100×100 products of a 100-wide MLP layer
+/// on a batch of 100. C is swept in column strips of up to 64 (four zmm vectors, the last one masked) and row tiles
+/// of up to 6, so a 100-wide C costs 7 vectors per row (89 % of the lanes busy) where the packed 12×32 tile spends 8
+/// and rounds the rows up to a multiple of 12. op(B)'s rows are read in place (a transposed B is first copied
+/// to k×n once per call); op(A)'s values are broadcast straight from A, whose layout only changes the strides.
+/// The kernels are deliberately not marked AggressiveOptimization, so ReadyToRun precompiles them: the packed
+/// driver's first call JIT-compiles half a dozen methods (several ms inside a short training run).
+/// </summary>
+internal static unsafe class GemmKernelStrip
+{
+    private const int W = 16, StripVectors = 4, TileRows = 6;
+
+    /// <summary>Largest m·n·k taken here: beyond it the packed driver's cache blocking and threads pay off.</summary>
+    internal const long MaxWork = 1L << 21;
+
+    /// <summary>Largest depth: a k×64 strip of B (64 KiB at 256) must stay in L1/L2 while the row tiles sweep it.</summary>
+    internal const int MaxK = 256;
+
+    [ThreadStatic] private static float[]? t_bt;
+
+    /// <summary>True for float problems of moderate size (see <see cref="MaxWork"/>, <see cref="MaxK"/>) with C wider
+    /// than one vector, on AVX-512.</summary>
+    public static bool Applies(in GemmProblem<float> p, GemmIsa isa)
+        => isa == GemmIsa.Avx512 && p.N > W && p.K <= MaxK && (long)p.M * p.N * p.K <= MaxWork
+           && (long)p.K * p.N <= int.MaxValue / 2;
+
+    /// <summary>C = alpha·op(A)·op(B) + beta·C on the calling thread.</summary>
+    public static void Run(in GemmProblem<float> p)
+    {
+        int m = p.M, n = p.N, k = p.K;
+        float* b = p.B;
+        nint ldb = p.Ldb;
+        if (p.TransB)
+        {
+            // B is stored n×k: copy op(B) = Bᵀ to a dense k×n scratch so that each step reads one contiguous row.
+            ldb = (n + W - 1) / W * W;
+            int len = k * (int)ldb + W;
+            if (t_bt is null || t_bt.Length < len)
+                t_bt = GC.AllocateUninitializedArray<float>(Math.Max(len, 4096), pinned: true);
+            fixed (float* bt0 = t_bt)
+            {
+                float* bt = (float*)(((nint)bt0 + 63) & ~(nint)63);
+                Transpose(p.B, p.Ldb, n, k, bt, ldb);
+                Sweep(in p, m, n, k, bt, ldb);
+            }
+            return;
+        }
+        Sweep(in p, m, n, k, b, ldb);
+    }
+
+    /// <summary>dst[k×ldd] = src[n×k]ᵀ (src row stride <paramref name="lds"/>, ldd a multiple of 16 ≥ n), in 16×16
+    /// blocks transposed in registers; the columns of dst past n are written as zeros.</summary>
+    private static void Transpose(float* src, nint lds, int n, int k, float* dst, nint ldd)
+    {
+        // Stage b swaps bit b of the row index with bit b of the lane index: for a row pair (x, x + 2^b), the new x
+        // takes lane L from x[L] where L's bit b is clear, else from y[L - 2^b]; the new y from x[L + 2^b] or y[L].
+        var ix = new BlockIndices(Vector512<int>.Indices);
+        var zero = Vector512<float>.Zero;
+        for (int j0 = 0; j0 < n; j0 += W)
+        {
+            int rows = Math.Min(W, n - j0);
+            for (int p0 = 0; p0 < k; p0 += W)
+            {
+                int cols = Math.Min(W, k - p0);
+                var mask = GemmSimd.FirstLanes<float>(cols);
+                float* s = src + j0 * lds + p0;
+                var r0 = rows > 0 ? Avx512F.MaskLoad(s + 0 * lds, mask, zero) : zero;
+                var r1 = rows > 1 ? Avx512F.MaskLoad(s + 1 * lds, mask, zero) : zero;
+                var r2 = rows > 2 ? Avx512F.MaskLoad(s + 2 * lds, mask, zero) : zero;
+                var r3 = rows > 3 ? Avx512F.MaskLoad(s + 3 * lds, mask, zero) : zero;
+                var r4 = rows > 4 ? Avx512F.MaskLoad(s + 4 * lds, mask, zero) : zero;
+                var r5 = rows > 5 ? Avx512F.MaskLoad(s + 5 * lds, mask, zero) : zero;
+                var r6 = rows > 6 ? Avx512F.MaskLoad(s + 6 * lds, mask, zero) : zero;
+                var r7 = rows > 7 ? Avx512F.MaskLoad(s + 7 * lds, mask, zero) : zero;
+                var r8 = rows > 8 ? Avx512F.MaskLoad(s + 8 * lds, mask, zero) : zero;
+                var r9 = rows > 9 ? Avx512F.MaskLoad(s + 9 * lds, mask, zero) : zero;
+                var rA = rows > 10 ? Avx512F.MaskLoad(s + 10 * lds, mask, zero) : zero;
+                var rB = rows > 11 ? Avx512F.MaskLoad(s + 11 * lds, mask, zero) : zero;
+                var rC = rows > 12 ? Avx512F.MaskLoad(s + 12 * lds, mask, zero) : zero;
+                var rD = rows > 13 ? Avx512F.MaskLoad(s + 13 * lds, mask, zero) : zero;
+                var rE = rows > 14 ? Avx512F.MaskLoad(s + 14 * lds, mask, zero) : zero;
+                var rF = rows > 15 ? Avx512F.MaskLoad(s + 15 * lds, mask, zero) : zero;
+                Block16(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, ref r8, ref r9, ref rA, ref rB, ref rC, ref rD, ref rE, ref rF, in ix);
+                float* d = dst + p0 * ldd + j0;
+                Vector512.Store(r0, d);
+                if (cols > 1) Vector512.Store(r1, d + 1 * ldd);
+                if (cols > 2) Vector512.Store(r2, d + 2 * ldd);
+                if (cols > 3) Vector512.Store(r3, d + 3 * ldd);
+                if (cols > 4) Vector512.Store(r4, d + 4 * ldd);
+                if (cols > 5) Vector512.Store(r5, d + 5 * ldd);
+                if (cols > 6) Vector512.Store(r6, d + 6 * ldd);
+                if (cols > 7) Vector512.Store(r7, d + 7 * ldd);
+                if (cols > 8) Vector512.Store(r8, d + 8 * ldd);
+                if (cols > 9) Vector512.Store(r9, d + 9 * ldd);
+                if (cols > 10) Vector512.Store(rA, d + 10 * ldd);
+                if (cols > 11) Vector512.Store(rB, d + 11 * ldd);
+                if (cols > 12) Vector512.Store(rC, d + 12 * ldd);
+                if (cols > 13) Vector512.Store(rD, d + 13 * ldd);
+                if (cols > 14) Vector512.Store(rE, d + 14 * ldd);
+                if (cols > 15) Vector512.Store(rF, d + 15 * ldd);
+            }
+        }
+    }
+
+    private static Vector512<int> Low(Vector512<int> lanes, int bit)
+        => Vector512.ConditionalSelect(Vector512.Equals(lanes & Vector512.Create(bit), Vector512<int>.Zero),
+            lanes, (lanes & Vector512.Create(~bit)) + Vector512.Create(W));
+
+    private static Vector512<int> High(Vector512<int> lanes, int bit)
+        => Vector512.ConditionalSelect(Vector512.Equals(lanes & Vector512.Create(bit), Vector512<int>.Zero),
+            lanes | Vector512.Create(bit), lanes + Vector512.Create(W));
+
+    /// <summary>Transposes the 16×16 block held in r0..rF (row t = vector t) in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block16(ref Vector512<float> r0, ref Vector512<float> r1, ref Vector512<float> r2, ref Vector512<float> r3, ref Vector512<float> r4, ref Vector512<float> r5, ref Vector512<float> r6, ref Vector512<float> r7, ref Vector512<float> r8, ref Vector512<float> r9, ref Vector512<float> rA, ref Vector512<float> rB, ref Vector512<float> rC, ref Vector512<float> rD, ref Vector512<float> rE, ref Vector512<float> rF,
+        in BlockIndices ix)
+    {
+        Vector512<float> a, b;
+        a = r0; b = r8; r0 = Avx512F.PermuteVar16x32x2(a, ix.Lo3, b); r8 = Avx512F.PermuteVar16x32x2(a, ix.Hi3, b);
+        a = r1; b = r9; r1 = Avx512F.PermuteVar16x32x2(a, ix.Lo3, b); r9 = Avx512F.PermuteVar16x32x2(a, ix.Hi3, b);
+        a = r2; b = rA; r2 = Avx512F.PermuteVar16x32x2(a, ix.Lo3, b); rA = Avx512F.PermuteVar16x32x2(a, ix.Hi3, b);
+        a = r3; b = rB; r3 = Avx512F.PermuteVar16x32x2(a, ix.Lo3, b); rB = Avx512F.PermuteVar16x32x2(a, ix.Hi3, b);
+        a = r4; b = rC; r4 = Avx512F.PermuteVar16x32x2(a, ix.Lo3, b); rC = Avx512F.PermuteVar16x32x2(a, ix.Hi3, b);
+        a = r5; b = rD; r5 = Avx512F.PermuteVar16x32x2(a, ix.Lo3, b); rD = Avx512F.PermuteVar16x32x2(a, ix.Hi3, b);
+        a = r6; b = rE; r6 = Avx512F.PermuteVar16x32x2(a, ix.Lo3, b); rE = Avx512F.PermuteVar16x32x2(a, ix.Hi3, b);
+        a = r7; b = rF; r7 = Avx512F.PermuteVar16x32x2(a, ix.Lo3, b); rF = Avx512F.PermuteVar16x32x2(a, ix.Hi3, b);
+        a = r0; b = r4; r0 = Avx512F.PermuteVar16x32x2(a, ix.Lo2, b); r4 = Avx512F.PermuteVar16x32x2(a, ix.Hi2, b);
+        a = r1; b = r5; r1 = Avx512F.PermuteVar16x32x2(a, ix.Lo2, b); r5 = Avx512F.PermuteVar16x32x2(a, ix.Hi2, b);
+        a = r2; b = r6; r2 = Avx512F.PermuteVar16x32x2(a, ix.Lo2, b); r6 = Avx512F.PermuteVar16x32x2(a, ix.Hi2, b);
+        a = r3; b = r7; r3 = Avx512F.PermuteVar16x32x2(a, ix.Lo2, b); r7 = Avx512F.PermuteVar16x32x2(a, ix.Hi2, b);
+        a = r8; b = rC; r8 = Avx512F.PermuteVar16x32x2(a, ix.Lo2, b); rC = Avx512F.PermuteVar16x32x2(a, ix.Hi2, b);
+        a = r9; b = rD; r9 = Avx512F.PermuteVar16x32x2(a, ix.Lo2, b); rD = Avx512F.PermuteVar16x32x2(a, ix.Hi2, b);
+        a = rA; b = rE; rA = Avx512F.PermuteVar16x32x2(a, ix.Lo2, b); rE = Avx512F.PermuteVar16x32x2(a, ix.Hi2, b);
+        a = rB; b = rF; rB = Avx512F.PermuteVar16x32x2(a, ix.Lo2, b); rF = Avx512F.PermuteVar16x32x2(a, ix.Hi2, b);
+        a = r0; b = r2; r0 = Avx512F.PermuteVar16x32x2(a, ix.Lo1, b); r2 = Avx512F.PermuteVar16x32x2(a, ix.Hi1, b);
+        a = r1; b = r3; r1 = Avx512F.PermuteVar16x32x2(a, ix.Lo1, b); r3 = Avx512F.PermuteVar16x32x2(a, ix.Hi1, b);
+        a = r4; b = r6; r4 = Avx512F.PermuteVar16x32x2(a, ix.Lo1, b); r6 = Avx512F.PermuteVar16x32x2(a, ix.Hi1, b);
+        a = r5; b = r7; r5 = Avx512F.PermuteVar16x32x2(a, ix.Lo1, b); r7 = Avx512F.PermuteVar16x32x2(a, ix.Hi1, b);
+        a = r8; b = rA; r8 = Avx512F.PermuteVar16x32x2(a, ix.Lo1, b); rA = Avx512F.PermuteVar16x32x2(a, ix.Hi1, b);
+        a = r9; b = rB; r9 = Avx512F.PermuteVar16x32x2(a, ix.Lo1, b); rB = Avx512F.PermuteVar16x32x2(a, ix.Hi1, b);
+        a = rC; b = rE; rC = Avx512F.PermuteVar16x32x2(a, ix.Lo1, b); rE = Avx512F.PermuteVar16x32x2(a, ix.Hi1, b);
+        a = rD; b = rF; rD = Avx512F.PermuteVar16x32x2(a, ix.Lo1, b); rF = Avx512F.PermuteVar16x32x2(a, ix.Hi1, b);
+        a = r0; b = r1; r0 = Avx512F.PermuteVar16x32x2(a, ix.Lo0, b); r1 = Avx512F.PermuteVar16x32x2(a, ix.Hi0, b);
+        a = r2; b = r3; r2 = Avx512F.PermuteVar16x32x2(a, ix.Lo0, b); r3 = Avx512F.PermuteVar16x32x2(a, ix.Hi0, b);
+        a = r4; b = r5; r4 = Avx512F.PermuteVar16x32x2(a, ix.Lo0, b); r5 = Avx512F.PermuteVar16x32x2(a, ix.Hi0, b);
+        a = r6; b = r7; r6 = Avx512F.PermuteVar16x32x2(a, ix.Lo0, b); r7 = Avx512F.PermuteVar16x32x2(a, ix.Hi0, b);
+        a = r8; b = r9; r8 = Avx512F.PermuteVar16x32x2(a, ix.Lo0, b); r9 = Avx512F.PermuteVar16x32x2(a, ix.Hi0, b);
+        a = rA; b = rB; rA = Avx512F.PermuteVar16x32x2(a, ix.Lo0, b); rB = Avx512F.PermuteVar16x32x2(a, ix.Hi0, b);
+        a = rC; b = rD; rC = Avx512F.PermuteVar16x32x2(a, ix.Lo0, b); rD = Avx512F.PermuteVar16x32x2(a, ix.Hi0, b);
+        a = rE; b = rF; rE = Avx512F.PermuteVar16x32x2(a, ix.Lo0, b); rF = Avx512F.PermuteVar16x32x2(a, ix.Hi0, b);
+    }
+
+    /// <summary>The vpermt2ps index pairs of the four transpose stages.</summary>
+    private readonly struct BlockIndices
+    {
+        public readonly Vector512<int> Lo0, Hi0, Lo1, Hi1, Lo2, Hi2, Lo3, Hi3;
+
+        public BlockIndices(Vector512<int> lanes)
+        {
+            Lo0 = Low(lanes, 1); Hi0 = High(lanes, 1);
+            Lo1 = Low(lanes, 2); Hi1 = High(lanes, 2);
+            Lo2 = Low(lanes, 4); Hi2 = High(lanes, 4);
+            Lo3 = Low(lanes, 8); Hi3 = High(lanes, 8);
+        }
+    }
+
+    private static void Sweep(in GemmProblem<float> p, int m, int n, int k, float* b, nint ldb)
+    {
+        // Strides of op(A): row r, step q at r·ars + q·aks.
+        nint ars = p.TransA ? 1 : p.Lda, aks = p.TransA ? p.Lda : 1;
+        int mode = GemmSimd.Mode(p.Beta);
+        for (int j0 = 0; j0 < n; j0 += StripVectors * W)
+        {
+            int cols = Math.Min(StripVectors * W, n - j0);
+            int vectors = (cols + W - 1) / W;
+            var mask = GemmSimd.FirstLanes<float>(cols - (vectors - 1) * W);
+            var s = new Strip { A = p.A, Ars = ars, Aks = aks, B = b + j0, Ldb = ldb, C = p.C + j0, Ldc = p.Ldc,
+                M = m, K = k, Alpha = p.Alpha, Beta = p.Beta, Mode = mode, Mask = mask };
+            switch (vectors)
+            {
+                case 1: Rows<V1>(in s); break;
+                case 2: Rows<V2>(in s); break;
+                case 3: Rows<V3>(in s); break;
+                default: Rows<V4>(in s); break;
+            }
+        }
+    }
+
+    /// <summary>One column strip: its operands and the store parameters.</summary>
+    private struct Strip
+    {
+        public float* A, B, C;
+        public nint Ars, Aks, Ldb, Ldc;
+        public int M, K, Mode;
+        public float Alpha, Beta;
+        public Vector512<float> Mask;
+    }
+
+    private static void Rows<TV>(in Strip s) where TV : struct, IConst
+    {
+        int i = 0;
+        for (; i + TileRows <= s.M; i += TileRows)
+            Tile<R6, TV>(in s, i);
+        switch (s.M - i)
+        {
+            case 1: Tile<R1, TV>(in s, i); break;
+            case 2: Tile<R2, TV>(in s, i); break;
+            case 3: Tile<R3, TV>(in s, i); break;
+            case 4: Tile<R4, TV>(in s, i); break;
+            case 5: Tile<R5, TV>(in s, i); break;
+        }
+    }
+
+    /// <summary>C rows [i, i + TR) × the strip's TV vectors = alpha·op(A)·op(B) + beta·C, accumulated in registers over k.</summary>
+    [SkipLocalsInit]
+    private static void Tile<TR, TV>(in Strip s, int i) where TR : struct, IConst where TV : struct, IConst
+    {
+        int R = TR.Value, V = TV.Value;
+        float* a = s.A + i * s.Ars;
+        float* b = s.B;
+        nint o1 = s.Ars, o2 = 2 * s.Ars, o3 = 3 * s.Ars, o4 = 4 * s.Ars, o5 = 5 * s.Ars, aks = s.Aks, ldb = s.Ldb;
+        Vector512<float> mask = s.Mask;
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        Vector512<float> c40 = default, c41 = default, c42 = default, c43 = default;
+        Vector512<float> c50 = default, c51 = default, c52 = default, c53 = default;
+        for (int q = s.K; q > 0; q--)
+        {
+            Vector512<float> b0 = LoadB(b, 0, V, mask);
+            Vector512<float> b1 = V > 1 ? LoadB(b, 1, V, mask) : default;
+            Vector512<float> b2 = V > 2 ? LoadB(b, 2, V, mask) : default;
+            Vector512<float> b3 = V > 3 ? LoadB(b, 3, V, mask) : default;
+            Vector512<float> x = Vector512.Create(a[0]);
+            c00 = Fma(x, b0, c00);
+            if (V > 1) c01 = Fma(x, b1, c01);
+            if (V > 2) c02 = Fma(x, b2, c02);
+            if (V > 3) c03 = Fma(x, b3, c03);
+            if (R > 1)
+            {
+                x = Vector512.Create(a[o1]);
+                c10 = Fma(x, b0, c10);
+                if (V > 1) c11 = Fma(x, b1, c11);
+                if (V > 2) c12 = Fma(x, b2, c12);
+                if (V > 3) c13 = Fma(x, b3, c13);
+            }
+            if (R > 2)
+            {
+                x = Vector512.Create(a[o2]);
+                c20 = Fma(x, b0, c20);
+                if (V > 1) c21 = Fma(x, b1, c21);
+                if (V > 2) c22 = Fma(x, b2, c22);
+                if (V > 3) c23 = Fma(x, b3, c23);
+            }
+            if (R > 3)
+            {
+                x = Vector512.Create(a[o3]);
+                c30 = Fma(x, b0, c30);
+                if (V > 1) c31 = Fma(x, b1, c31);
+                if (V > 2) c32 = Fma(x, b2, c32);
+                if (V > 3) c33 = Fma(x, b3, c33);
+            }
+            if (R > 4)
+            {
+                x = Vector512.Create(a[o4]);
+                c40 = Fma(x, b0, c40);
+                if (V > 1) c41 = Fma(x, b1, c41);
+                if (V > 2) c42 = Fma(x, b2, c42);
+                if (V > 3) c43 = Fma(x, b3, c43);
+            }
+            if (R > 5)
+            {
+                x = Vector512.Create(a[o5]);
+                c50 = Fma(x, b0, c50);
+                if (V > 1) c51 = Fma(x, b1, c51);
+                if (V > 2) c52 = Fma(x, b2, c52);
+                if (V > 3) c53 = Fma(x, b3, c53);
+            }
+            a += aks;
+            b += ldb;
+        }
+
+        float* c = s.C + i * s.Ldc;
+        var va = Vector512.Create(s.Alpha);
+        var vb = Vector512.Create(s.Beta);
+        int mode = s.Mode;
+        StoreRow(c, V, c00, c01, c02, c03, va, vb, mode, mask);
+        if (R > 1) StoreRow(c + s.Ldc, V, c10, c11, c12, c13, va, vb, mode, mask);
+        if (R > 2) StoreRow(c + 2 * s.Ldc, V, c20, c21, c22, c23, va, vb, mode, mask);
+        if (R > 3) StoreRow(c + 3 * s.Ldc, V, c30, c31, c32, c33, va, vb, mode, mask);
+        if (R > 4) StoreRow(c + 4 * s.Ldc, V, c40, c41, c42, c43, va, vb, mode, mask);
+        if (R > 5) StoreRow(c + 5 * s.Ldc, V, c50, c51, c52, c53, va, vb, mode, mask);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Fma(Vector512<float> x, Vector512<float> y, Vector512<float> acc)
+        => Vector512.FusedMultiplyAdd(x, y, acc);
+
+    /// <summary>Vector <paramref name="v"/> of a B row; the strip's last vector is masked (it may run past column n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> LoadB(float* b, int v, int vectors, Vector512<float> mask)
+        => v == vectors - 1 ? Avx512F.MaskLoad(b + v * W, mask, Vector512<float>.Zero) : Vector512.Load(b + v * W);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(float* c, int vectors, Vector512<float> r0, Vector512<float> r1, Vector512<float> r2,
+        Vector512<float> r3, Vector512<float> alpha, Vector512<float> beta, int mode, Vector512<float> mask)
+    {
+        StoreOne(c, 0, vectors, r0, alpha, beta, mode, mask);
+        if (vectors > 1) StoreOne(c, 1, vectors, r1, alpha, beta, mode, mask);
+        if (vectors > 2) StoreOne(c, 2, vectors, r2, alpha, beta, mode, mask);
+        if (vectors > 3) StoreOne(c, 3, vectors, r3, alpha, beta, mode, mask);
+    }
+
+    /// <summary>Writes alpha·acc (+ beta·C) to vector <paramref name="v"/> of a C row; mode as in <see cref="GemmSimd.Mode{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreOne(float* c, int v, int vectors, Vector512<float> acc, Vector512<float> alpha,
+        Vector512<float> beta, int mode, Vector512<float> mask)
+    {
+        float* cv = c + v * W;
+        Vector512<float> r = acc * alpha;
+        if (v == vectors - 1)
+        {
+            if (mode == 1)
+                r += Avx512F.MaskLoad(cv, mask, Vector512<float>.Zero);
+            else if (mode == 2)
+                r = Vector512.FusedMultiplyAdd(beta, Avx512F.MaskLoad(cv, mask, Vector512<float>.Zero), r);
+            Avx512F.MaskStore(cv, mask, r);
+            return;
+        }
+        if (mode == 1)
+            r += Vector512.Load(cv);
+        else if (mode == 2)
+            r = Vector512.FusedMultiplyAdd(beta, Vector512.Load(cv), r);
+        Vector512.Store(r, cv);
+    }
+
+    /// <summary>A compile-time integer for specialising the tile (rows or vectors).</summary>
+    private interface IConst
+    {
+        static abstract int Value { get; }
+    }
+
+    private readonly struct R1 : IConst { public static int Value => 1; }
+
+    private readonly struct R2 : IConst { public static int Value => 2; }
+
+    private readonly struct R3 : IConst { public static int Value => 3; }
+
+    private readonly struct R4 : IConst { public static int Value => 4; }
+
+    private readonly struct R5 : IConst { public static int Value => 5; }
+
+    private readonly struct R6 : IConst { public static int Value => 6; }
+
+    private readonly struct V1 : IConst { public static int Value => 1; }
+
+    private readonly struct V2 : IConst { public static int Value => 2; }
+
+    private readonly struct V3 : IConst { public static int Value => 3; }
+
+    private readonly struct V4 : IConst { public static int Value => 4; }
+}
