@@ -182,6 +182,25 @@ public sealed class GemmTests
             }
     }
 
+    /// <summary>One output column of Aᵀ·b (A stored k×m) on the strip path as the row bᵀ·A: partial strips,
+    /// strided b, every store mode.</summary>
+    [Theory]
+    [InlineData(100, 100)]
+    [InlineData(17, 5)]
+    [InlineData(203, 77)]
+    [InlineData(64, 1)]
+    [InlineData(130, 300)]
+    public void StripColumnOfTransposedAMatchesReference(int m, int k)
+    {
+        Assert.True(GemmKernelStrip.Applies(new GemmProblem<float> { TransA = true, M = m, N = 1, K = k, Ldc = 1 }, GemmIsa.Avx512));
+        foreach (bool tb in new[] { false, true })
+        {
+            Check(true, tb, m, 1, k, 1f, 0f);
+            Check(true, tb, m, 1, k, 1f, 1f, seed: 4);
+            Check(true, tb, m, 1, k, -0.5f, 1.5f, pad: 3, seed: 5);
+        }
+    }
+
     [Theory]
     [InlineData(1f, 1f)]
     [InlineData(0.25f, 0f)]

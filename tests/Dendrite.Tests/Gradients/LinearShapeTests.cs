@@ -25,6 +25,33 @@ public sealed class LinearShapeTests
         Assert.True(GradCheck.Check(t => t[0].Linear(t[1], t[2]).Tanh().Sum(), [x, w, b]));
     }
 
+    /// <summary>Float32 bias gradients for widths at, between and past the vectorised column sums (16, 64 per
+    /// pass, scalar tail) equal the rows summed in order.</summary>
+    [Theory]
+    [InlineData(100, 100)]
+    [InlineData(3, 16)]
+    [InlineData(1, 70)]
+    [InlineData(37, 129)]
+    [InlineData(5, 15)]
+    public void Float32BiasGradientIsTheColumnSum(int rows, int outF)
+    {
+        var g = new Generator((ulong)(rows * 1000 + outF));
+        var x = Tensor.RandN([rows, 3], g);
+        var w = Tensor.RandN([outF, 3], g);
+        var b = Tensor.RandN([outF], g);
+        b.RequiresGrad = true;
+        var gy = Tensor.RandN([rows, outF], g);
+        x.Linear(w, b).Backward(gy);
+        float[] got = b.Grad!.ToArray<float>(), gyv = gy.ToArray<float>();
+        for (int j = 0; j < outF; j++)
+        {
+            float want = gyv[j];
+            for (int i = 1; i < rows; i++)
+                want += gyv[i * outF + j];
+            Assert.Equal(want, got[j]);
+        }
+    }
+
     [Fact]
     public void NarrowHeadWeightGradientEqualsTheDirectProduct()
     {

@@ -84,13 +84,15 @@ public static unsafe class Gemm
             GemmIsa isa = GemmBlocking.Isa;
             if (typeof(T) == typeof(float) && RunTiny(in Unsafe.As<GemmProblem<T>, GemmProblem<float>>(ref problem), isa))
                 return;
-            if ((long)m * n * k <= SmallThreshold || (k <= 4 && !transB && (long)m * n <= 1 << 16))
+            // The strip kernel also beats row-by-row rank-1 updates (k ≤ 4) once C has more rows than a few-rows tile.
+            bool strip = typeof(T) == typeof(float) && GemmKernelStrip.Applies(in Unsafe.As<GemmProblem<T>, GemmProblem<float>>(ref problem), isa);
+            if ((long)m * n * k <= SmallThreshold || (k <= 4 && !transB && (long)m * n <= 1 << 16 && !(strip && m > 16)))
                 GemmSmall.Run(in problem); // tiny, or a few rank-1 updates (k ≤ 4) that packing would only slow down
             else if (GemmDot.Applies(in problem, isa))
                 GemmDot.Run(in problem);
             else if (GemmFewRows.Applies(in problem, isa))
                 GemmFewRows.Run(in problem);
-            else if (typeof(T) == typeof(float) && GemmKernelStrip.Applies(in Unsafe.As<GemmProblem<T>, GemmProblem<float>>(ref problem), isa))
+            else if (strip)
                 GemmKernelStrip.Run(in Unsafe.As<GemmProblem<T>, GemmProblem<float>>(ref problem));
             else if (GemmNarrow.Applies<T>(n, isa))
                 GemmNarrow.Run(in problem);

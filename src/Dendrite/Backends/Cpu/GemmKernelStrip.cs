@@ -28,13 +28,26 @@ internal static unsafe class GemmKernelStrip
     /// <summary>True for float problems of moderate size (see <see cref="MaxWork"/>, <see cref="MaxK"/>) with C wider
     /// than one vector, on AVX-512.</summary>
     public static bool Applies(in GemmProblem<float> p, GemmIsa isa)
-        => isa == GemmIsa.Avx512 && p.N > W && p.K <= MaxK && (long)p.M * p.N * p.K <= MaxWork
-           && (long)p.K * p.N <= int.MaxValue / 2;
+        => isa == GemmIsa.Avx512 && (long)p.M * p.N * p.K <= MaxWork
+           && ((p.N > W && p.K <= MaxK && (long)p.K * p.N <= int.MaxValue / 2) || IsColumnT(in p));
+
+    /// <summary>One output column of Aᵀ·b (a weight gradient gᵀ·x for a single input feature): computed as the row
+    /// cᵀ = bᵀ·A, which reads A's rows (stored k×m) contiguously, 64 outputs per pass.</summary>
+    private static bool IsColumnT(in GemmProblem<float> p) => p.N == 1 && p.TransA && p.Ldc == 1 && p.M > W;
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C on the calling thread.</summary>
     public static void Run(in GemmProblem<float> p)
     {
         int m = p.M, n = p.N, k = p.K;
+        if (IsColumnT(in p))
+        {
+            // cᵀ [1×m] = bᵀ [1×k] · A [k×m]: the single "row" of op(A') steps through op(B)'s column (stride ldb,
+            // or 1 when B is stored as the row 1×k).
+            var t = new GemmProblem<float> { TransA = true, M = 1, N = m, K = k, Alpha = p.Alpha, Beta = p.Beta,
+                A = p.B, Lda = p.TransB ? 1 : p.Ldb, C = p.C, Ldc = m };
+            Sweep(in t, 1, m, k, p.A, p.Lda);
+            return;
+        }
         float* b = p.B;
         nint ldb = p.Ldb;
         if (p.TransB)
