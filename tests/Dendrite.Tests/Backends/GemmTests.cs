@@ -255,6 +255,39 @@ public sealed class GemmTests
         }
     }
 
+    /// <summary>The strip path splits row tiles over threads above its parallel threshold: same bits at 1, 2, 3
+    /// threads, for every transpose (the transposed B copy is shared by the chunks).</summary>
+    [Theory]
+    [InlineData(128, 128, 128)]
+    [InlineData(131, 70, 120)]
+    public void StripMultiThreadedMatchesSingleThreaded(int m, int n, int k)
+    {
+        int saved = Threads.Count;
+        try
+        {
+            var rng = new Random(8);
+            float[] a = Random<float>(rng, m * k), b = Random<float>(rng, k * n);
+            foreach (bool ta in new[] { false, true })
+                foreach (bool tb in new[] { false, true })
+                {
+                    int lda = ta ? m : k, ldb = tb ? k : n;
+                    float[][] c = [new float[m * n], new float[m * n], new float[m * n]];
+                    for (int t = 1; t <= 3; t++)
+                    {
+                        Threads.Count = t;
+                        Gemm.Sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c[t - 1], n);
+                    }
+                    Assert.Equal(c[0], c[1]);
+                    Assert.Equal(c[0], c[2]);
+                    Check(ta, tb, m, n, k, 1f, 0f);
+                }
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+    }
+
     [Fact]
     public void MultiThreadedMatchesSingleThreaded()
     {

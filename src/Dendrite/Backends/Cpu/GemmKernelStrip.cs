@@ -23,6 +23,11 @@ internal static unsafe class GemmKernelStrip
     /// <summary>Largest depth: a k×64 strip of B (64 KiB at 256) must stay in L1/L2 while the row tiles sweep it.</summary>
     internal const int MaxK = 256;
 
+    /// <summary>From this many multiply-adds the row tiles are split over the kernel threads. Higher than the packed
+    /// driver's threshold: W2's 100³ products (about 10 µs each) ran slower split over 2 threads on a shared 2-core
+    /// machine (0.147 → 0.169 s per W2 run).</summary>
+    internal const long ParallelWork = 1L << 20;
+
     [ThreadStatic] private static float[]? t_bt;
 
     /// <summary>True for float problems of moderate size (see <see cref="MaxWork"/>, <see cref="MaxK"/>) with C wider
@@ -184,18 +189,52 @@ internal static unsafe class GemmKernelStrip
         }
     }
 
+    /// <summary>C = alpha·op(A)·op(B) + beta·C with op(B) read as k×n rows of stride <paramref name="ldb"/>; above the
+    /// driver's parallel threshold the row tiles are split over the kernel threads (op(B) is shared, read-only).</summary>
     private static void Sweep(in GemmProblem<float> p, int m, int n, int k, float* b, nint ldb)
+    {
+        int tiles = (m + TileRows - 1) / TileRows;
+        int chunks = (long)m * n * k >= ParallelWork ? Math.Min(Threads.Count, tiles) : 1;
+        if (chunks <= 1)
+        {
+            SweepRows(in p, 0, m, n, k, b, ldb);
+            return;
+        }
+        var body = new RowsBody { Problem = p, B = b, Ldb = ldb, Chunks = chunks, Tiles = tiles };
+        CpuParallel.For(chunks, in body);
+    }
+
+    /// <summary>Chunk <c>index</c> of <see cref="Chunks"/>: a contiguous run of whole row tiles.</summary>
+    private struct RowsBody : IParallelBody
+    {
+        public GemmProblem<float> Problem;
+        public float* B;
+        public nint Ldb;
+        public int Chunks, Tiles;
+
+        public readonly void Invoke(int index)
+        {
+            int i0 = (int)((long)Tiles * index / Chunks) * TileRows;
+            int i1 = Math.Min(Problem.M, (int)((long)Tiles * (index + 1) / Chunks) * TileRows);
+            if (i1 > i0)
+                SweepRows(in Problem, i0, i1, Problem.N, Problem.K, B, Ldb);
+        }
+    }
+
+    private static void SweepRows(in GemmProblem<float> p, int i0, int i1, int n, int k, float* b, nint ldb)
     {
         // Strides of op(A): row r, step q at r·ars + q·aks.
         nint ars = p.TransA ? 1 : p.Lda, aks = p.TransA ? p.Lda : 1;
         int mode = GemmSimd.Mode(p.Beta);
+        float* a = p.A + i0 * ars;
+        float* c0 = p.C + i0 * p.Ldc;
         for (int j0 = 0; j0 < n; j0 += StripVectors * W)
         {
             int cols = Math.Min(StripVectors * W, n - j0);
             int vectors = (cols + W - 1) / W;
             var mask = GemmSimd.FirstLanes<float>(cols - (vectors - 1) * W);
-            var s = new Strip { A = p.A, Ars = ars, Aks = aks, B = b + j0, Ldb = ldb, C = p.C + j0, Ldc = p.Ldc,
-                M = m, K = k, Alpha = p.Alpha, Beta = p.Beta, Mode = mode, Mask = mask };
+            var s = new Strip { A = a, Ars = ars, Aks = aks, B = b + j0, Ldb = ldb, C = c0 + j0, Ldc = p.Ldc,
+                M = i1 - i0, K = k, Alpha = p.Alpha, Beta = p.Beta, Mode = mode, Mask = mask };
             switch (vectors)
             {
                 case 1: Rows<V1>(in s); break;
