@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Dendrite.Autograd;
 
 namespace Dendrite.Ops;
@@ -55,13 +57,27 @@ internal sealed class ConvertOp : GradFn
     // the library's vectorized widening.
     private static void FromBytes<T>(ReadOnlySpan<byte> x, Span<T> y) where T : unmanaged, INumberBase<T>
     {
-        if (x.Length >= 4096)
+        int i = 0;
+        if (typeof(T) == typeof(float) && Avx512F.IsSupported)
+            i = WidenToFloat(x, MemoryMarshal.Cast<T, float>(y));
+        else if (x.Length >= 4096)
         {
             TensorPrimitives.ConvertTruncating(x, y);
             return;
         }
-        for (int i = 0; i < x.Length; i++)
+        for (; i < x.Length; i++)
             y[i] = x[i] != 0 ? T.One : T.Zero;
+    }
+
+    // 0/1 bytes to 0f/1f, 16 at a time (zero-extend to int32, convert); returns how many were done.
+    private static unsafe int WidenToFloat(ReadOnlySpan<byte> x, Span<float> y)
+    {
+        int n = x.Length & ~15;
+        fixed (byte* px = x)
+        fixed (float* py = y)
+            for (int i = 0; i < n; i += 16)
+                Vector512.Store(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load(px + i))), py + i);
+        return n;
     }
 
     private static void ToFloating<TFrom, TTo>(ReadOnlySpan<TFrom> x, Span<TTo> y)

@@ -14,11 +14,29 @@ internal static class StoragePool
     /// <summary>Upper bound on the bytes held by the pool.</summary>
     public const long MaxPooledBytes = 256L * 1024 * 1024;
 
-    private static readonly Dictionary<Key, Stack<Array>> Buckets = [];
+    // One bucket per (element type, exact length). A training loop uses a few dozen sizes at most, so a list searched
+    // from the most recently added bucket is as quick as a hash table here, and unlike a dictionary keyed by a value
+    // type it needs no generic framework code compiled at run time (ReadyToRun images carry all of it).
+    private static readonly List<Bucket> Buckets = [];
+    private const int MaxBuckets = 64;
 
-    // The bucket key: element type and exact length. A struct of this assembly (rather than a tuple of framework
-    // types) so that ReadyToRun images carry the dictionary's code precompiled.
-    private readonly record struct Key(Type Element, int Length);
+    private sealed class Bucket(Type element, int length)
+    {
+        public readonly Type Element = element;
+        public readonly int Length = length;
+        public readonly Stack<Array> Arrays = new();
+    }
+
+    private static Bucket? Find(Type element, int length)
+    {
+        for (int i = Buckets.Count - 1; i >= 0; i--)
+        {
+            var b = Buckets[i];
+            if (b.Length == length && b.Element == element)
+                return b;
+        }
+        return null;
+    }
     private static long _pooledBytes;
     private static long _returns;
 
@@ -36,9 +54,9 @@ internal static class StoragePool
     {
         lock (Buckets)
         {
-            if (!Buckets.TryGetValue(new Key(typeof(T), length), out var stack) || stack.Count == 0)
+            if (Find(typeof(T), length) is not { Arrays.Count: > 0 } bucket)
                 return null;
-            var array = (T[])stack.Pop();
+            var array = (T[])bucket.Arrays.Pop();
             _pooledBytes -= (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
             return array;
         }
@@ -59,10 +77,21 @@ internal static class StoragePool
         {
             if (_pooledBytes + bytes > MaxPooledBytes)
                 return;
-            var key = new Key(array.GetType().GetElementType()!, array.Length);
-            if (!Buckets.TryGetValue(key, out var stack))
-                Buckets[key] = stack = new Stack<Array>();
-            stack.Push(array);
+            var element = array.GetType().GetElementType()!;
+            var bucket = Find(element, array.Length);
+            if (bucket is null)
+            {
+                // Bounded: a job with ever-new sizes (variable-length inputs) drops its oldest sizes.
+                if (Buckets.Count >= MaxBuckets)
+                {
+                    var oldest = Buckets[0];
+                    foreach (var a in oldest.Arrays)
+                        _pooledBytes -= Buffer.ByteLength(a);
+                    Buckets.RemoveAt(0);
+                }
+                Buckets.Add(bucket = new Bucket(element, array.Length));
+            }
+            bucket.Arrays.Push(array);
             _pooledBytes += bytes;
         }
     }

@@ -122,6 +122,17 @@ public sealed partial class Tensor
     /// <summary>Fills without autograd checks (creation helpers).</summary>
     internal void FillUnchecked(double value)
     {
+        if (IsContiguous)
+        {
+            // One flat fill (a [640, 1] column would otherwise be walked as 640 rows of one element).
+            switch (DType)
+            {
+                case DType.Float32: Array<float>().AsSpan(Offset, Numel).Fill((float)value); return;
+                case DType.Float64: Array<double>().AsSpan(Offset, Numel).Fill(value); return;
+                case DType.Int64: Array<long>().AsSpan(Offset, Numel).Fill((long)value); return;
+                default: Array<bool>().AsSpan(Offset, Numel).Fill(value != 0); return;
+            }
+        }
         switch (DType)
         {
             case DType.Float32: Strided.Fill((float)value, Array<float>(), Offset, ShapeArray, StrideArray); break;

@@ -114,3 +114,41 @@ public sealed class RecyclingScopeTests
         Assert.True(StoragePool.Returns > before);
     }
 }
+
+[Collection(nameof(StoragePoolCollection))]
+public sealed class StoragePoolBucketTests
+{
+    private static Storage Recyclable(int length)
+    {
+        var s = new Storage<float>(length, zeroed: false) { Recyclable = true };
+        return s;
+    }
+
+    [Fact]
+    public void BuffersComeBackByExactTypeAndLengthAndTheBucketsStayBounded()
+    {
+        StoragePool.Clear();
+        try
+        {
+            // 80 distinct sizes: the oldest buckets are dropped, their bytes no longer counted.
+            const int first = 2048;
+            for (int i = 0; i < 80; i++)
+                StoragePool.Return(Recyclable(first + i));
+            long expected = 0;
+            for (int i = 80 - 64; i < 80; i++)
+                expected += (first + i) * 4L;
+            Assert.Equal(expected, StoragePool.PooledBytes);
+            Assert.Null(StoragePool.TryRent<float>(first));          // dropped with its bucket
+            Assert.Null(StoragePool.TryRent<double>(first + 79));    // same length, other element type
+            var back = StoragePool.TryRent<float>(first + 79);
+            Assert.NotNull(back);
+            Assert.Equal(first + 79, back!.Length);
+            Assert.Null(StoragePool.TryRent<float>(first + 79));     // only one was pooled
+            Assert.Equal(expected - (first + 79) * 4L, StoragePool.PooledBytes);
+        }
+        finally
+        {
+            StoragePool.Clear();
+        }
+    }
+}

@@ -15,6 +15,11 @@ public sealed class FastPathTests
         // A non-contiguous mask converts in logical order.
         var m2 = Tensor.FromArray(new double[] { 1, 0, 0, 1, 1, 1 }, 2, 3).Gt(0.5).T;
         Assert.Equal(new float[] { 1, 1, 0, 1, 0, 1 }, m2.To(DType.Float32).ToArray<float>());
+        // Long masks take the 16-at-a-time widening plus a scalar tail.
+        var values = Enumerable.Range(0, 101).Select(i => (double)((i * 37) % 11)).ToArray();
+        var expected = values.Select(v => v > 5 ? 1f : 0f).ToArray();
+        Assert.Equal(expected, Tensor.FromArray(values).Gt(5).To(DType.Float32).ToArray<float>());
+        Assert.Equal(expected.Select(v => (double)v).ToArray(), Tensor.FromArray(values).Gt(5).To(DType.Float64).ToArray<double>());
     }
 
     [Fact]

@@ -26,6 +26,24 @@ public sealed class ReductionTests
     }
 
     [Fact]
+    public void MaxAndMinOfAllShareTheGradientAmongTies()
+    {
+        // PyTorch 1.13: torch.tensor([1., 3., 3.]).max() backward gives [0, 0.5, 0.5]; NaN results split among NaNs.
+        var x = Tensor.FromArray(new double[] { 1, 3, 3 });
+        x.RequiresGrad = true;
+        x.Max().Backward();
+        Assert.Equal(new double[] { 0, 0.5, 0.5 }, x.Grad!.ToArray<double>());
+        var y = Tensor.FromArray(new double[] { 1, -2, -2, 0 }, 2, 2);
+        y.RequiresGrad = true;
+        (y.Min() * 3.0).Backward();
+        Assert.Equal(new double[] { 0, 1.5, 1.5, 0 }, y.Grad!.ToArray<double>());
+        var z = Tensor.FromArray(new float[] { 1, float.NaN, float.NaN });
+        z.RequiresGrad = true;
+        z.Max().Backward();
+        Assert.Equal(new float[] { 0, 0.5f, 0.5f }, z.Grad!.ToArray<float>());
+    }
+
+    [Fact]
     public void MaxOverADimGivesValuesAndIndices()
     {
         var (values, indices) = M().Max(1);

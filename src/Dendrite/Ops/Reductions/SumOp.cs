@@ -36,6 +36,14 @@ internal sealed class SumOp : GradFn
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
+        // A full reduction (the usual loss.Mean()) sends one value everywhere: fill a dense tensor with it directly
+        // rather than multiplying a broadcast view.
+        if (g.Numel == 1 && g.DType.IsFloatingPoint())
+        {
+            var filled = Tensor.Allocate(_inputShape, g.DType, false);
+            filled.FillUnchecked(g.GetFlat(0) * _scale);
+            return [filled];
+        }
         var gk = g.Reshape(_keptShape).Expand(_inputShape);
         return [_scale == 1 ? gk : gk.Mul(_scale)];
     }
