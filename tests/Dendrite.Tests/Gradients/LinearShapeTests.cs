@@ -52,6 +52,25 @@ public sealed class LinearShapeTests
         }
     }
 
+    /// <summary>Float32 Linear with the bias added inside the GEMM store equals x·Wᵀ followed by + b, bit for bit,
+    /// for plain and transposed weights, one-feature inputs and partial tiles.</summary>
+    [Theory]
+    [InlineData(100, 100, 100, false)]
+    [InlineData(100, 1, 100, false)]
+    [InlineData(7, 20, 33, false)]
+    [InlineData(31, 50, 70, true)]
+    [InlineData(5, 3, 40, false)]
+    public void Float32BiasFusedIntoTheProductMatchesMatMulPlusBias(int rows, int inF, int outF, bool transposedWeight)
+    {
+        var g = new Generator((ulong)(rows * 7 + inF * 3 + outF));
+        var x = Tensor.RandN([rows, inF], g);
+        var w = transposedWeight ? Tensor.RandN([inF, outF], g).T : Tensor.RandN([outF, inF], g);
+        var b = Tensor.RandN([outF], g);
+        var fused = x.Linear(w, b).ToArray<float>();
+        var expected = x.MatMul(w.T).Add(b).ToArray<float>();
+        Assert.Equal(expected, fused);
+    }
+
     [Fact]
     public void NarrowHeadWeightGradientEqualsTheDirectProduct()
     {

@@ -101,6 +101,38 @@ public static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// C = op(A)·op(B) + bias (n values added to every row; C is not read) in one pass, when <see cref="Sgemm"/> would
+    /// run this shape on the strip kernel (so the products round exactly as there); otherwise returns false and
+    /// writes nothing.
+    /// </summary>
+    internal static bool TrySgemmBias(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb, ReadOnlySpan<float> bias, Span<float> c, int ldc)
+    {
+        if (m <= 0 || n <= 0 || k <= 0 || bias.Length < n)
+            return false;
+        CheckMatrix("A", a.Length, transA ? k : m, transA ? m : k, lda, nameof(lda), m, n, k);
+        CheckMatrix("B", b.Length, transB ? n : k, transB ? k : n, ldb, nameof(ldb), m, n, k);
+        CheckMatrix("C", c.Length, m, n, ldc, nameof(ldc), m, n, k);
+        fixed (float* pa = a, pb = b, pc = c, pbias = bias)
+        {
+            var p = new GemmProblem<float>
+            {
+                TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = 1f, Beta = 1f,
+                A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc,
+            };
+            GemmIsa isa = GemmBlocking.Isa;
+            // The same choice as Run: the kernels tried before the strip one keep their shapes.
+            if (!GemmKernelStrip.AppliesWithBias(in p, isa) || GemmTiny.AppliesFlat(in p, isa) || GemmTiny.AppliesOuter(in p, isa)
+                || GemmTiny.AppliesColumn(in p, isa) || (long)m * n * k <= SmallThreshold
+                || (k <= 4 && !transB && (long)m * n <= 1 << 16 && m <= 16)
+                || GemmDot.Applies(in p, isa) || GemmFewRows.Applies(in p, isa))
+                return false;
+            GemmKernelStrip.Run(in p, pbias);
+            return true;
+        }
+    }
+
     /// <summary>Runs the problem on a <see cref="GemmTiny"/> kernel when one applies; false otherwise.</summary>
     private static bool RunTiny(in GemmProblem<float> p, GemmIsa isa)
     {

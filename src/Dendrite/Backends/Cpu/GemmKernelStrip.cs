@@ -28,6 +28,9 @@ internal static unsafe class GemmKernelStrip
     /// machine (0.147 → 0.169 s per W2 run).</summary>
     internal const long ParallelWork = 1L << 20;
 
+    /// <summary>Store mode that adds a per-column bias instead of beta·C (the others are <see cref="GemmSimd.Mode{T}"/>'s 0-2).</summary>
+    private const int BiasMode = 3;
+
     [ThreadStatic] private static float[]? t_bt;
 
     /// <summary>True for float problems of moderate size (see <see cref="MaxWork"/>, <see cref="MaxK"/>) with C wider
@@ -41,7 +44,15 @@ internal static unsafe class GemmKernelStrip
     private static bool IsColumnT(in GemmProblem<float> p) => p.N == 1 && p.TransA && p.Ldc == 1 && p.M > W;
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C on the calling thread.</summary>
-    public static void Run(in GemmProblem<float> p)
+    public static void Run(in GemmProblem<float> p) => Run(in p, null);
+
+    /// <summary>True when <see cref="Run(in GemmProblem{float}, float*)"/> can add a column bias (every problem this
+    /// path takes except the single-column Aᵀ·b form).</summary>
+    public static bool AppliesWithBias(in GemmProblem<float> p, GemmIsa isa) => Applies(in p, isa) && !IsColumnT(in p);
+
+    /// <summary>C = alpha·op(A)·op(B) + beta·C, or with <paramref name="bias"/> (n values) C = alpha·op(A)·op(B) + bias
+    /// on every row (beta ignored, C not read): a Linear layer's y = x·Wᵀ + b in one pass.</summary>
+    public static void Run(in GemmProblem<float> p, float* bias)
     {
         int m = p.M, n = p.N, k = p.K;
         if (IsColumnT(in p))
@@ -50,7 +61,7 @@ internal static unsafe class GemmKernelStrip
             // or 1 when B is stored as the row 1×k).
             var t = new GemmProblem<float> { TransA = true, M = 1, N = m, K = k, Alpha = p.Alpha, Beta = p.Beta,
                 A = p.B, Lda = p.TransB ? 1 : p.Ldb, C = p.C, Ldc = m };
-            Sweep(in t, 1, m, k, p.A, p.Lda);
+            Sweep(in t, 1, m, k, p.A, p.Lda, null);
             return;
         }
         float* b = p.B;
@@ -66,11 +77,11 @@ internal static unsafe class GemmKernelStrip
             {
                 float* bt = (float*)(((nint)bt0 + 63) & ~(nint)63);
                 Transpose(p.B, p.Ldb, n, k, bt, ldb);
-                Sweep(in p, m, n, k, bt, ldb);
+                Sweep(in p, m, n, k, bt, ldb, bias);
             }
             return;
         }
-        Sweep(in p, m, n, k, b, ldb);
+        Sweep(in p, m, n, k, b, ldb, bias);
     }
 
     /// <summary>dst[k×ldd] = src[n×k]ᵀ (src row stride <paramref name="lds"/>, ldd a multiple of 16 ≥ n), in 16×16
@@ -191,16 +202,16 @@ internal static unsafe class GemmKernelStrip
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C with op(B) read as k×n rows of stride <paramref name="ldb"/>; above the
     /// driver's parallel threshold the row tiles are split over the kernel threads (op(B) is shared, read-only).</summary>
-    private static void Sweep(in GemmProblem<float> p, int m, int n, int k, float* b, nint ldb)
+    private static void Sweep(in GemmProblem<float> p, int m, int n, int k, float* b, nint ldb, float* bias)
     {
         int tiles = (m + TileRows - 1) / TileRows;
         int chunks = (long)m * n * k >= ParallelWork ? Math.Min(Threads.Count, tiles) : 1;
         if (chunks <= 1)
         {
-            SweepRows(in p, 0, m, n, k, b, ldb);
+            SweepRows(in p, 0, m, n, k, b, ldb, bias);
             return;
         }
-        var body = new RowsBody { Problem = p, B = b, Ldb = ldb, Chunks = chunks, Tiles = tiles };
+        var body = new RowsBody { Problem = p, B = b, Ldb = ldb, Bias = bias, Chunks = chunks, Tiles = tiles };
         CpuParallel.For(chunks, in body);
     }
 
@@ -208,7 +219,7 @@ internal static unsafe class GemmKernelStrip
     private struct RowsBody : IParallelBody
     {
         public GemmProblem<float> Problem;
-        public float* B;
+        public float* B, Bias;
         public nint Ldb;
         public int Chunks, Tiles;
 
@@ -217,15 +228,15 @@ internal static unsafe class GemmKernelStrip
             int i0 = (int)((long)Tiles * index / Chunks) * TileRows;
             int i1 = Math.Min(Problem.M, (int)((long)Tiles * (index + 1) / Chunks) * TileRows);
             if (i1 > i0)
-                SweepRows(in Problem, i0, i1, Problem.N, Problem.K, B, Ldb);
+                SweepRows(in Problem, i0, i1, Problem.N, Problem.K, B, Ldb, Bias);
         }
     }
 
-    private static void SweepRows(in GemmProblem<float> p, int i0, int i1, int n, int k, float* b, nint ldb)
+    private static void SweepRows(in GemmProblem<float> p, int i0, int i1, int n, int k, float* b, nint ldb, float* bias)
     {
         // Strides of op(A): row r, step q at r·ars + q·aks.
         nint ars = p.TransA ? 1 : p.Lda, aks = p.TransA ? p.Lda : 1;
-        int mode = GemmSimd.Mode(p.Beta);
+        int mode = bias is null ? GemmSimd.Mode(p.Beta) : BiasMode;
         float* a = p.A + i0 * ars;
         float* c0 = p.C + i0 * p.Ldc;
         for (int j0 = 0; j0 < n; j0 += StripVectors * W)
@@ -234,7 +245,8 @@ internal static unsafe class GemmKernelStrip
             int vectors = (cols + W - 1) / W;
             var mask = GemmSimd.FirstLanes<float>(cols - (vectors - 1) * W);
             var s = new Strip { A = a, Ars = ars, Aks = aks, B = b + j0, Ldb = ldb, C = c0 + j0, Ldc = p.Ldc,
-                M = i1 - i0, K = k, Alpha = p.Alpha, Beta = p.Beta, Mode = mode, Mask = mask };
+                M = i1 - i0, K = k, Alpha = p.Alpha, Beta = p.Beta, Mode = mode, Mask = mask,
+                Bias = bias is null ? null : bias + j0 };
             switch (vectors)
             {
                 case 1: Rows<V1>(in s); break;
@@ -248,7 +260,7 @@ internal static unsafe class GemmKernelStrip
     /// <summary>One column strip: its operands and the store parameters.</summary>
     private struct Strip
     {
-        public float* A, B, C;
+        public float* A, B, C, Bias;
         public nint Ars, Aks, Ldb, Ldc;
         public int M, K, Mode;
         public float Alpha, Beta;
@@ -344,12 +356,13 @@ internal static unsafe class GemmKernelStrip
         var va = Vector512.Create(s.Alpha);
         var vb = Vector512.Create(s.Beta);
         int mode = s.Mode;
-        StoreRow(c, V, c00, c01, c02, c03, va, vb, mode, mask);
-        if (R > 1) StoreRow(c + s.Ldc, V, c10, c11, c12, c13, va, vb, mode, mask);
-        if (R > 2) StoreRow(c + 2 * s.Ldc, V, c20, c21, c22, c23, va, vb, mode, mask);
-        if (R > 3) StoreRow(c + 3 * s.Ldc, V, c30, c31, c32, c33, va, vb, mode, mask);
-        if (R > 4) StoreRow(c + 4 * s.Ldc, V, c40, c41, c42, c43, va, vb, mode, mask);
-        if (R > 5) StoreRow(c + 5 * s.Ldc, V, c50, c51, c52, c53, va, vb, mode, mask);
+        float* bias = s.Bias;
+        StoreRow(c, V, c00, c01, c02, c03, va, vb, mode, mask, bias);
+        if (R > 1) StoreRow(c + s.Ldc, V, c10, c11, c12, c13, va, vb, mode, mask, bias);
+        if (R > 2) StoreRow(c + 2 * s.Ldc, V, c20, c21, c22, c23, va, vb, mode, mask, bias);
+        if (R > 3) StoreRow(c + 3 * s.Ldc, V, c30, c31, c32, c33, va, vb, mode, mask, bias);
+        if (R > 4) StoreRow(c + 4 * s.Ldc, V, c40, c41, c42, c43, va, vb, mode, mask, bias);
+        if (R > 5) StoreRow(c + 5 * s.Ldc, V, c50, c51, c52, c53, va, vb, mode, mask, bias);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -363,31 +376,36 @@ internal static unsafe class GemmKernelStrip
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow(float* c, int vectors, Vector512<float> r0, Vector512<float> r1, Vector512<float> r2,
-        Vector512<float> r3, Vector512<float> alpha, Vector512<float> beta, int mode, Vector512<float> mask)
+        Vector512<float> r3, Vector512<float> alpha, Vector512<float> beta, int mode, Vector512<float> mask, float* bias)
     {
-        StoreOne(c, 0, vectors, r0, alpha, beta, mode, mask);
-        if (vectors > 1) StoreOne(c, 1, vectors, r1, alpha, beta, mode, mask);
-        if (vectors > 2) StoreOne(c, 2, vectors, r2, alpha, beta, mode, mask);
-        if (vectors > 3) StoreOne(c, 3, vectors, r3, alpha, beta, mode, mask);
+        StoreOne(c, 0, vectors, r0, alpha, beta, mode, mask, bias);
+        if (vectors > 1) StoreOne(c, 1, vectors, r1, alpha, beta, mode, mask, bias);
+        if (vectors > 2) StoreOne(c, 2, vectors, r2, alpha, beta, mode, mask, bias);
+        if (vectors > 3) StoreOne(c, 3, vectors, r3, alpha, beta, mode, mask, bias);
     }
 
-    /// <summary>Writes alpha·acc (+ beta·C) to vector <paramref name="v"/> of a C row; mode as in <see cref="GemmSimd.Mode{T}"/>.</summary>
+    /// <summary>Writes alpha·acc (+ beta·C) to vector <paramref name="v"/> of a C row; mode as in <see cref="GemmSimd.Mode{T}"/>,
+    /// or <see cref="BiasMode"/>: alpha·acc + the bias vector, C not read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreOne(float* c, int v, int vectors, Vector512<float> acc, Vector512<float> alpha,
-        Vector512<float> beta, int mode, Vector512<float> mask)
+        Vector512<float> beta, int mode, Vector512<float> mask, float* bias)
     {
         float* cv = c + v * W;
         Vector512<float> r = acc * alpha;
         if (v == vectors - 1)
         {
-            if (mode == 1)
+            if (mode == BiasMode)
+                r += Avx512F.MaskLoad(bias + v * W, mask, Vector512<float>.Zero);
+            else if (mode == 1)
                 r += Avx512F.MaskLoad(cv, mask, Vector512<float>.Zero);
             else if (mode == 2)
                 r = Vector512.FusedMultiplyAdd(beta, Avx512F.MaskLoad(cv, mask, Vector512<float>.Zero), r);
             Avx512F.MaskStore(cv, mask, r);
             return;
         }
-        if (mode == 1)
+        if (mode == BiasMode)
+            r += Vector512.Load(bias + v * W);
+        else if (mode == 1)
             r += Vector512.Load(cv);
         else if (mode == 2)
             r = Vector512.FusedMultiplyAdd(beta, Vector512.Load(cv), r);

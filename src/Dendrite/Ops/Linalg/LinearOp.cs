@@ -33,10 +33,16 @@ internal sealed class LinearOp : GradFn
         var outShape = (int[])x.ShapeArray.Clone();
         outShape[^1] = outF;
         var y = Tensor.Allocate(outShape, dt, bias is null);
-        if (bias is not null)
-            FillRows(y, bias, rows, outF);
-        if (rows > 0 && outF > 0)
-            TensorGemm.Mm(xc, xc.Offset, inF, 1, weight, weight.Offset, weight.StrideArray[1], weight.StrideArray[0], rows, inF, outF, y, 0, bias is null ? 0 : 1);
+        // x·Wᵀ + b in one pass where the GEMM kernel can add the bias as it stores each output tile.
+        bool fused = bias is not null && rows > 0 && outF > 0 && inF > 0
+            && TensorGemm.TryMmBias(xc, xc.Offset, inF, 1, weight, weight.Offset, weight.StrideArray[1], weight.StrideArray[0], rows, inF, outF, bias, y);
+        if (!fused)
+        {
+            if (bias is not null)
+                FillRows(y, bias, rows, outF);
+            if (rows > 0 && outF > 0)
+                TensorGemm.Mm(xc, xc.Offset, inF, 1, weight, weight.Offset, weight.StrideArray[1], weight.StrideArray[0], rows, inF, outF, y, 0, bias is null ? 0 : 1);
+        }
         if (!ShouldRecord(x, weight, bias))
             return y;
         var fn = new LinearOp();
