@@ -11,6 +11,8 @@ public static partial class F
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
         CheckPair("MseLoss", input, target);
+        if (reduction == Reduction.Mean && input.Numel > 0)
+            return MseLossOp.Apply(input, target);
         return Reduce(input.Sub(target).Square(), reduction);
     }
 

@@ -155,6 +155,52 @@ public sealed class GemmTests
             Check(false, true, m, n, k, 1f, 1f, seed: 12);
     }
 
+    /// <summary>The unpacked strip path (float, n > 16, k ≤ 256): every strip width (1-4 vectors, the last one
+    /// partial or full), every row remainder (1-5 after tiles of 6), all transposes and store modes, padded strides.</summary>
+    [Theory]
+    [InlineData(100, 100, 100)]
+    [InlineData(101, 17, 5)]
+    [InlineData(7, 65, 256)]
+    [InlineData(13, 80, 1)]
+    [InlineData(6, 33, 9)]
+    [InlineData(11, 113, 31)]
+    [InlineData(100, 100, 1)]
+    [InlineData(20, 48, 100)]
+    [InlineData(33, 128, 64)]
+    [InlineData(34, 200, 17)]
+    [InlineData(35, 97, 256)]
+    public void StripShapesMatchReference(int m, int n, int k)
+    {
+        Assert.True(GemmKernelStrip.Applies(new GemmProblem<float> { M = m, N = n, K = k }, GemmIsa.Avx512));
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+            {
+                Check(ta, tb, m, n, k, 1f, 0f);
+                Check(ta, tb, m, n, k, 1f, 1f, pad: 3, seed: 4);
+                Check(ta, tb, m, n, k, -0.5f, 1.5f, pad: 17, seed: 5);
+                Check(ta, tb, m, n, k, 2f, 0f, pad: 1, seed: 6);
+            }
+    }
+
+    /// <summary>One output column of Aᵀ·b (A stored k×m) on the strip path as the row bᵀ·A: partial strips,
+    /// strided b, every store mode.</summary>
+    [Theory]
+    [InlineData(100, 100)]
+    [InlineData(17, 5)]
+    [InlineData(203, 77)]
+    [InlineData(64, 1)]
+    [InlineData(130, 300)]
+    public void StripColumnOfTransposedAMatchesReference(int m, int k)
+    {
+        Assert.True(GemmKernelStrip.Applies(new GemmProblem<float> { TransA = true, M = m, N = 1, K = k, Ldc = 1 }, GemmIsa.Avx512));
+        foreach (bool tb in new[] { false, true })
+        {
+            Check(true, tb, m, 1, k, 1f, 0f);
+            Check(true, tb, m, 1, k, 1f, 1f, seed: 4);
+            Check(true, tb, m, 1, k, -0.5f, 1.5f, pad: 3, seed: 5);
+        }
+    }
+
     [Theory]
     [InlineData(1f, 1f)]
     [InlineData(0.25f, 0f)]
@@ -206,6 +252,39 @@ public sealed class GemmTests
         finally
         {
             GemmBlocking.Isa = saved;
+        }
+    }
+
+    /// <summary>The strip path splits row tiles over threads above its parallel threshold: same bits at 1, 2, 3
+    /// threads, for every transpose (the transposed B copy is shared by the chunks).</summary>
+    [Theory]
+    [InlineData(128, 128, 128)]
+    [InlineData(131, 70, 120)]
+    public void StripMultiThreadedMatchesSingleThreaded(int m, int n, int k)
+    {
+        int saved = Threads.Count;
+        try
+        {
+            var rng = new Random(8);
+            float[] a = Random<float>(rng, m * k), b = Random<float>(rng, k * n);
+            foreach (bool ta in new[] { false, true })
+                foreach (bool tb in new[] { false, true })
+                {
+                    int lda = ta ? m : k, ldb = tb ? k : n;
+                    float[][] c = [new float[m * n], new float[m * n], new float[m * n]];
+                    for (int t = 1; t <= 3; t++)
+                    {
+                        Threads.Count = t;
+                        Gemm.Sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c[t - 1], n);
+                    }
+                    Assert.Equal(c[0], c[1]);
+                    Assert.Equal(c[0], c[2]);
+                    Check(ta, tb, m, n, k, 1f, 0f);
+                }
+        }
+        finally
+        {
+            Threads.Count = saved;
         }
     }
 

@@ -25,6 +25,52 @@ public sealed class LinearShapeTests
         Assert.True(GradCheck.Check(t => t[0].Linear(t[1], t[2]).Tanh().Sum(), [x, w, b]));
     }
 
+    /// <summary>Float32 bias gradients for widths at, between and past the vectorised column sums (16, 64 per
+    /// pass, scalar tail) equal the rows summed in order.</summary>
+    [Theory]
+    [InlineData(100, 100)]
+    [InlineData(3, 16)]
+    [InlineData(1, 70)]
+    [InlineData(37, 129)]
+    [InlineData(5, 15)]
+    public void Float32BiasGradientIsTheColumnSum(int rows, int outF)
+    {
+        var g = new Generator((ulong)(rows * 1000 + outF));
+        var x = Tensor.RandN([rows, 3], g);
+        var w = Tensor.RandN([outF, 3], g);
+        var b = Tensor.RandN([outF], g);
+        b.RequiresGrad = true;
+        var gy = Tensor.RandN([rows, outF], g);
+        x.Linear(w, b).Backward(gy);
+        float[] got = b.Grad!.ToArray<float>(), gyv = gy.ToArray<float>();
+        for (int j = 0; j < outF; j++)
+        {
+            float want = gyv[j];
+            for (int i = 1; i < rows; i++)
+                want += gyv[i * outF + j];
+            Assert.Equal(want, got[j]);
+        }
+    }
+
+    /// <summary>Float32 Linear with the bias added inside the GEMM store equals x·Wᵀ followed by + b, bit for bit,
+    /// for plain and transposed weights, one-feature inputs and partial tiles.</summary>
+    [Theory]
+    [InlineData(100, 100, 100, false)]
+    [InlineData(100, 1, 100, false)]
+    [InlineData(7, 20, 33, false)]
+    [InlineData(31, 50, 70, true)]
+    [InlineData(5, 3, 40, false)]
+    public void Float32BiasFusedIntoTheProductMatchesMatMulPlusBias(int rows, int inF, int outF, bool transposedWeight)
+    {
+        var g = new Generator((ulong)(rows * 7 + inF * 3 + outF));
+        var x = Tensor.RandN([rows, inF], g);
+        var w = transposedWeight ? Tensor.RandN([inF, outF], g).T : Tensor.RandN([outF, inF], g);
+        var b = Tensor.RandN([outF], g);
+        var fused = x.Linear(w, b).ToArray<float>();
+        var expected = x.MatMul(w.T).Add(b).ToArray<float>();
+        Assert.Equal(expected, fused);
+    }
+
     [Fact]
     public void NarrowHeadWeightGradientEqualsTheDirectProduct()
     {

@@ -84,16 +84,52 @@ public static unsafe class Gemm
             GemmIsa isa = GemmBlocking.Isa;
             if (typeof(T) == typeof(float) && RunTiny(in Unsafe.As<GemmProblem<T>, GemmProblem<float>>(ref problem), isa))
                 return;
-            if ((long)m * n * k <= SmallThreshold || (k <= 4 && !transB && (long)m * n <= 1 << 16))
+            // The strip kernel also beats row-by-row rank-1 updates (k ≤ 4) once C has more rows than a few-rows tile.
+            bool strip = typeof(T) == typeof(float) && GemmKernelStrip.Applies(in Unsafe.As<GemmProblem<T>, GemmProblem<float>>(ref problem), isa);
+            if ((long)m * n * k <= SmallThreshold || (k <= 4 && !transB && (long)m * n <= 1 << 16 && !(strip && m > 16)))
                 GemmSmall.Run(in problem); // tiny, or a few rank-1 updates (k ≤ 4) that packing would only slow down
             else if (GemmDot.Applies(in problem, isa))
                 GemmDot.Run(in problem);
             else if (GemmFewRows.Applies(in problem, isa))
                 GemmFewRows.Run(in problem);
+            else if (strip)
+                GemmKernelStrip.Run(in Unsafe.As<GemmProblem<T>, GemmProblem<float>>(ref problem));
             else if (GemmNarrow.Applies<T>(n, isa))
                 GemmNarrow.Run(in problem);
             else
                 GemmDriver<T>.Run(in problem);
+        }
+    }
+
+    /// <summary>
+    /// C = op(A)·op(B) + bias (n values added to every row; C is not read) in one pass, when <see cref="Sgemm"/> would
+    /// run this shape on the strip kernel (so the products round exactly as there); otherwise returns false and
+    /// writes nothing.
+    /// </summary>
+    internal static bool TrySgemmBias(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb, ReadOnlySpan<float> bias, Span<float> c, int ldc)
+    {
+        if (m <= 0 || n <= 0 || k <= 0 || bias.Length < n)
+            return false;
+        CheckMatrix("A", a.Length, transA ? k : m, transA ? m : k, lda, nameof(lda), m, n, k);
+        CheckMatrix("B", b.Length, transB ? n : k, transB ? k : n, ldb, nameof(ldb), m, n, k);
+        CheckMatrix("C", c.Length, m, n, ldc, nameof(ldc), m, n, k);
+        fixed (float* pa = a, pb = b, pc = c, pbias = bias)
+        {
+            var p = new GemmProblem<float>
+            {
+                TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = 1f, Beta = 1f,
+                A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc,
+            };
+            GemmIsa isa = GemmBlocking.Isa;
+            // The same choice as Run: the kernels tried before the strip one keep their shapes.
+            if (!GemmKernelStrip.AppliesWithBias(in p, isa) || GemmTiny.AppliesFlat(in p, isa) || GemmTiny.AppliesOuter(in p, isa)
+                || GemmTiny.AppliesColumn(in p, isa) || (long)m * n * k <= SmallThreshold
+                || (k <= 4 && !transB && (long)m * n <= 1 << 16 && m <= 16)
+                || GemmDot.Applies(in p, isa) || GemmFewRows.Applies(in p, isa))
+                return false;
+            GemmKernelStrip.Run(in p, pbias);
+            return true;
         }
     }
 

@@ -47,6 +47,22 @@ internal static class TensorGemm
         }
     }
 
+    /// <summary>c = a·b + bias on every row (float; c dense [m,n], not read) in one GEMM pass when the strided views and
+    /// the shape allow it; false (nothing written) otherwise.</summary>
+    public static bool TryMmBias(Tensor a, int aOffset, int aRs, int aCs, Tensor b, int bOffset, int bRs, int bCs, int m, int k, int n,
+        Tensor bias, Tensor c)
+    {
+        if (c.DType != DType.Float32 || !bias.IsContiguous)
+            return false;
+        var va = MatrixView.Of(m, k, aRs, aCs, aOffset);
+        var vb = MatrixView.Of(k, n, bRs, bCs, bOffset);
+        if (va is null || vb is null)
+            return false;
+        return Gemm.TrySgemmBias(va.Value.Trans, vb.Value.Trans, m, n, k, a.Array<float>().AsSpan(va.Value.Offset), va.Value.Ld,
+            b.Array<float>().AsSpan(vb.Value.Offset), vb.Value.Ld, bias.Array<float>().AsSpan(bias.Offset, n),
+            c.Array<float>().AsSpan(0), Math.Max(n, 1));
+    }
+
     private static T[] Densify<T>(T[] src, int offset, int rows, int cols, int rs, int cs)
     {
         var dst = new T[rows * cols];
