@@ -53,8 +53,8 @@ internal sealed class ConvertOp : GradFn
 
     private static ReadOnlySpan<byte> Bytes(Tensor t) => MemoryMarshal.Cast<bool, byte>(t.Span<bool>());
 
-    // Small masks (a batch's accuracy) with a plain loop, which ReadyToRun images carry precompiled; large ones with
-    // the library's vectorized widening.
+    // Masks to numbers: float by 16-lane widening; other types by a plain loop when small (a batch's accuracy), which
+    // ReadyToRun images carry precompiled, and by the library's vectorized widening when large.
     private static void FromBytes<T>(ReadOnlySpan<byte> x, Span<T> y) where T : unmanaged, INumberBase<T>
     {
         int i = 0;

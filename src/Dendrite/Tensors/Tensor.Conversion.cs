@@ -119,7 +119,6 @@ public sealed partial class Tensor
         return o;
     }
 
-    /// <summary>Fills without autograd checks (creation helpers).</summary>
     // Float fills (zero_grad, gradients of a mean) with 16-lane stores: the framework's generic Span.Fill<float> is
     // compiled at run time even in ReadyToRun builds.
     private static unsafe void FillFloat(Span<float> dst, float value)
@@ -138,6 +137,7 @@ public sealed partial class Tensor
         }
     }
 
+    /// <summary>Fills without autograd checks (creation helpers).</summary>
     internal void FillUnchecked(double value)
     {
         if (IsContiguous)
