@@ -260,4 +260,34 @@ public sealed class FastPathTests
             Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(y[i]));
         }
     }
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void ActivationGradientsOverLongVectorsMatchTheirFormulas(DType dtype)
+    {
+        // 103 elements: whole 512-bit vectors plus a scalar tail in the fused backward loops.
+        var x = Tensor.RandN([103], new Generator(5), dtype) * 3.0;
+        var g = Tensor.RandN([103], new Generator(6), dtype);
+        var xs = x.To(DType.Float64).ToArray<double>();
+        var gs = g.To(DType.Float64).ToArray<double>();
+        foreach (var (name, f, d) in new (string, Func<Tensor, Tensor>, Func<double, double>)[]
+        {
+            ("sigmoid", t => t.Sigmoid(), v => { double s = 1 / (1 + Math.Exp(-v)); return s * (1 - s); }),
+            ("tanh", t => t.Tanh(), v => 1 - Math.Tanh(v) * Math.Tanh(v)),
+            ("relu", t => t.Relu(), v => v > 0 ? 1 : 0),
+        })
+        {
+            var xi = x.Detach();
+            xi.RequiresGrad = true;
+            f(xi).Backward(g);
+            var got = xi.Grad!.To(DType.Float64).ToArray<double>();
+            for (int i = 0; i < xs.Length; i++)
+            {
+                double expected = gs[i] * d(xs[i]);
+                double tol = dtype == DType.Float32 ? 1e-5 : 1e-12;
+                Assert.True(Math.Abs(got[i] - expected) <= tol * Math.Max(1, Math.Abs(expected)), $"{name} {dtype} [{i}]: {got[i]} vs {expected}");
+            }
+        }
+    }
 }

@@ -10,12 +10,14 @@ internal readonly struct SigmoidGrad : IVectorFunc2
 {
     public static T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => g * y * (T.One - y);
     public static Vector256<T> Apply<T>(Vector256<T> g, Vector256<T> y) where T : unmanaged, IFloatingPointIeee754<T> => g * y * (Vector256<T>.One - y);
+    public static Vector512<T> Apply<T>(Vector512<T> g, Vector512<T> y) where T : unmanaged, IFloatingPointIeee754<T> => g * y * (Vector512<T>.One - y);
 }
 
 internal readonly struct TanhGrad : IVectorFunc2
 {
     public static T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => g * (T.One - y * y);
     public static Vector256<T> Apply<T>(Vector256<T> g, Vector256<T> y) where T : unmanaged, IFloatingPointIeee754<T> => g * (Vector256<T>.One - y * y);
+    public static Vector512<T> Apply<T>(Vector512<T> g, Vector512<T> y) where T : unmanaged, IFloatingPointIeee754<T> => g * (Vector512<T>.One - y * y);
 }
 
 internal readonly struct ReluGrad : IVectorFunc2
@@ -23,6 +25,8 @@ internal readonly struct ReluGrad : IVectorFunc2
     public static T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => y > T.Zero ? g : T.Zero;
     public static Vector256<T> Apply<T>(Vector256<T> g, Vector256<T> y) where T : unmanaged, IFloatingPointIeee754<T>
         => Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<T>.Zero), g, Vector256<T>.Zero);
+    public static Vector512<T> Apply<T>(Vector512<T> g, Vector512<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        => Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<T>.Zero), g, Vector512<T>.Zero);
 }
 
 internal readonly struct SignGrad : IElementFunc2
