@@ -58,6 +58,14 @@ internal static unsafe class CpuParallel
 
     [ThreadStatic] private static bool t_insideJob;
 
+    /// <summary>
+    /// Chunk <paramref name="index"/> of <paramref name="chunks"/> over <paramref name="units"/> units of
+    /// <paramref name="unitSize"/> elements each (tiles, row groups), as an element range clipped to
+    /// <paramref name="limit"/>: chunks split on unit boundaries and differ in size by at most one unit.
+    /// </summary>
+    public static (int Start, int End) ChunkRange(int units, int index, int chunks, int unitSize, int limit)
+        => ((int)((long)units * index / chunks) * unitSize, Math.Min(limit, (int)((long)units * (index + 1) / chunks) * unitSize));
+
     /// <summary>Runs <paramref name="body"/>(i) for every i in [0, count), in parallel.</summary>
     /// <param name="count">The number of chunks.</param>
     /// <param name="body">The chunk body; it must be safe to run concurrently for distinct indices.</param>

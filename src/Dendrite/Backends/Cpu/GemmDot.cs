@@ -46,8 +46,7 @@ internal static unsafe class GemmDot
         {
             ref readonly GemmProblem<T> p = ref Problem;
             int groups = (p.M + RowsPerTile - 1) / RowsPerTile;
-            int i0 = (int)((long)groups * index / Chunks) * RowsPerTile;
-            int i1 = Math.Min(p.M, (int)((long)groups * (index + 1) / Chunks) * RowsPerTile);
+            var (i0, i1) = CpuParallel.ChunkRange(groups, index, Chunks, RowsPerTile, p.M);
             for (int i = i0; i < i1; i += RowsPerTile)
             {
                 int rows = Math.Min(RowsPerTile, i1 - i);

@@ -46,8 +46,7 @@ internal static unsafe class GemmFewRows
             ref readonly GemmProblem<T> p = ref Problem;
             int w = Vector512<T>.Count, tileCols = VectorsPerTile * w;
             int blocks = (p.N + tileCols - 1) / tileCols;
-            int j0 = (int)((long)blocks * index / Chunks) * tileCols;
-            int j1 = Math.Min(p.N, (int)((long)blocks * (index + 1) / Chunks) * tileCols);
+            var (j0, j1) = CpuParallel.ChunkRange(blocks, index, Chunks, tileCols, p.N);
             // Element q of row i of op(A) is at A + i·rs + q·ks.
             nint rs = p.TransA ? 1 : p.Lda, ks = p.TransA ? p.Lda : 1;
             for (int i = 0; i < p.M; i += RowsPerTile)

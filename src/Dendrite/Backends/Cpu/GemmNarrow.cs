@@ -91,7 +91,7 @@ internal static unsafe class GemmNarrow
             ref readonly GemmProblem<T> p = ref Problem;
             // Chunk boundaries on multiples of 4 rows.
             int groups = (p.M + 3) / 4;
-            int i0 = (int)((long)groups * index / Chunks) * 4, i1 = Math.Min(p.M, (int)((long)groups * (index + 1) / Chunks) * 4);
+            var (i0, i1) = CpuParallel.ChunkRange(groups, index, Chunks, 4, p.M);
             // Row r, step q of op(A) is at A + r·rs + q·ks.
             nint rs = p.TransA ? 1 : p.Lda, ks = p.TransA ? p.Lda : 1;
             int i = i0;
