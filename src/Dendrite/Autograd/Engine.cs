@@ -77,7 +77,7 @@ internal static class Engine
         // total once, as in PyTorch, rather than each partial contribution.
         var leafGrads = scratch.LeafGrads;
         // Gradient buffers the engine creates are owned by it alone (unless a hook or RetainGrad sees them), so once
-        // consumed they go back to the StoragePool for the next allocation of that size. Holds count the slots
+        // consumed they go back to their backend (the CPU backend pools them) for the next allocation of that size. Holds count the slots
         // (pending node gradients, leaf sums) that reference each storage; Autograd.Grad hands gradients to the
         // caller, so it recycles nothing.
         var holds = capture is null ? scratch.Holds : null;
@@ -99,7 +99,7 @@ internal static class Engine
                     retained.Grad = retained.Grad is null ? grad.Clone() : retained.Grad.Add(grad);
                 if (capture is not null)
                     CaptureNonLeaf(node, grad, capture, captured!);
-                using (StoragePool.Recycling(active: holds is not null))
+                using (StorageRecycling.Open(active: holds is not null))
                     inputGrads = node.Backward(grad);
                 if (!retainGraph)
                     node.Release();
@@ -152,7 +152,7 @@ internal static class Engine
     private static Tensor Accumulate(Holds? holds, Tensor sum, Tensor g)
     {
         Tensor total;
-        using (StoragePool.Recycling(active: holds is not null))
+        using (StorageRecycling.Open(active: holds is not null))
             total = sum.Add(g);
         holds?.Add(total);
         holds?.Release(sum);
@@ -197,13 +197,22 @@ internal static class Engine
                 if (s.EngineHolds <= 0)
                     continue;
                 if (--s.EngineHolds == 0)
-                    StoragePool.Return(s);
+                    Return(s);
             }
             foreach (var s in _probed)
                 if (s.EngineHolds == 0)
-                    StoragePool.Return(s);
+                    Return(s);
             _released.Clear();
             _probed.Clear();
+        }
+
+        // Hands a dead engine-owned buffer back to its backend (once).
+        private static void Return(Storage s)
+        {
+            if (!s.Recyclable)
+                return;
+            s.Recyclable = false;
+            s.Backend.Recycle(s);
         }
 
         /// <summary>Forgets pending releases (after a pass that threw part-way).</summary>

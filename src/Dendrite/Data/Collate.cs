@@ -38,14 +38,16 @@ public static class Collate
         shape[0] = tensors.Count;
         for (int d = 0; d < first.Rank; d++)
             shape[d + 1] = first.ShapeArray[d];
-        var dst = Tensor.Allocate(shape, first.DType, false);
+        var dst = Tensor.Allocate(shape, first.DType, false, first.Backend);
         int n = first.Numel;
         for (int i = 0; i < tensors.Count; i++)
         {
             var t = tensors[i];
             if (t.DType != first.DType || !t.ShapeArray.AsSpan().SequenceEqual(first.ShapeArray))
                 throw new ArgumentException($"Collate: field {field} of sample 0 is {first.DType} {ShapeUtil.Format(first.ShapeArray)} but sample {i} has {t.DType} {ShapeUtil.Format(t.ShapeArray)}; samples must match to be stacked.");
-            t.CopyInto(dst.Storage, i * n);
+            if (t.Device != first.Device)
+                throw new ArgumentException($"Collate: field {field} of sample 0 is on {first.Device} but sample {i} is on {t.Device}; samples must be on one device to be stacked.");
+            dst.Backend.Copy(t.Raw, Backends.StorageView.Dense(dst.Storage, t.ShapeArray, i * n));
         }
         return dst;
     }

@@ -56,10 +56,7 @@ public static class Init
         var g = generator ?? Generator.Default;
         return Write(tensor, "Uniform_", t =>
         {
-            if (t.DType == DType.Float32)
-                g.FillUniform(t.Span<float>(), a, b);
-            else
-                g.FillUniform(t.Span<double>(), a, b);
+            g.FillUniform(t, a, b);
         });
     }
 
@@ -71,10 +68,7 @@ public static class Init
         var g = generator ?? Generator.Default;
         return Write(tensor, "Normal_", t =>
         {
-            if (t.DType == DType.Float32)
-                g.FillNormal(t.Span<float>(), mean, std);
-            else
-                g.FillNormal(t.Span<double>(), mean, std);
+            g.FillNormal(t, mean, std);
         });
     }
 
@@ -217,7 +211,7 @@ public static class Init
             tensor.BumpVersion();
             return tensor;
         }
-        var tmp = Tensor.Allocate([.. tensor.ShapeArray], tensor.DType, false);
+        var tmp = Tensor.Allocate([.. tensor.ShapeArray], tensor.DType, false, tensor.Backend);
         fillDense(tmp);
         return tensor.CopyFrom(tmp);
     }

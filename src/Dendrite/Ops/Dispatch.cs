@@ -1,22 +1,76 @@
-using System.Numerics;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
-/// <summary>Shared forward plumbing for ops: dtype checks and promotion, dense inputs, broadcasting.</summary>
+/// <summary>Shared forward plumbing for ops: device and dtype checks, promotion, dense inputs, broadcasting.</summary>
 internal static class Dispatch
 {
+    /// <summary>The backend both operands live on; throws before any kernel runs when their devices differ.</summary>
+    public static IBackend Backend(string op, Tensor a, Tensor b)
+    {
+        var backend = a.Storage.Backend;
+        if (!ReferenceEquals(backend, b.Storage.Backend))
+            ThrowDevices(op, a.Device, b.Device);
+        return backend;
+    }
+
+    /// <summary>The backend all operands (nulls skipped) live on; throws before any kernel runs when their devices differ.</summary>
+    public static IBackend Backend(string op, Tensor a, Tensor? b, Tensor? c)
+    {
+        var backend = a.Storage.Backend;
+        if (b is not null && !ReferenceEquals(backend, b.Storage.Backend))
+            ThrowDevices(op, a.Device, b.Device);
+        if (c is not null && !ReferenceEquals(backend, c.Storage.Backend))
+            ThrowDevices(op, a.Device, c.Device);
+        return backend;
+    }
+
+    /// <summary>The backend all <paramref name="tensors"/> live on.</summary>
+    public static IBackend Backend(string op, IReadOnlyList<Tensor> tensors)
+    {
+        var backend = tensors[0].Storage.Backend;
+        for (int i = 1; i < tensors.Count; i++)
+            if (!ReferenceEquals(backend, tensors[i].Storage.Backend))
+                ThrowDevices(op, tensors[0].Device, tensors[i].Device);
+        return backend;
+    }
+
+    /// <summary>
+    /// Operands of an elementwise op brought to one device: as in PyTorch, a 0-d CPU tensor (a scalar) may take part in
+    /// an op on another device and is copied there; any other mix of devices is an error.
+    /// </summary>
+    public static (Tensor A, Tensor B, IBackend Backend) SameDevice(string op, Tensor a, Tensor b)
+    {
+        var backend = a.Storage.Backend;
+        if (ReferenceEquals(backend, b.Storage.Backend))
+            return (a, b, backend);
+        if (b.Rank == 0 && b.Device.IsCpu)
+            return (a, b.Detach().To(a.Device), backend);
+        if (a.Rank == 0 && a.Device.IsCpu)
+            return (a.Detach().To(b.Device), b, b.Storage.Backend);
+        ThrowDevices(op, a.Device, b.Device);
+        return default;
+    }
+
+    private static void ThrowDevices(string op, Device a, Device b) =>
+        throw new ArgumentException($"{op}: expected all tensors to be on the same device, but found {a} and {b}.");
+
     /// <summary>Applies a unary kernel to a floating-point tensor, giving a new dense tensor.</summary>
-    public static Tensor Unary<TK>(Tensor x, string op) where TK : IUnaryOp
+    public static Tensor Unary(Tensor x, UnaryOp f, string op)
     {
         x.CheckFloating(op);
-        var src = x.IsContiguous ? x : x.CopyDense();
+        var src = x.Dense();
         var y = Tensor.AllocateLike(x, x.DType, false);
-        if (x.DType == DType.Float32)
-            ParallelElementwise.Unary<TK, float>(src.Array<float>(), src.Offset, y.Array<float>(), y.Offset, y.Numel);
-        else
-            ParallelElementwise.Unary<TK, double>(src.Array<double>(), src.Offset, y.Array<double>(), y.Offset, y.Numel);
+        x.Backend.Unary(f, src.Raw, y.Raw);
         return y;
+    }
+
+    /// <summary>dx = g·f′ from the saved tensor (see <see cref="UnaryOp.SavesOutput"/>), in g's dtype.</summary>
+    public static Tensor UnaryBackward(Tensor g, Tensor saved, UnaryOp f, string op)
+    {
+        var (dg, ds, dx) = DenseGradPair(g, saved, op);
+        g.Backend.UnaryBackward(f, dg.Raw, ds.Raw, dx.Raw);
+        return dx;
     }
 
     /// <summary>The floating dtype two operands compute in; integer/bool operands are promoted.</summary>
@@ -29,54 +83,25 @@ internal static class Dispatch
     }
 
     /// <summary>Applies a broadcasting binary kernel, giving a new dense tensor of the broadcast shape.</summary>
-    public static Tensor Binary<TK>(Tensor a, Tensor b, string op) where TK : IBinaryOp
+    public static Tensor Binary(Tensor a, Tensor b, BinaryKind kind, string op)
     {
-        var dt = FloatDType(a, b, op);
-        if (a.DType != dt)
-            a = a.Detach().To(dt);
-        if (b.DType != dt)
-            b = b.Detach().To(dt);
-        var shape = ShapeUtil.Broadcast(a.ShapeArray, b.ShapeArray, op);
-        var y = ReferenceEquals(shape, a.ShapeArray) ? Tensor.AllocateLike(a, dt, false) : Tensor.Allocate(shape, dt, false);
-        if (dt == DType.Float32)
-            RunBinary<TK, float>(a, b, y);
-        else
-            RunBinary<TK, double>(a, b, y);
+        var (da, db, backend) = SameDevice(op, a, b);
+        var dt = FloatDType(da, db, op);
+        if (da.DType != dt)
+            da = da.Detach().To(dt);
+        if (db.DType != dt)
+            db = db.Detach().To(dt);
+        var shape = ShapeUtil.Broadcast(da.ShapeArray, db.ShapeArray, op);
+        var y = ReferenceEquals(shape, da.ShapeArray) ? Tensor.AllocateLike(da, dt, false) : Tensor.Allocate(shape, dt, false, backend);
+        backend.Binary(kind, da.Raw, db.Raw, y.Raw);
         return y;
     }
 
-    private static void RunBinary<TK, T>(Tensor a, Tensor b, Tensor y) where TK : IBinaryOp where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var shape = y.ShapeArray;
-        if (a.IsContiguous && b.IsContiguous)
-        {
-            if (a.Numel == y.Numel && b.Numel == y.Numel)
-            {
-                ParallelElementwise.Binary<TK, T>(a.Array<T>(), a.Offset, b.Array<T>(), b.Offset, y.Array<T>(), y.Offset, y.Numel);
-                return;
-            }
-            if (b.Numel == 1 && a.Numel == y.Numel)
-            {
-                TK.RunScalarB(a.Span<T>(), b.Array<T>()[b.Offset], y.Span<T>());
-                return;
-            }
-            if (a.Numel == 1 && b.Numel == y.Numel)
-            {
-                TK.RunScalarA(a.Array<T>()[a.Offset], b.Span<T>(), y.Span<T>());
-                return;
-            }
-        }
-        BinaryKernel.Run<TK, T>(shape,
-            a.Array<T>(), a.Offset, ShapeUtil.BroadcastStrides(a.ShapeArray, a.StrideArray, shape),
-            b.Array<T>(), b.Offset, ShapeUtil.BroadcastStrides(b.ShapeArray, b.StrideArray, shape),
-            y.Span<T>());
-    }
-
-    /// <summary>A 0-d tensor holding <paramref name="value"/> in <paramref name="like"/>'s dtype (floating types only).</summary>
+    /// <summary>A 0-d tensor holding <paramref name="value"/> in <paramref name="like"/>'s dtype (floating types only) on its device.</summary>
     public static Tensor ScalarLike(Tensor like, double value)
     {
         var dt = like.DType.IsFloatingPoint() ? like.DType : DType.Float32;
-        return Tensor.Scalar(value, dt);
+        return Tensor.Scalar(value, dt, like.Backend);
     }
 
     /// <summary>Sums a broadcast gradient back to <paramref name="shape"/> (undoes broadcasting for binary-op backward).</summary>
@@ -93,56 +118,16 @@ internal static class Dispatch
         var summed = dims.Count == 0 ? grad : SumOp.Apply(grad, dims.ToArray(), keepDim: true);
         return summed.Reshape(shape);
     }
-}
 
-/// <summary>Per-element maps for ops whose kernels take parameters or two same-shaped operands.</summary>
-internal static class ElementMap
-{
-    /// <summary>y = f(x) elementwise, into a new dense tensor.</summary>
-    public static Tensor Map<TF>(Tensor x, TF f, string op) where TF : struct, IElementFunc
+    // A gradient and a same-shaped saved tensor as dense tensors in g's dtype, and a dense output of that shape.
+    private static (Tensor G, Tensor Saved, Tensor Y) DenseGradPair(Tensor g, Tensor saved, string op)
     {
-        x.CheckFloating(op);
-        var src = x.IsContiguous ? x : x.CopyDense();
-        var y = Tensor.AllocateLike(x, x.DType, false);
-        if (x.DType == DType.Float32)
-            ElementLoops.Map(f, src.Span<float>(), y.Span<float>());
-        else
-            ElementLoops.Map(f, src.Span<double>(), y.Span<double>());
-        return y;
-    }
-
-    /// <summary>y = f(a, b) elementwise with a SIMD kernel, for same-shaped a and b (b converted to a's dtype).</summary>
-    public static Tensor Map2<TF>(Tensor a, Tensor b, string op) where TF : IVectorFunc2
-    {
-        var (sa, sb, y) = DenseSameShape(a, b, op);
-        if (a.DType == DType.Float32)
-            ParallelElementwise.Map2<TF, float>(sa.Array<float>(), sa.Offset, sb.Array<float>(), sb.Offset, y.Array<float>(), y.Offset, y.Numel);
-        else
-            ParallelElementwise.Map2<TF, double>(sa.Array<double>(), sa.Offset, sb.Array<double>(), sb.Offset, y.Array<double>(), y.Offset, y.Numel);
-        return y;
-    }
-
-    /// <summary>y = f(a, b) elementwise for same-shaped a and b (b converted to a's dtype).</summary>
-    public static Tensor Map2<TF>(Tensor a, Tensor b, TF f, string op) where TF : struct, IElementFunc2
-    {
-        var (sa, sb, y) = DenseSameShape(a, b, op);
-        if (a.DType == DType.Float32)
-            ElementLoops.Map2(f, sa.Span<float>(), sb.Span<float>(), y.Span<float>());
-        else
-            ElementLoops.Map2(f, sa.Span<double>(), sb.Span<double>(), y.Span<double>());
-        return y;
-    }
-
-    // Same-shaped floating operands as dense tensors in a's dtype, and a dense output of that shape.
-    private static (Tensor A, Tensor B, Tensor Y) DenseSameShape(Tensor a, Tensor b, string op)
-    {
-        if (!ShapeUtil.SameShape(a.ShapeArray, b.ShapeArray))
-            throw new ArgumentException($"{op}: operands must have the same shape, got {ShapeUtil.Format(a.ShapeArray)} and {ShapeUtil.Format(b.ShapeArray)}.");
-        a.CheckFloating(op);
-        var sa = a.IsContiguous ? a : a.CopyDense();
-        var sb = b.DType != a.DType ? b.To(a.DType) : b;
-        if (!sb.IsContiguous)
-            sb = sb.CopyDense();
-        return (sa, sb, Tensor.AllocateLike(sa, a.DType, false));
+        if (!ShapeUtil.SameShape(g.ShapeArray, saved.ShapeArray))
+            throw new ArgumentException($"{op}: operands must have the same shape, got {ShapeUtil.Format(g.ShapeArray)} and {ShapeUtil.Format(saved.ShapeArray)}.");
+        g.CheckFloating(op);
+        Backend(op, g, saved);
+        var dg = g.Dense();
+        var ds = (saved.DType != g.DType ? saved.To(g.DType) : saved).Dense();
+        return (dg, ds, Tensor.AllocateLike(dg, g.DType, false));
     }
 }

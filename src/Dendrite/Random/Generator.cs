@@ -197,4 +197,42 @@ public sealed class Generator
         for (int i = 0; i < dst.Length; i++)
             dst[i] = (float)(mean + std * Normal());
     }
+
+    /// <summary>
+    /// Reserves the next <paramref name="count"/> raw outputs for a fill that runs elsewhere (a backend kernel) and
+    /// returns the counter value they start after: output i of the block is <c>Mix(seed + (start + i + 1)·γ)</c>.
+    /// </summary>
+    internal (ulong Seed, ulong Start) Claim(ulong count)
+    {
+        lock (this)
+        {
+            ulong start = _counter;
+            _counter += count;
+            return (_seed, start);
+        }
+    }
+
+    /// <summary>Raw output number <paramref name="k"/> (1-based) of the stream with seed <paramref name="seed"/>.</summary>
+    internal static ulong Output(ulong seed, ulong k) => Mix(seed + k * Gamma);
+
+    /// <summary>Fills floating <paramref name="t"/> (dense) with uniforms in [low, high), computed in double, on its device.</summary>
+    internal void FillUniform(Tensor t, double low, double high)
+    {
+        var (seed, start) = Claim((ulong)t.Numel);
+        t.Backend.FillUniform(t.Raw, seed, start, low, high);
+    }
+
+    /// <summary>Fills floating <paramref name="t"/> (dense) with normals of the given mean and std, on its device.</summary>
+    internal void FillNormal(Tensor t, double mean, double std)
+    {
+        var (seed, start) = Claim(2 * (ulong)t.Numel);
+        t.Backend.FillNormal(t.Raw, seed, start, mean, std);
+    }
+
+    /// <summary>Fills floating <paramref name="t"/> (dense) with an inverted-dropout mask (scale where kept, else 0), on its device.</summary>
+    internal void FillDropoutMask(Tensor t, double p, double scale)
+    {
+        var (seed, start) = Claim((ulong)t.Numel);
+        t.Backend.FillDropoutMask(t.Raw, seed, start, p, scale);
+    }
 }

@@ -1,6 +1,12 @@
+using Dendrite.Backends;
+
 namespace Dendrite;
 
-/// <summary>The flat buffer that one or more tensor views share.</summary>
+/// <summary>
+/// The flat buffer that one or more tensor views share, owned by the backend of one device. Host memory is a
+/// <see cref="Backends.Cpu.CpuStorage{T}"/> (a managed array); device memory is a backend's own subclass that exposes
+/// no span, so CPU code cannot read it by accident: it must be copied with <see cref="IBackend.CopyToHost"/>.
+/// </summary>
 internal abstract class Storage
 {
     /// <summary>Bumped by every in-place write, so autograd can detect a saved tensor that changed.</summary>
@@ -8,61 +14,22 @@ internal abstract class Storage
 
     /// <summary>
     /// True for a buffer the autograd engine created during backward and still owns exclusively; only such storages
-    /// are ever returned to <see cref="StoragePool"/>.
+    /// are ever handed back to their backend with <see cref="IBackend.Recycle"/>.
     /// </summary>
     public bool Recyclable;
 
     /// <summary>How many autograd-engine slots hold this (recyclable) storage during the current backward pass.</summary>
     public int EngineHolds;
 
+    /// <summary>Number of elements.</summary>
     public abstract int Length { get; }
 
+    /// <summary>The element type.</summary>
     public abstract DType DType { get; }
 
-    public abstract Array RawArray { get; }
+    /// <summary>The backend that owns this buffer and runs every kernel on it.</summary>
+    public abstract IBackend Backend { get; }
 
-    public static Storage Allocate(DType dtype, int length, bool zeroed)
-    {
-        Storage s = dtype switch
-        {
-            DType.Float32 => Storage<float>.Create(length, zeroed),
-            DType.Float64 => Storage<double>.Create(length, zeroed),
-            DType.Int64 => new Storage<long>(length, zeroed),
-            DType.Bool => new Storage<bool>(length, zeroed),
-            _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
-        };
-        if (StoragePool.MarkingRecyclable)
-            s.Recyclable = true;
-        return s;
-    }
-}
-
-internal sealed class Storage<T> : Storage where T : unmanaged
-{
-    public readonly T[] Data;
-
-    public Storage(int length, bool zeroed)
-    {
-        Data = zeroed ? new T[length] : GC.AllocateUninitializedArray<T>(length);
-    }
-
-    public Storage(T[] data) => Data = data;
-
-    /// <summary>A storage of <paramref name="length"/> elements, reusing a pooled buffer for large sizes.</summary>
-    public static Storage<T> Create(int length, bool zeroed)
-    {
-        if ((long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() >= StoragePool.MinPooledBytes && StoragePool.TryRent<T>(length) is { } pooled)
-        {
-            if (zeroed)
-                System.Array.Clear(pooled);
-            return new Storage<T>(pooled);
-        }
-        return new Storage<T>(length, zeroed);
-    }
-
-    public override int Length => Data.Length;
-
-    public override DType DType => DTypeExtensions.Of<T>();
-
-    public override Array RawArray => Data;
+    /// <summary>The device the buffer lives on.</summary>
+    public Device Device => Backend.Device;
 }

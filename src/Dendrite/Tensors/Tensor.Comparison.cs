@@ -1,4 +1,4 @@
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 using Dendrite.Ops;
 
 namespace Dendrite;
@@ -6,40 +6,40 @@ namespace Dendrite;
 public sealed partial class Tensor
 {
     /// <summary>this == other elementwise, broadcasting, as a Bool tensor (operands promoted to a common dtype).</summary>
-    public Tensor Eq(Tensor other) => Compare.Apply<EqK>(this, other, "Eq");
+    public Tensor Eq(Tensor other) => Compare.Apply(this, other, CompareKind.Eq, "Eq");
 
     /// <summary>this == scalar elementwise, as a Bool tensor.</summary>
-    public Tensor Eq(double scalar) => Compare.Apply<EqK>(this, scalar, "Eq");
+    public Tensor Eq(double scalar) => Compare.Apply(this, scalar, CompareKind.Eq, "Eq");
 
     /// <summary>this != other elementwise, broadcasting, as a Bool tensor (true where either is NaN).</summary>
-    public Tensor Ne(Tensor other) => Compare.Apply<NeK>(this, other, "Ne");
+    public Tensor Ne(Tensor other) => Compare.Apply(this, other, CompareKind.Ne, "Ne");
 
     /// <summary>this != scalar elementwise, as a Bool tensor.</summary>
-    public Tensor Ne(double scalar) => Compare.Apply<NeK>(this, scalar, "Ne");
+    public Tensor Ne(double scalar) => Compare.Apply(this, scalar, CompareKind.Ne, "Ne");
 
     /// <summary>this &gt; other elementwise, broadcasting, as a Bool tensor.</summary>
-    public Tensor Gt(Tensor other) => Compare.Apply<GtK>(this, other, "Gt");
+    public Tensor Gt(Tensor other) => Compare.Apply(this, other, CompareKind.Gt, "Gt");
 
     /// <summary>this &gt; scalar elementwise, as a Bool tensor.</summary>
-    public Tensor Gt(double scalar) => Compare.Apply<GtK>(this, scalar, "Gt");
+    public Tensor Gt(double scalar) => Compare.Apply(this, scalar, CompareKind.Gt, "Gt");
 
     /// <summary>this &lt; other elementwise, broadcasting, as a Bool tensor.</summary>
-    public Tensor Lt(Tensor other) => Compare.Apply<LtK>(this, other, "Lt");
+    public Tensor Lt(Tensor other) => Compare.Apply(this, other, CompareKind.Lt, "Lt");
 
     /// <summary>this &lt; scalar elementwise, as a Bool tensor.</summary>
-    public Tensor Lt(double scalar) => Compare.Apply<LtK>(this, scalar, "Lt");
+    public Tensor Lt(double scalar) => Compare.Apply(this, scalar, CompareKind.Lt, "Lt");
 
     /// <summary>this ≥ other elementwise, broadcasting, as a Bool tensor.</summary>
-    public Tensor Ge(Tensor other) => Compare.Apply<GeK>(this, other, "Ge");
+    public Tensor Ge(Tensor other) => Compare.Apply(this, other, CompareKind.Ge, "Ge");
 
     /// <summary>this ≥ scalar elementwise, as a Bool tensor.</summary>
-    public Tensor Ge(double scalar) => Compare.Apply<GeK>(this, scalar, "Ge");
+    public Tensor Ge(double scalar) => Compare.Apply(this, scalar, CompareKind.Ge, "Ge");
 
     /// <summary>this ≤ other elementwise, broadcasting, as a Bool tensor.</summary>
-    public Tensor Le(Tensor other) => Compare.Apply<LeK>(this, other, "Le");
+    public Tensor Le(Tensor other) => Compare.Apply(this, other, CompareKind.Le, "Le");
 
     /// <summary>this ≤ scalar elementwise, as a Bool tensor.</summary>
-    public Tensor Le(double scalar) => Compare.Apply<LeK>(this, scalar, "Le");
+    public Tensor Le(double scalar) => Compare.Apply(this, scalar, CompareKind.Le, "Le");
 
     /// <summary>
     /// <paramref name="x"/> where <paramref name="condition"/> (Bool) is true, else <paramref name="y"/>, all three

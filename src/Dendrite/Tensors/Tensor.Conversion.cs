@@ -1,3 +1,4 @@
+using Dendrite.Backends;
 using Dendrite.Backends.Cpu;
 
 namespace Dendrite;
@@ -10,33 +11,19 @@ public sealed partial class Tensor
     /// <summary>A copy with its own storage (recorded by autograd; gradients flow back to this tensor).</summary>
     public Tensor Clone() => Ops.CloneOp.Apply(this);
 
-    /// <summary>A dense copy of the elements, no autograd.</summary>
+    /// <summary>A dense copy of the elements on the same device, no autograd.</summary>
     internal Tensor CopyDense()
     {
         var t = AllocateLike(this, DType, false);
-        CopyInto(t.Storage, 0);
+        Backend.Copy(Raw, t.Raw);
         return t;
     }
 
-    /// <summary>Writes this tensor's elements densely into <paramref name="dst"/> starting at <paramref name="dstOffset"/>.</summary>
-    internal void CopyInto(Storage dst, int dstOffset)
-    {
-        switch (DType)
-        {
-            case DType.Float32: CopyInto<float>(((Storage<float>)dst).Data.AsSpan(dstOffset, Numel)); break;
-            case DType.Float64: CopyInto<double>(((Storage<double>)dst).Data.AsSpan(dstOffset, Numel)); break;
-            case DType.Int64: CopyInto<long>(((Storage<long>)dst).Data.AsSpan(dstOffset, Numel)); break;
-            default: CopyInto<bool>(((Storage<bool>)dst).Data.AsSpan(dstOffset, Numel)); break;
-        }
-    }
+    /// <summary>This tensor when it is contiguous, else a dense copy (no autograd).</summary>
+    internal Tensor Dense() => IsContiguous ? this : CopyDense();
 
-    internal void CopyInto<T>(Span<T> dst) where T : unmanaged
-    {
-        if (IsContiguous)
-            Array<T>().AsSpan(Offset, Numel).CopyTo(dst);
-        else
-            Strided.Gather(Array<T>(), Offset, ShapeArray, StrideArray, dst);
-    }
+    /// <summary>Writes this tensor's elements in row-major order into host array <paramref name="dst"/> from <paramref name="dstOffset"/>.</summary>
+    internal void CopyToHost(Array dst, int dstOffset) => Backend.CopyToHost(Raw, dst, dstOffset);
 
     /// <summary>The elements converted to <paramref name="dtype"/> (this tensor itself if it already has that dtype).</summary>
     public Tensor To(DType dtype)
@@ -46,7 +33,25 @@ public sealed partial class Tensor
         return Ops.ConvertOp.Apply(this, dtype);
     }
 
-    /// <summary>The elements in row-major order, converted to <typeparamref name="T"/> (float, double, long, int or bool).</summary>
+    /// <summary>
+    /// This tensor on <paramref name="device"/>: itself when it is already there, else a copy (recorded by autograd, so
+    /// gradients flow back to this tensor on its own device), like <c>tensor.to(device)</c>.
+    /// </summary>
+    public Tensor To(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device == Device)
+            return this;
+        return Ops.ToDeviceOp.Apply(this, BackendRegistry.Get(device));
+    }
+
+    /// <summary>This tensor on <paramref name="device"/> in <paramref name="dtype"/>.</summary>
+    public Tensor To(Device device, DType dtype) => To(device).To(dtype);
+
+    /// <summary>This tensor on the CPU (itself when already there), like <c>tensor.cpu()</c>.</summary>
+    public Tensor Cpu() => To(Device.Cpu);
+
+    /// <summary>The elements in row-major order, converted to <typeparamref name="T"/> (float, double, long, int or bool); copies from the device.</summary>
     public T[] ToArray<T>() where T : unmanaged
     {
         if (typeof(T) == typeof(int))
@@ -59,11 +64,11 @@ public sealed partial class Tensor
         }
         var src = To(DTypeExtensions.Of<T>());
         var result = new T[Numel];
-        src.CopyInto<T>(result);
+        src.CopyToHost(result, 0);
         return result;
     }
 
-    /// <summary>The value of a one-element tensor (like <c>.item()</c>).</summary>
+    /// <summary>The value of a one-element tensor (like <c>.item()</c>); waits for the device.</summary>
     public T Item<T>() where T : unmanaged
     {
         if (Numel != 1)
@@ -71,28 +76,36 @@ public sealed partial class Tensor
         // The element read in place (Item is called every step for the loss); other conversions go through To().
         if (typeof(T) == typeof(double))
             return (T)(object)GetFlat(0);
-        if ((typeof(T) == typeof(float) && DType == DType.Float32) || (typeof(T) == typeof(long) && DType == DType.Int64)
-            || (typeof(T) == typeof(bool) && DType == DType.Bool))
-            return Array<T>()[FlatToOffset(0)];
+        if (Storage is CpuStorage<T> host)
+            return host.Data[FlatToOffset(0)];
         return ToArray<T>()[0];
     }
 
     /// <summary>The value of a one-element tensor as a double.</summary>
     public double Item() => Item<double>();
 
-    /// <summary>Element at flat row-major position <paramref name="i"/> as a double (any dtype).</summary>
+    /// <summary>Element at flat row-major position <paramref name="i"/> as a double (any dtype, any device).</summary>
     internal double GetFlat(int i)
     {
         int o = FlatToOffset(i);
-        return DType switch
+        switch (Storage)
         {
-            DType.Float32 => Array<float>()[o],
-            DType.Float64 => Array<double>()[o],
-            DType.Int64 => Array<long>()[o],
-            _ => Array<bool>()[o] ? 1.0 : 0.0,
-        };
+            case CpuStorage<float> f: return f.Data[o];
+            case CpuStorage<double> d: return d.Data[o];
+            case CpuStorage<long> l: return l.Data[o];
+            case CpuStorage<bool> b: return b.Data[o] ? 1.0 : 0.0;
+        }
+        var one = new StorageView(Storage, [], [], o, 1, true);
+        switch (DType)
+        {
+            case DType.Float32: { var v = new float[1]; Backend.CopyToHost(one, v, 0); return v[0]; }
+            case DType.Float64: { var v = new double[1]; Backend.CopyToHost(one, v, 0); return v[0]; }
+            case DType.Int64: { var v = new long[1]; Backend.CopyToHost(one, v, 0); return v[0]; }
+            default: { var v = new bool[1]; Backend.CopyToHost(one, v, 0); return v[0] ? 1.0 : 0.0; }
+        }
     }
 
+    /// <summary>Sets the element at flat row-major position <paramref name="i"/> (CPU tensors only: creation helpers and tests).</summary>
     internal void SetFlat(int i, double value)
     {
         int o = FlatToOffset(i);
@@ -119,44 +132,6 @@ public sealed partial class Tensor
         return o;
     }
 
-    // Float fills (zero_grad, gradients of a mean) with 16-lane stores: the framework's generic Span.Fill<float> is
-    // compiled at run time even in ReadyToRun builds.
-    private static unsafe void FillFloat(Span<float> dst, float value)
-    {
-        fixed (float* p = dst)
-        {
-            int n = dst.Length, i = 0;
-            if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                var v = System.Runtime.Intrinsics.Vector512.Create(value);
-                for (; i + 16 <= n; i += 16)
-                    System.Runtime.Intrinsics.Vector512.Store(v, p + i);
-            }
-            for (; i < n; i++)
-                p[i] = value;
-        }
-    }
-
     /// <summary>Fills without autograd checks (creation helpers).</summary>
-    internal void FillUnchecked(double value)
-    {
-        if (IsContiguous)
-        {
-            // One flat fill (a [640, 1] column would otherwise be walked as 640 rows of one element).
-            switch (DType)
-            {
-                case DType.Float32: FillFloat(Array<float>().AsSpan(Offset, Numel), (float)value); return;
-                case DType.Float64: Array<double>().AsSpan(Offset, Numel).Fill(value); return;
-                case DType.Int64: Array<long>().AsSpan(Offset, Numel).Fill((long)value); return;
-                default: Array<bool>().AsSpan(Offset, Numel).Fill(value != 0); return;
-            }
-        }
-        switch (DType)
-        {
-            case DType.Float32: Strided.Fill((float)value, Array<float>(), Offset, ShapeArray, StrideArray); break;
-            case DType.Float64: Strided.Fill(value, Array<double>(), Offset, ShapeArray, StrideArray); break;
-            case DType.Int64: Strided.Fill((long)value, Array<long>(), Offset, ShapeArray, StrideArray); break;
-            default: Strided.Fill(value != 0, Array<bool>(), Offset, ShapeArray, StrideArray); break;
-        }
-    }
+    internal void FillUnchecked(double value) => Backend.Fill(Raw, value);
 }

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Dendrite.Autograd;
+using Dendrite.Backends;
+using Dendrite.Backends.Cpu;
 
 namespace Dendrite;
 
@@ -10,11 +12,12 @@ namespace Dendrite;
 /// </summary>
 public sealed partial class Tensor
 {
-    internal readonly Storage Storage;
-    internal readonly int Offset;
+    // Storage, strides and offset change only when Module.To moves a parameter's data to another device in place.
+    internal Storage Storage;
+    internal int Offset;
     internal readonly int[] ShapeArray;
-    internal readonly int[] StrideArray;
-    private readonly bool _contiguous;
+    internal int[] StrideArray;
+    private bool _contiguous;
     private bool _requiresGrad;
     private List<Func<Tensor, Tensor?>>? _leafHooks;
 
@@ -35,6 +38,15 @@ public sealed partial class Tensor
 
     /// <summary>The element type.</summary>
     public DType DType => Storage.DType;
+
+    /// <summary>The device that holds the elements and runs this tensor's ops (like <c>tensor.device</c>).</summary>
+    public Device Device => Storage.Backend.Device;
+
+    /// <summary>The backend of this tensor's device.</summary>
+    internal IBackend Backend => Storage.Backend;
+
+    /// <summary>The storage and layout, as kernels see them.</summary>
+    internal StorageView Raw => new(Storage, ShapeArray, StrideArray, Offset, Numel, _contiguous);
 
     /// <summary>The size of each dimension (a read-only view; do not cast and mutate).</summary>
     public IReadOnlyList<int> Shape => ShapeArray;
@@ -134,21 +146,26 @@ public sealed partial class Tensor
         return this;
     }
 
-    // ---- raw element access (internal; kernels use spans) ----
+    // ---- raw element access (host memory only) ----
 
-    /// <summary>The contiguous span of this tensor's elements; only valid when <see cref="IsContiguous"/>.</summary>
+    /// <summary>The contiguous span of this CPU tensor's elements; only valid when <see cref="IsContiguous"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal Span<T> Span<T>() where T : unmanaged
+    internal Span<T> Span<T>() where T : unmanaged => Raw.Span<T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal T[] Array<T>() where T : unmanaged => CpuViews.Host<T>(Storage).Data;
+
+    /// <summary>Replaces this tensor's data with <paramref name="source"/>'s (same shape), keeping the object: how
+    /// <c>Module.To</c> moves parameters and buffers so that optimizers holding them keep working.</summary>
+    internal void SetData(Tensor source)
     {
-        if (!_contiguous)
-            ThrowNotContiguous();
-        return ((Storage<T>)Storage).Data.AsSpan(Offset, Numel);
+        if (!ShapeUtil.SameShape(source.ShapeArray, ShapeArray))
+            throw new ArgumentException($"SetData: the new data has shape {ShapeUtil.Format(source.ShapeArray)}, but the tensor has shape {ShapeUtil.Format(ShapeArray)}.");
+        Storage = source.Storage;
+        StrideArray = source.StrideArray;
+        Offset = source.Offset;
+        _contiguous = source._contiguous;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal T[] Array<T>() where T : unmanaged => ((Storage<T>)Storage).Data;
-
-    private static void ThrowNotContiguous() => throw new InvalidOperationException("internal: span requested on a non-contiguous tensor");
 
     /// <summary>Storage offset of the element at a multi-index.</summary>
     internal int OffsetOf(ReadOnlySpan<int> index)

@@ -1,3 +1,4 @@
+using Dendrite.Backends.Cpu;
 using Dendrite.NN;
 
 namespace Dendrite.Tests.Gradients;
@@ -108,7 +109,7 @@ public sealed class RecyclingScopeTests
         var x = Tensor.RandN([64, 80], new Generator(3), DType.Float64);
         x.RequiresGrad = true;
         Dendrite.Autograd.Autograd.Grad((x * x).Tanh().Sum(), [x]);   // never recycles
-        Assert.False(StoragePool.MarkingRecyclable);
+        Assert.False(StorageRecycling.Marking);
         long before = StoragePool.Returns;
         (x * x).Tanh().Sum().Backward();
         Assert.True(StoragePool.Returns > before);
@@ -118,11 +119,7 @@ public sealed class RecyclingScopeTests
 [Collection(nameof(StoragePoolCollection))]
 public sealed class StoragePoolBucketTests
 {
-    private static Storage Recyclable(int length)
-    {
-        var s = new Storage<float>(length, zeroed: false) { Recyclable = true };
-        return s;
-    }
+    private static float[] Recyclable(int length) => new float[length];
 
     [Fact]
     public void BuffersComeBackByExactTypeAndLengthAndTheBucketsStayBounded()
@@ -133,7 +130,7 @@ public sealed class StoragePoolBucketTests
             // 80 distinct sizes: the oldest buckets are dropped, their bytes no longer counted.
             const int first = 2048;
             for (int i = 0; i < 80; i++)
-                StoragePool.Return(Recyclable(first + i));
+                StoragePool.Return(Recyclable(first + i), sizeof(float));
             long expected = 0;
             for (int i = 80 - 64; i < 80; i++)
                 expected += (first + i) * 4L;

@@ -1,43 +1,33 @@
+using Dendrite.Backends;
+
 namespace Dendrite.Ops;
 
 /// <summary>Logical ops on Bool tensors (other dtypes count nonzero as true); not differentiable.</summary>
 internal static class Logical
 {
-    public static Tensor AsBool(Tensor x) => x.DType == DType.Bool ? x : Compare.Apply<Backends.Cpu.NeK>(x, 0.0, "Logical");
+    public static Tensor AsBool(Tensor x) => x.DType == DType.Bool ? x : Compare.Apply(x, 0.0, CompareKind.Ne, "Logical");
 
-    public static Tensor Not(Tensor x)
-    {
-        var b = AsBool(x);
-        var src = b.IsContiguous ? b : b.CopyDense();
-        var y = Tensor.AllocateLike(x, DType.Bool, false);
-        var s = src.Span<bool>();
-        var d = y.Span<bool>();
-        for (int i = 0; i < d.Length; i++)
-            d[i] = !s[i];
-        return y;
-    }
+    // ¬a = (a == false)
+    public static Tensor Not(Tensor x) => Compare.Apply(AsBool(x), Tensor.Scalar(0, DType.Bool, x.Backend), CompareKind.Eq, "LogicalNot");
 
     public static Tensor And(Tensor a, Tensor b, bool or, string op)
     {
-        var ba = AsBool(a);
-        var bb = AsBool(b);
+        var (ba, bb, backend) = Dispatch.SameDevice(op, AsBool(a), AsBool(b));
         var shape = ShapeUtil.Broadcast(ba.ShapeArray, bb.ShapeArray, op);
-        var y = Tensor.Allocate((int[])shape.Clone(), DType.Bool, false);
+        var y = Tensor.Allocate((int[])shape.Clone(), DType.Bool, false, backend);
         // a ∧ b = a ? b : false;  a ∨ b = a ? true : b
         if (or)
-            WhereOp.Select(ba, Tensor.Scalar(1, DType.Bool), bb, y);
+            backend.Where(ba.Raw, Tensor.Scalar(1, DType.Bool, backend).Raw, bb.Raw, y.Raw);
         else
-            WhereOp.Select(ba, bb, Tensor.Scalar(0, DType.Bool), y);
+            backend.Where(ba.Raw, bb.Raw, Tensor.Scalar(0, DType.Bool, backend).Raw, y.Raw);
         return y;
     }
 
-    /// <summary>True when any (or, with <paramref name="all"/>, every) element is true; a 0-d Bool tensor.</summary>
+    /// <summary>True when any (or, with <paramref name="all"/>, every) element is true; a 0-d Bool tensor on x's device.</summary>
     public static Tensor Reduce(Tensor x, bool all)
     {
-        var b = AsBool(x);
-        var src = b.IsContiguous ? b : b.CopyDense();
-        var s = src.Span<bool>();
-        bool result = all ? !s.Contains(false) : s.Contains(true);
-        return Tensor.Scalar(result ? 1 : 0, DType.Bool);
+        // any = Σ a > 0;  all = Σ ¬a == 0
+        var counted = (all ? Not(x) : AsBool(x)).To(DType.Int64).Sum();
+        return all ? counted.Eq(0) : counted.Gt(0);
     }
 }

@@ -17,6 +17,7 @@ internal sealed class MaskedFillOp : GradFn
         var shape = ShapeUtil.Broadcast(x.ShapeArray, mask.ShapeArray, "MaskedFill");
         if (!ShapeUtil.SameShape(shape, x.ShapeArray))
             throw new ArgumentException($"MaskedFill: the mask of shape {ShapeUtil.Format(mask.ShapeArray)} must broadcast to the tensor's shape {ShapeUtil.Format(x.ShapeArray)}.");
+        Dispatch.Backend("MaskedFill", x, mask);
         var y = Fill(x, mask, value);
         if (!ShouldRecord(x))
             return y;
@@ -28,7 +29,7 @@ internal sealed class MaskedFillOp : GradFn
     private static Tensor Fill(Tensor x, Tensor mask, double value)
     {
         var y = Tensor.AllocateLike(x, x.DType, false);
-        WhereOp.Select(mask, Tensor.Scalar(value, x.DType), x, y);
+        WhereOp.Select(mask, Tensor.Scalar(value, x.DType, x.Backend), x, y);
         return y;
     }
 

@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -10,7 +10,7 @@ internal sealed class AbsOp : GradFn
 
     public static Tensor Apply(Tensor x)
     {
-        var y = Dispatch.Unary<AbsK>(x, "Abs");
+        var y = Dispatch.Unary(x, UnaryOp.Abs, "Abs");
         if (!ShouldRecord(x))
             return y;
         var fn = new AbsOp();
@@ -21,6 +21,6 @@ internal sealed class AbsOp : GradFn
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var s = Saved(0);
-        return [ElementMap.Map2(g, s, default(SignGrad), "AbsBackward")];
+        return [Dispatch.UnaryBackward(g, s, UnaryOp.Abs, "AbsBackward")];
     }
 }

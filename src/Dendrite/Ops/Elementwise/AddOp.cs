@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -14,7 +14,7 @@ internal sealed class AddFn : GradFn
     public static Tensor Apply(Tensor a, Tensor b, double alpha = 1)
     {
         var rhs = alpha == 1 ? b.Detach() : alpha == -1 ? null : MulFn.Apply(b.Detach(), Dispatch.ScalarLike(b, alpha));
-        var y = rhs is null ? Dispatch.Binary<SubOp>(a, b, "Sub") : Dispatch.Binary<AddOp>(a, rhs, "Add");
+        var y = rhs is null ? Dispatch.Binary(a, b, BinaryKind.Sub, "Sub") : Dispatch.Binary(a, rhs, BinaryKind.Add, "Add");
         if (!ShouldRecord(a, b))
             return y;
         return Record(new AddFn { _a = a.ShapeArray, _b = b.ShapeArray, _alpha = alpha }, y, a, b);

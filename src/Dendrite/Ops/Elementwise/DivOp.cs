@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -10,7 +10,7 @@ internal sealed class DivFn : GradFn
 
     public static Tensor Apply(Tensor a, Tensor b)
     {
-        var y = Dispatch.Binary<DivOp>(a, b, "Div");
+        var y = Dispatch.Binary(a, b, BinaryKind.Div, "Div");
         if (!ShouldRecord(a, b))
             return y;
         var fn = new DivFn();

@@ -1,6 +1,5 @@
-using System.Numerics;
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -13,7 +12,7 @@ internal sealed class EluOp : GradFn
 
     public static Tensor Apply(Tensor x, double alpha)
     {
-        var y = ElementMap.Map(x, new Fwd(alpha), "Elu");
+        var y = Dispatch.Unary(x, new UnaryOp(UnaryKind.Elu, alpha), "Elu");
         if (!ShouldRecord(x))
             return y;
         var fn = new EluOp { _alpha = alpha };
@@ -21,15 +20,5 @@ internal sealed class EluOp : GradFn
         return Record(fn, y, x);
     }
 
-    protected internal override Tensor?[] Backward(Tensor g) => [ElementMap.Map2(g, Saved(0), new Bwd(_alpha), "EluBackward")];
-
-    private readonly record struct Fwd(double Alpha) : IElementFunc
-    {
-        public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.CreateTruncating(Alpha) * (T.Exp(x) - T.One);
-    }
-
-    private readonly record struct Bwd(double Alpha) : IElementFunc2
-    {
-        public T Apply<T>(T g, T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? g : g * T.CreateTruncating(Alpha) * T.Exp(x);
-    }
+    protected internal override Tensor?[] Backward(Tensor g) => [Dispatch.UnaryBackward(g, Saved(0), new UnaryOp(UnaryKind.Elu, _alpha), "EluBackward")];
 }

@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -10,7 +10,7 @@ internal sealed class ExpOp : GradFn
 
     public static Tensor Apply(Tensor x)
     {
-        var y = Dispatch.Unary<ExpK>(x, "Exp");
+        var y = Dispatch.Unary(x, UnaryOp.Exp, "Exp");
         if (!ShouldRecord(x))
             return y;
         var fn = new ExpOp();

@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -10,7 +10,7 @@ internal sealed class GeluOp : GradFn
 
     public static Tensor Apply(Tensor x)
     {
-        var y = Dispatch.Unary<GeluK>(x, "Gelu");
+        var y = Dispatch.Unary(x, UnaryOp.Gelu, "Gelu");
         if (!ShouldRecord(x))
             return y;
         var fn = new GeluOp();
@@ -21,6 +21,6 @@ internal sealed class GeluOp : GradFn
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var s = Saved(0);
-        return [ElementMap.Map2(g, s, default(GeluGrad), "GeluBackward")];
+        return [Dispatch.UnaryBackward(g, s, UnaryOp.Gelu, "GeluBackward")];
     }
 }

@@ -1,6 +1,5 @@
-using System.Numerics;
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -13,7 +12,7 @@ internal sealed class LeakyReluOp : GradFn
 
     public static Tensor Apply(Tensor x, double slope)
     {
-        var y = ElementMap.Map(x, new Fwd(slope), "LeakyRelu");
+        var y = Dispatch.Unary(x, new UnaryOp(UnaryKind.LeakyRelu, slope), "LeakyRelu");
         if (!ShouldRecord(x))
             return y;
         var fn = new LeakyReluOp { _slope = slope };
@@ -21,15 +20,5 @@ internal sealed class LeakyReluOp : GradFn
         return Record(fn, y, x);
     }
 
-    protected internal override Tensor?[] Backward(Tensor g) => [ElementMap.Map2(g, Saved(0), new Bwd(_slope), "LeakyReluBackward")];
-
-    private readonly record struct Fwd(double Slope) : IElementFunc
-    {
-        public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : x * T.CreateTruncating(Slope);
-    }
-
-    private readonly record struct Bwd(double Slope) : IElementFunc2
-    {
-        public T Apply<T>(T g, T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? g : g * T.CreateTruncating(Slope);
-    }
+    protected internal override Tensor?[] Backward(Tensor g) => [Dispatch.UnaryBackward(g, Saved(0), new UnaryOp(UnaryKind.LeakyRelu, _slope), "LeakyReluBackward")];
 }

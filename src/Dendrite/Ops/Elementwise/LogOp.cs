@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -10,7 +10,7 @@ internal sealed class LogOp : GradFn
 
     public static Tensor Apply(Tensor x)
     {
-        var y = Dispatch.Unary<LogK>(x, "Log");
+        var y = Dispatch.Unary(x, UnaryOp.Log, "Log");
         if (!ShouldRecord(x))
             return y;
         var fn = new LogOp();

@@ -1,6 +1,5 @@
-using System.Numerics;
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -16,7 +15,7 @@ internal sealed class MaximumFn : GradFn
 
     public static Tensor Apply(Tensor a, Tensor b, bool minimum)
     {
-        var y = minimum ? Dispatch.Binary<MinOp>(a, b, "Minimum") : Dispatch.Binary<MaxOp>(a, b, "Maximum");
+        var y = minimum ? Dispatch.Binary(a, b, BinaryKind.Minimum, "Minimum") : Dispatch.Binary(a, b, BinaryKind.Maximum, "Maximum");
         if (!ShouldRecord(a, b))
             return y;
         var fn = new MaximumFn { _min = minimum };
@@ -29,33 +28,9 @@ internal sealed class MaximumFn : GradFn
         var a = Saved(0);
         var b = Saved(1);
         // weight of a: 1 where a wins, 0.5 on ties, 0 where b wins
-        var wa = Dispatch.Binary<WinWeight>(_min ? b : a, _min ? a : b, "MaximumBackward");
+        var wa = Dispatch.Binary(_min ? b : a, _min ? a : b, BinaryKind.WinWeight, "MaximumBackward");
         Tensor? ga = NeedsGrad(0) ? Dispatch.SumTo(g.Mul(wa), a.ShapeArray) : null;
         Tensor? gb = NeedsGrad(1) ? Dispatch.SumTo(g.Mul(wa.Neg().Add(1.0)), b.ShapeArray) : null;
         return [ga, gb];
-    }
-
-    private readonly struct WinWeight : IBinaryOp
-    {
-        public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
-            => a > b ? T.One : a == b ? T.CreateTruncating(0.5) : T.Zero;
-
-        public static void Run<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            for (int i = 0; i < y.Length; i++)
-                y[i] = Apply(a[i], b[i]);
-        }
-
-        public static void RunScalarB<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            for (int i = 0; i < y.Length; i++)
-                y[i] = Apply(a[i], b);
-        }
-
-        public static void RunScalarA<T>(T a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            for (int i = 0; i < y.Length; i++)
-                y[i] = Apply(a, b[i]);
-        }
     }
 }

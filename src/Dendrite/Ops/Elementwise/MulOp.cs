@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -10,7 +10,7 @@ internal sealed class MulFn : GradFn
 
     public static Tensor Apply(Tensor a, Tensor b)
     {
-        var y = Dispatch.Binary<MulOp>(a, b, "Mul");
+        var y = Dispatch.Binary(a, b, BinaryKind.Mul, "Mul");
         if (!ShouldRecord(a, b))
             return y;
         var fn = new MulFn();

@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -10,7 +10,7 @@ internal sealed class NegOp : GradFn
 
     public static Tensor Apply(Tensor x)
     {
-        var y = Dispatch.Unary<NegK>(x, "Neg");
+        var y = Dispatch.Unary(x, UnaryOp.Neg, "Neg");
         return ShouldRecord(x) ? Record(new NegOp(), y, x) : y;
     }
 

@@ -1,6 +1,5 @@
-using System.Numerics;
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -13,7 +12,7 @@ internal sealed class PowScalarOp : GradFn
 
     public static Tensor Apply(Tensor x, double exponent)
     {
-        var y = ElementMap.Map(x, new Fwd(exponent), "Pow");
+        var y = Dispatch.Unary(x, new UnaryOp(UnaryKind.Pow, exponent), "Pow");
         if (!ShouldRecord(x))
             return y;
         var fn = new PowScalarOp { _p = exponent };
@@ -21,17 +20,5 @@ internal sealed class PowScalarOp : GradFn
         return Record(fn, y, x);
     }
 
-    protected internal override Tensor?[] Backward(Tensor g) => [ElementMap.Map2(g, Saved(0), new Bwd(_p), "PowBackward")];
-
-    private readonly record struct Fwd(double P) : IElementFunc
-    {
-        public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
-            => P == 2 ? x * x : P == 1 ? x : P == 0.5 ? T.Sqrt(x) : T.Pow(x, T.CreateTruncating(P));
-    }
-
-    private readonly record struct Bwd(double P) : IElementFunc2
-    {
-        public T Apply<T>(T g, T x) where T : unmanaged, IFloatingPointIeee754<T>
-            => P == 0 ? T.Zero : P == 2 ? g * T.CreateTruncating(2) * x : g * T.CreateTruncating(P) * T.Pow(x, T.CreateTruncating(P - 1));
-    }
+    protected internal override Tensor?[] Backward(Tensor g) => [Dispatch.UnaryBackward(g, Saved(0), new UnaryOp(UnaryKind.Pow, _p), "PowBackward")];
 }

@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -10,7 +10,7 @@ internal sealed class ReluOp : GradFn
 
     public static Tensor Apply(Tensor x)
     {
-        var y = Dispatch.Unary<ReluK>(x, "Relu");
+        var y = Dispatch.Unary(x, UnaryOp.Relu, "Relu");
         if (!ShouldRecord(x))
             return y;
         var fn = new ReluOp();
@@ -21,6 +21,6 @@ internal sealed class ReluOp : GradFn
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var s = Saved(0);
-        return [ElementMap.Map2<ReluGrad>(g, s, "ReluBackward")];
+        return [Dispatch.UnaryBackward(g, s, UnaryOp.Relu, "ReluBackward")];
     }
 }

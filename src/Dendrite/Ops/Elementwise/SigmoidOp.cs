@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -10,7 +10,7 @@ internal sealed class SigmoidOp : GradFn
 
     public static Tensor Apply(Tensor x)
     {
-        var y = Dispatch.Unary<SigmoidK>(x, "Sigmoid");
+        var y = Dispatch.Unary(x, UnaryOp.Sigmoid, "Sigmoid");
         if (!ShouldRecord(x))
             return y;
         var fn = new SigmoidOp();
@@ -21,6 +21,6 @@ internal sealed class SigmoidOp : GradFn
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var s = Saved(0);
-        return [ElementMap.Map2<SigmoidGrad>(g, s, "SigmoidBackward")];
+        return [Dispatch.UnaryBackward(g, s, UnaryOp.Sigmoid, "SigmoidBackward")];
     }
 }

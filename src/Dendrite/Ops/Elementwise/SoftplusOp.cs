@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -10,7 +10,7 @@ internal sealed class SoftplusOp : GradFn
 
     public static Tensor Apply(Tensor x)
     {
-        var y = Dispatch.Unary<SoftplusK>(x, "Softplus");
+        var y = Dispatch.Unary(x, UnaryOp.Softplus, "Softplus");
         if (!ShouldRecord(x))
             return y;
         var fn = new SoftplusOp();
@@ -21,6 +21,6 @@ internal sealed class SoftplusOp : GradFn
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var s = Saved(0);
-        return [ElementMap.Map2(g, s, default(SoftplusGrad), "SoftplusBackward")];
+        return [Dispatch.UnaryBackward(g, s, UnaryOp.Softplus, "SoftplusBackward")];
     }
 }

@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -10,7 +10,7 @@ internal sealed class SqrtOp : GradFn
 
     public static Tensor Apply(Tensor x)
     {
-        var y = Dispatch.Unary<SqrtK>(x, "Sqrt");
+        var y = Dispatch.Unary(x, UnaryOp.Sqrt, "Sqrt");
         if (!ShouldRecord(x))
             return y;
         var fn = new SqrtOp();

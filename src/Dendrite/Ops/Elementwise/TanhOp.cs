@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -10,7 +10,7 @@ internal sealed class TanhOp : GradFn
 
     public static Tensor Apply(Tensor x)
     {
-        var y = Dispatch.Unary<TanhK>(x, "Tanh");
+        var y = Dispatch.Unary(x, UnaryOp.Tanh, "Tanh");
         if (!ShouldRecord(x))
             return y;
         var fn = new TanhOp();
@@ -21,6 +21,6 @@ internal sealed class TanhOp : GradFn
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var s = Saved(0);
-        return [ElementMap.Map2<TanhGrad>(g, s, "TanhBackward")];
+        return [Dispatch.UnaryBackward(g, s, UnaryOp.Tanh, "TanhBackward")];
     }
 }

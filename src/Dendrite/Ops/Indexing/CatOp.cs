@@ -1,5 +1,5 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -49,20 +49,14 @@ internal sealed class CatOp : GradFn
         }
         var outShape = (int[])first.ShapeArray.Clone();
         outShape[d] = total;
-        var y = Tensor.Allocate(outShape, dt, false);
-        var (outer, _, inner) = Reduce.Split(outShape, d);
+        var backend = Dispatch.Backend("Cat", inputs);
+        var y = Tensor.Allocate(outShape, dt, false, backend);
         for (int i = 0; i < count; i++)
         {
             var src = inputs[i].DType == dt ? inputs[i] : ConvertOp.Apply(inputs[i].Detach(), dt);
-            if (!src.IsContiguous)
-                src = src.CopyDense();
-            switch (dt)
-            {
-                case DType.Float32: IndexKernel.CopyBlock(src.Span<float>(), outer, sizes[i], inner, y.Span<float>(), total, starts[i]); break;
-                case DType.Float64: IndexKernel.CopyBlock(src.Span<double>(), outer, sizes[i], inner, y.Span<double>(), total, starts[i]); break;
-                case DType.Int64: IndexKernel.CopyBlock(src.Span<long>(), outer, sizes[i], inner, y.Span<long>(), total, starts[i]); break;
-                default: IndexKernel.CopyBlock(src.Span<bool>(), outer, sizes[i], inner, y.Span<bool>(), total, starts[i]); break;
-            }
+            // Each input lands in its slice of the output along dim d.
+            var slice = new StorageView(y.Storage, src.ShapeArray, y.StrideArray, starts[i] * y.StrideArray[d]);
+            backend.Copy(src.Raw, slice);
         }
         if (!dt.IsFloatingPoint() || !ShouldRecord(inputs))
             return y;

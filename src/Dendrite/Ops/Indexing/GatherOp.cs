@@ -1,5 +1,4 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
 
 namespace Dendrite.Ops;
 
@@ -26,17 +25,11 @@ internal sealed class GatherOp : GradFn
         for (int k = 0; k < x.Rank; k++)
             if (k != d && index.ShapeArray[k] > x.ShapeArray[k])
                 throw new ArgumentException($"Gather: index shape {ShapeUtil.Format(index.ShapeArray)} is larger than the input shape {ShapeUtil.Format(x.ShapeArray)} at dimension {k} (only dimension {d} may be larger).");
-        var idx = index.IsContiguous ? index : index.CopyDense();
-        IndexSelectOp.CheckRange(idx.Span<long>(), x.ShapeArray[d], d, "Gather");
+        var backend = Dispatch.Backend("Gather", x, index);
+        var idx = index.Dense();
+        IndexSelectOp.CheckRange(idx, x.ShapeArray[d], d, "Gather");
         var y = Tensor.AllocateLike(index, x.DType, false);
-        var shape = idx.ShapeArray;
-        switch (x.DType)
-        {
-            case DType.Float32: IndexKernel.Gather(x.Array<float>(), x.Offset, x.StrideArray, idx.Span<long>(), shape, d, y.Span<float>()); break;
-            case DType.Float64: IndexKernel.Gather(x.Array<double>(), x.Offset, x.StrideArray, idx.Span<long>(), shape, d, y.Span<double>()); break;
-            case DType.Int64: IndexKernel.Gather(x.Array<long>(), x.Offset, x.StrideArray, idx.Span<long>(), shape, d, y.Span<long>()); break;
-            default: IndexKernel.Gather(x.Array<bool>(), x.Offset, x.StrideArray, idx.Span<long>(), shape, d, y.Span<bool>()); break;
-        }
+        backend.Gather(x.Raw, idx.Raw, d, y.Raw);
         if (!ShouldRecord(x))
             return y;
         var fn = new GatherOp { _inputShape = x.ShapeArray, _dim = d };
@@ -47,13 +40,9 @@ internal sealed class GatherOp : GradFn
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var idx = Saved(0);
-        var gd = g.IsContiguous ? g : g.CopyDense();
-        var gx = Tensor.Zeros(_inputShape, g.DType);
-        var strides = ShapeUtil.ContiguousStrides(_inputShape);
-        if (g.DType == DType.Float32)
-            IndexKernel.ScatterAdd(gd.Span<float>(), idx.Span<long>(), idx.ShapeArray, _dim, gx.Span<float>(), strides);
-        else
-            IndexKernel.ScatterAdd(gd.Span<double>(), idx.Span<long>(), idx.ShapeArray, _dim, gx.Span<double>(), strides);
+        var gd = g.Dense();
+        var gx = Tensor.Allocate(_inputShape, g.DType, true, g.Backend);
+        g.Backend.ScatterAdd(gd.Raw, idx.Raw, _dim, gx.Raw);
         return [gx];
     }
 }

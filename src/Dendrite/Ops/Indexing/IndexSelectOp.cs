@@ -1,5 +1,4 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
 
 namespace Dendrite.Ops;
 
@@ -23,21 +22,15 @@ internal sealed class IndexSelectOp : GradFn
         if (x.Rank == 0)
             return Apply(x.Reshape(1), dim, index).Reshape(index.Rank == 0 ? [] : [index.Numel]);
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "IndexSelect");
-        var idx = index.IsContiguous ? index : index.CopyDense();
-        var indices = idx.Span<long>();
-        CheckRange(indices, x.ShapeArray[d], d, "IndexSelect");
-        var src = x.IsContiguous ? x : x.CopyDense();
+        var backend = Dispatch.Backend("IndexSelect", x, index);
+        var idx = index.Dense();
+        CheckRange(idx, x.ShapeArray[d], d, "IndexSelect");
+        var src = x.Dense();
         var (outer, size, inner) = Reduce.Split(x.ShapeArray, d);
         var outShape = (int[])x.ShapeArray.Clone();
-        outShape[d] = indices.Length;
-        var y = Tensor.Allocate(outShape, x.DType, false);
-        switch (x.DType)
-        {
-            case DType.Float32: IndexKernel.IndexSelect(src.Span<float>(), outer, size, inner, indices, y.Span<float>()); break;
-            case DType.Float64: IndexKernel.IndexSelect(src.Span<double>(), outer, size, inner, indices, y.Span<double>()); break;
-            case DType.Int64: IndexKernel.IndexSelect(src.Span<long>(), outer, size, inner, indices, y.Span<long>()); break;
-            default: IndexKernel.IndexSelect(src.Span<bool>(), outer, size, inner, indices, y.Span<bool>()); break;
-        }
+        outShape[d] = idx.Numel;
+        var y = Tensor.Allocate(outShape, x.DType, false, backend);
+        backend.IndexSelect(src.Raw, outer, size, inner, idx.Raw, y.Raw);
         if (!ShouldRecord(x))
             return y;
         var fn = new IndexSelectOp { _inputShape = x.ShapeArray, _dim = d };
@@ -46,26 +39,19 @@ internal sealed class IndexSelectOp : GradFn
     }
 
     /// <summary>Throws naming the first index outside [0, size).</summary>
-    internal static void CheckRange(ReadOnlySpan<long> indices, int size, int dim, string op)
+    internal static void CheckRange(Tensor indices, int size, int dim, string op)
     {
-        for (int i = 0; i < indices.Length; i++)
-        {
-            long v = indices[i];
-            if ((ulong)v >= (ulong)size)
-                throw new ArgumentOutOfRangeException(nameof(indices), $"{op}: index {v} is out of bounds for dimension {dim} with size {size} (at position {i} of the index).");
-        }
+        if (indices.Backend.FindOutOfRange(indices.Raw, size) is var (i, v))
+            throw new ArgumentOutOfRangeException(nameof(indices), $"{op}: index {v} is out of bounds for dimension {dim} with size {size} (at position {i} of the index).");
     }
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var idx = Saved(0);
-        var gd = g.IsContiguous ? g : g.CopyDense();
+        var gd = g.Dense();
         var (outer, size, inner) = Reduce.Split(_inputShape, _dim);
-        var gx = Tensor.Zeros(_inputShape, g.DType);
-        if (g.DType == DType.Float32)
-            IndexKernel.IndexAdd(gd.Span<float>(), outer, size, inner, idx.Span<long>(), gx.Span<float>());
-        else
-            IndexKernel.IndexAdd(gd.Span<double>(), outer, size, inner, idx.Span<long>(), gx.Span<double>());
+        var gx = Tensor.Allocate(_inputShape, g.DType, true, g.Backend);
+        g.Backend.IndexAdd(gd.Raw, outer, size, inner, idx.Raw, gx.Raw);
         return [gx];
     }
 }

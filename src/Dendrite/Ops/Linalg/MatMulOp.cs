@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -13,6 +14,7 @@ internal sealed class MatMulOp : GradFn
 
     public static Tensor Apply(Tensor a, Tensor b)
     {
+        Dispatch.Backend("MatMul", a, b);
         var dt = Dispatch.FloatDType(a, b, "MatMul");
         if (a.DType != dt) a = a.To(dt);
         if (b.DType != dt) b = b.To(dt);
@@ -36,7 +38,8 @@ internal sealed class MatMulOp : GradFn
         batch.CopyTo(outShape, 0);
         outShape[^2] = m;
         outShape[^1] = n;
-        var y = Tensor.Allocate(outShape, dt, k == 0);
+        var backend = Dispatch.Backend("MatMul", a, b);
+        var y = Tensor.Allocate(outShape, dt, k == 0, backend);
         if (k > 0)
         {
             int batchCount = ShapeUtil.Numel(batch);
@@ -46,7 +49,8 @@ internal sealed class MatMulOp : GradFn
             int oa = a.Offset, ob = b.Offset;
             for (int i = 0; i < batchCount; i++)
             {
-                TensorGemm.Mm(a, oa, a.StrideArray[ra - 2], a.StrideArray[ra - 1], b, ob, b.StrideArray[rb - 2], b.StrideArray[rb - 1], m, k, n, y, i * m * n);
+                backend.Gemm(new MatrixOperand(a.Storage, oa, a.StrideArray[ra - 2], a.StrideArray[ra - 1]),
+                    new MatrixOperand(b.Storage, ob, b.StrideArray[rb - 2], b.StrideArray[rb - 1]), m, k, n, y.Storage, i * m * n, 0);
                 for (int d = batch.Length - 1; d >= 0; d--)
                 {
                     oa += aStr[d];

@@ -49,9 +49,6 @@ internal static class NNKernels
         CpuParallel.For(chunks, body);
     }
 
-    /// <summary>The dense version of <paramref name="t"/> (itself when already contiguous).</summary>
-    public static Tensor Dense(this Tensor t) => t.IsContiguous ? t : t.CopyDense();
-
     /// <summary>Σ (x − mean)², vectorised.</summary>
     public static T SumSquaredDeviation<T>(ReadOnlySpan<T> x, T mean) where T : unmanaged, IFloatingPointIeee754<T>
     {

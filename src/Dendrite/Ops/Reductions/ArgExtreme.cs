@@ -1,4 +1,3 @@
-using Dendrite.Backends.Cpu;
 
 namespace Dendrite.Ops;
 
@@ -15,15 +14,11 @@ internal static class ArgExtreme
         if (r == 0)
             throw new ArgumentException($"{op}: cannot reduce dimension {d} of size 0 (shape {ShapeUtil.Format(x.ShapeArray)}): an empty set has no {(min ? "minimum" : "maximum")}.");
         var src = x.DType.IsFloatingPoint() ? x : ConvertOp.Apply(x.Detach(), DType.Float64);
-        if (!src.IsContiguous)
-            src = src.CopyDense();
+        src = src.Dense();
         var shape = Reduce.ReducedShape(x.ShapeArray, d, keepDim);
-        var values = Tensor.Allocate(shape, src.DType, false);
-        var indices = Tensor.Allocate((int[])shape.Clone(), DType.Int64, false);
-        if (src.DType == DType.Float32)
-            ReduceKernel.ArgExtreme(src.Span<float>(), outer, r, inner, values.Span<float>(), indices.Span<long>(), !min);
-        else
-            ReduceKernel.ArgExtreme(src.Span<double>(), outer, r, inner, values.Span<double>(), indices.Span<long>(), !min);
+        var values = Tensor.Allocate(shape, src.DType, false, x.Backend);
+        var indices = Tensor.Allocate((int[])shape.Clone(), DType.Int64, false, x.Backend);
+        x.Backend.ArgExtreme(src.Raw, outer, r, inner, values.Raw, indices.Raw, !min);
         if (values.DType != x.DType)
             values = ConvertOp.Apply(values, x.DType);
         return (values, indices);

@@ -1,5 +1,4 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
 
 namespace Dendrite.Ops;
 
@@ -14,13 +13,10 @@ internal sealed class LogSumExpOp : GradFn
     {
         x.CheckFloating("LogSumExp");
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "LogSumExp");
-        var src = x.IsContiguous ? x : x.CopyDense();
+        var src = x.Dense();
         var (outer, r, inner) = Reduce.Split(x.ShapeArray, d);
-        var y = Tensor.Allocate(Reduce.ReducedShape(x.ShapeArray, d, keepDim), x.DType, false);
-        if (x.DType == DType.Float32)
-            SoftmaxKernel.LogSumExp(src.Span<float>(), outer, r, inner, y.Span<float>());
-        else
-            SoftmaxKernel.LogSumExp(src.Span<double>(), outer, r, inner, y.Span<double>());
+        var y = Tensor.Allocate(Reduce.ReducedShape(x.ShapeArray, d, keepDim), x.DType, false, x.Backend);
+        x.Backend.LogSumExp(src.Raw, outer, r, inner, y.Raw);
         if (!ShouldRecord(x))
             return y;
         var fn = new LogSumExpOp { _keptShape = Reduce.ReducedShape(x.ShapeArray, d, true) };

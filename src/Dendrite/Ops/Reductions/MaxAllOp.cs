@@ -8,7 +8,6 @@ namespace Dendrite.Ops;
 /// </summary>
 internal sealed class MaxAllOp : GradFn
 {
-    private double _value;
     private bool _min;
 
     public override string Name => _min ? "MinBackward" : "MaxBackward";
@@ -22,26 +21,17 @@ internal sealed class MaxAllOp : GradFn
         var (values, _) = ArgExtreme.Compute(flat, 0, false, min, op);
         if (!ShouldRecord(x))
             return values;
-        var fn = new MaxAllOp { _value = values.GetFlat(0), _min = min };
-        fn.Save(x);
+        var fn = new MaxAllOp { _min = min };
+        fn.Save(x, values);
         return Record(fn, values, x);
     }
-
-    private bool IsExtreme(double v, bool nan) => nan ? double.IsNaN(v) : v == _value;
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var x = Saved(0);
-        int n = x.Numel, ties = 0;
-        bool nan = double.IsNaN(_value);
-        for (int i = 0; i < n; i++)
-            if (IsExtreme(x.GetFlat(i), nan))
-                ties++;
-        var gx = Tensor.Zeros(x.ShapeArray, g.DType);
-        double share = g.GetFlat(0) / ties;
-        for (int i = 0; i < n; i++)
-            if (IsExtreme(x.GetFlat(i), nan))
-                gx.SetFlat(i, share);
-        return [gx];
+        var value = Saved(1);
+        // The elements equal to the result, or every NaN when the result is NaN (NaN ≠ NaN).
+        var ties = x.Eq(value).LogicalOr(x.Ne(x).LogicalAnd(value.Ne(value))).To(g.DType);
+        return [ties.Mul(g.Div(ties.Sum()))];
     }
 }

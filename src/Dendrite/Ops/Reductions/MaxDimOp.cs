@@ -1,5 +1,4 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
 
 namespace Dendrite.Ops;
 
@@ -30,13 +29,10 @@ internal sealed class MaxDimOp : GradFn
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var indices = Saved(0);
-        var gd = g.IsContiguous ? g : g.CopyDense();
+        var gd = g.Dense();
         var (outer, r, inner) = Reduce.Split(_inputShape, _dim);
-        var gx = Tensor.Zeros(_inputShape, g.DType);
-        if (g.DType == DType.Float32)
-            ReduceKernel.ScatterArg(gd.Span<float>(), indices.Span<long>(), outer, r, inner, gx.Span<float>());
-        else
-            ReduceKernel.ScatterArg(gd.Span<double>(), indices.Span<long>(), outer, r, inner, gx.Span<double>());
+        var gx = Tensor.Allocate(_inputShape, g.DType, false, g.Backend);
+        g.Backend.ScatterArg(gd.Raw, indices.Raw, outer, r, inner, gx.Raw);
         return [gx];
     }
 }

@@ -3,24 +3,6 @@ namespace Dendrite.Ops;
 /// <summary>Shared plumbing for reductions: lays the input out as dense [outer, r, inner] and shapes the result.</summary>
 internal static class Reduce
 {
-    public delegate void Kernel(Tensor src, int outer, int r, int inner, Tensor dst, int count);
-
-    /// <summary>
-    /// Reduces <paramref name="x"/> over sorted dims <paramref name="dims"/>. Returns the result, the keep-dim shape
-    /// (reduced dims set to 1) and the number of elements reduced per output.
-    /// </summary>
-    public static (Tensor Result, int[] KeptShape, int Count) Run(Tensor x, int[] dims, bool keepDim, string op, Kernel kernel, DType? outDType = null)
-    {
-        var layout = Layout(x, dims, keepDim);
-        var dtype = outDType ?? (x.DType.IsFloatingPoint() ? x.DType : DType.Int64);
-        var src = layout.Src;
-        if (!src.DType.IsFloatingPoint() && src.DType != DType.Int64)
-            src = src.To(DType.Int64);
-        var y = Tensor.Allocate(layout.OutShape, dtype, false);
-        kernel(src, layout.Outer, layout.R, layout.Inner, y, layout.R);
-        return (y, layout.KeptShape, layout.R);
-    }
-
     /// <summary>
     /// The dense [outer, r, inner] view of <paramref name="x"/> for a reduction over sorted <paramref name="dims"/>:
     /// the input itself when the reduced dims are adjacent (copied only if not contiguous), else a copy with the
@@ -44,7 +26,7 @@ internal static class Reduce
         bool contiguousRun = dims.Length == 0 || dims[^1] - dims[0] == dims.Length - 1;
         if (contiguousRun)
         {
-            src = x.IsContiguous ? x : x.CopyDense();
+            src = x.Dense();
             int first = dims.Length == 0 ? rank : dims[0];
             int last = dims.Length == 0 ? rank - 1 : dims[^1];
             for (int i = 0; i < first; i++) outer *= shape[i];

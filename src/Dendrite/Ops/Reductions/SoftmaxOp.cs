@@ -1,5 +1,4 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
 
 namespace Dendrite.Ops;
 
@@ -19,13 +18,10 @@ internal sealed class SoftmaxOp : GradFn
         string op = log ? "LogSoftmax" : "Softmax";
         x.CheckFloating(op);
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, op);
-        var src = x.IsContiguous ? x : x.CopyDense();
+        var src = x.Dense();
         var (outer, r, inner) = Reduce.Split(x.ShapeArray, d);
         var y = Tensor.AllocateLike(x, x.DType, false);
-        if (x.DType == DType.Float32)
-            SoftmaxKernel.Forward(src.Span<float>(), outer, r, inner, y.Span<float>(), log);
-        else
-            SoftmaxKernel.Forward(src.Span<double>(), outer, r, inner, y.Span<double>(), log);
+        x.Backend.Softmax(src.Raw, outer, r, inner, y.Raw, log);
         if (!ShouldRecord(x))
             return y;
         var fn = new SoftmaxOp { _log = log, _dim = d };
@@ -37,14 +33,10 @@ internal sealed class SoftmaxOp : GradFn
     {
         var y = Saved(0);
         var gd = g.DType != y.DType ? g.To(y.DType) : g;
-        if (!gd.IsContiguous)
-            gd = gd.CopyDense();
+        gd = gd.Dense();
         var (outer, r, inner) = Reduce.Split(y.ShapeArray, _dim);
         var gx = Tensor.AllocateLike(y, y.DType, false);
-        if (y.DType == DType.Float32)
-            SoftmaxKernel.Backward(gd.Span<float>(), y.Span<float>(), outer, r, inner, gx.Span<float>(), _log);
-        else
-            SoftmaxKernel.Backward(gd.Span<double>(), y.Span<double>(), outer, r, inner, gx.Span<double>(), _log);
+        y.Backend.SoftmaxBackward(gd.Raw, y.Raw, outer, r, inner, gx.Raw, _log);
         return [gx];
     }
 }

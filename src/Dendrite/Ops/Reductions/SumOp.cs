@@ -1,5 +1,4 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
 
 namespace Dendrite.Ops;
 
@@ -16,19 +15,16 @@ internal sealed class SumOp : GradFn
     {
         string op = mean ? "Mean" : "Sum";
         var d = ShapeUtil.NormalizeDims(dims is { Length: 0 } ? null : dims, x.Rank, op);
-        var (y, kept, count) = Reduce.Run(x, d, keepDim, op, (src, outer, r, inner, dst, n) =>
-        {
-            if (!x.DType.IsFloatingPoint())
-            {
-                if (mean)
-                    throw new ArgumentException($"Mean: expected a floating-point tensor, got {x.DType}; convert with To(DType.Float32).");
-                ReduceKernel.SumInt64(src.Span<long>(), outer, r, inner, dst.Span<long>());
-            }
-            else if (x.DType == DType.Float32)
-                ReduceKernel.Sum(src.Span<float>(), outer, r, inner, dst.Span<float>(), mean ? 1f / r : 1f);
-            else
-                ReduceKernel.Sum(src.Span<double>(), outer, r, inner, dst.Span<double>(), mean ? 1.0 / r : 1.0);
-        });
+        if (mean && !x.DType.IsFloatingPoint())
+            throw new ArgumentException($"Mean: expected a floating-point tensor, got {x.DType}; convert with To(DType.Float32).");
+        var layout = Reduce.Layout(x, d, keepDim);
+        var src = layout.Src;
+        if (!src.DType.IsFloatingPoint() && src.DType != DType.Int64)
+            src = src.To(DType.Int64);
+        var y = Tensor.Allocate(layout.OutShape, src.DType, false, x.Backend);
+        int count = layout.R;
+        x.Backend.Sum(src.Raw, layout.Outer, count, layout.Inner, y.Raw, mean ? 1.0 / count : 1.0);
+        var kept = layout.KeptShape;
         if (!ShouldRecord(x))
             return y;
         return Record(new SumOp { _inputShape = x.ShapeArray, _keptShape = kept, _scale = mean ? 1.0 / count : 1.0 }, y, x);
@@ -36,11 +32,11 @@ internal sealed class SumOp : GradFn
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
-        // A full reduction (the usual loss.Mean()) sends one value everywhere: fill a dense tensor with it directly
-        // rather than multiplying a broadcast view.
-        if (g.Numel == 1 && g.DType.IsFloatingPoint())
+        // A full reduction (the usual loss.Mean()) sends one value everywhere: on the CPU, fill a dense tensor with it
+        // directly rather than multiplying a broadcast view (on a device, reading the value would wait for it).
+        if (g.Numel == 1 && g.DType.IsFloatingPoint() && g.Device.IsCpu)
         {
-            var filled = Tensor.Allocate(_inputShape, g.DType, false);
+            var filled = Tensor.Allocate(_inputShape, g.DType, false, g.Backend);
             filled.FillUnchecked(g.GetFlat(0) * _scale);
             return [filled];
         }

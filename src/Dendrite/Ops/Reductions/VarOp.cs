@@ -1,5 +1,4 @@
 using Dendrite.Autograd;
-using Dendrite.Backends.Cpu;
 
 namespace Dendrite.Ops;
 
@@ -20,13 +19,9 @@ internal sealed class VarOp : GradFn
         var d = ShapeUtil.NormalizeDims(dims is { Length: 0 } ? null : dims, x.Rank, "Var");
         var layout = Reduce.Layout(x, d, keepDim);
         int ddof = unbiased ? 1 : 0;
-        var y = Tensor.Allocate(layout.OutShape, x.DType, false);
-        var mean = Tensor.Allocate((int[])layout.OutShape.Clone(), x.DType, false);
-        int scratch = Math.Max(layout.R, layout.Inner);
-        if (x.DType == DType.Float32)
-            ReduceKernel.Moments(layout.Src.Span<float>(), layout.Outer, layout.R, layout.Inner, mean.Span<float>(), y.Span<float>(), ddof, new float[scratch]);
-        else
-            ReduceKernel.Moments(layout.Src.Span<double>(), layout.Outer, layout.R, layout.Inner, mean.Span<double>(), y.Span<double>(), ddof, new double[scratch]);
+        var y = Tensor.Allocate(layout.OutShape, x.DType, false, x.Backend);
+        var mean = Tensor.Allocate((int[])layout.OutShape.Clone(), x.DType, false, x.Backend);
+        x.Backend.Moments(layout.Src.Raw, layout.Outer, layout.R, layout.Inner, mean.Raw, y.Raw, ddof);
         if (!ShouldRecord(x))
             return y;
         var fn = new VarOp { _keptShape = layout.KeptShape, _scale = 2.0 / (layout.R - ddof) };

@@ -1,4 +1,4 @@
-namespace Dendrite;
+namespace Dendrite.Backends.Cpu;
 
 /// <summary>
 /// Reuses large buffers that the autograd engine has proven dead (gradients it created and consumed during a
@@ -40,14 +40,7 @@ internal static class StoragePool
     private static long _pooledBytes;
     private static long _returns;
 
-    [ThreadStatic]
-    private static int t_recyclingDepth;
 
-    /// <summary>While a scope is open on this thread, large storages allocated are marked engine-owned (recyclable).</summary>
-    public static bool MarkingRecyclable => t_recyclingDepth > 0;
-
-    /// <summary>Opens a scope in which new large storages are engine-owned (when <paramref name="active"/>); dispose to close it.</summary>
-    public static RecyclingScope Recycling(bool active = true) => new(active);
 
     /// <summary>A pooled array of exactly <paramref name="length"/> elements, or null when none is free.</summary>
     public static T[]? TryRent<T>(int length) where T : unmanaged
@@ -62,15 +55,11 @@ internal static class StoragePool
         }
     }
 
-    /// <summary>Gives the storage's buffer back to the pool. The caller guarantees nothing references the storage any more.</summary>
-    public static void Return(Storage storage)
+    /// <summary>Gives a dead buffer back to the pool. The caller guarantees nothing references it any more.</summary>
+    public static void Return(Array array, int elementSize)
     {
-        if (!storage.Recyclable)
-            return;
-        storage.Recyclable = false;
         Interlocked.Increment(ref _returns);
-        var array = storage.RawArray;
-        long bytes = (long)array.Length * storage.DType.ElementSize();
+        long bytes = (long)array.Length * elementSize;
         if (bytes < MinPooledBytes)
             return;
         lock (Buckets)
@@ -116,27 +105,6 @@ internal static class StoragePool
         {
             Buckets.Clear();
             _pooledBytes = 0;
-        }
-    }
-
-    /// <summary>Marks storages allocated on this thread as engine-owned until disposed.</summary>
-    public readonly struct RecyclingScope : IDisposable
-    {
-        private readonly bool _active;
-
-        /// <summary>Opens the scope; an inactive scope changes nothing.</summary>
-        public RecyclingScope(bool active)
-        {
-            _active = active;
-            if (active)
-                t_recyclingDepth++;
-        }
-
-        /// <summary>Closes the scope (a default-constructed scope is inactive).</summary>
-        public void Dispose()
-        {
-            if (_active)
-                t_recyclingDepth--;
         }
     }
 }

@@ -1,8 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
-using Dendrite.Backends.Cpu;
 
-namespace Dendrite.Ops;
+namespace Dendrite.Backends.Cpu;
 
 // Fused backward formulas of elementwise activations: Apply(g, saved) returns the input gradient.
 
