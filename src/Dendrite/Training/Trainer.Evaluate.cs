@@ -22,7 +22,7 @@ public sealed partial class Trainer
             using var _ = Autograd.Autograd.NoGrad();
             foreach (var batch in loader)
             {
-                var (x, y) = batch;
+                var (x, y) = OnDevice(batch);
                 var output = Model.Forward(x);
                 lossSum += _loss(output, y).Item() * batch.Size;
                 samples += batch.Size;
@@ -47,6 +47,7 @@ public sealed partial class Trainer
         try
         {
             using var _ = Autograd.Autograd.NoGrad();
+            input = OnDevice(input);
             if (batchSize is not { } b || input.Rank == 0 || input.Size(0) <= b)
                 return Model.Forward(input);
             if (b < 1)

@@ -241,7 +241,7 @@ public sealed partial class Trainer
                 return new EpochOutcome([], lr, step, 0,
                     $"Training cancelled at epoch {epoch} after step {step} of {train.Count}; the checkpoint resumes with step {step + 1}.",
                     true, new PartialEpoch(loaderState, step, lossSum));
-            var (x, y) = batch;
+            var (x, y) = OnDevice(batch);
             Optimizer.ZeroGrad();
             var output = Model.Forward(x);
             var loss = _loss(output, y);

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Dendrite.Tests.Devices;
 
 namespace Dendrite.Tests.Parity;
 
 /// <summary>
 /// Every case of ops.jsonl, in Float64 (tolerance 1e-9·|ref| + 1e-12) and in Float32 (inputs cast down, compared
 /// with the Float64 reference at 1e-4·|ref| + 1e-5): the output, the gradient of sum(output·grad_output) with
-/// respect to each input that requires grad, and any reported state (batch_norm running stats).
+/// respect to each input that requires grad, and any reported state (batch_norm running stats). Inputs are placed on
+/// the device named by <c>DENDRITE_TEST_DEVICE</c> (default cpu), and every result must come back on that device.
 /// </summary>
 public sealed class OpsParityTests
 {
@@ -40,6 +42,7 @@ public sealed class OpsParityTests
             Assert.Fail($"{id}: op '{op}' is not registered in OpRegistry (add it to OpRegistry.cs, or OpRegistry.NN.cs for nn ops).");
 
         var dt = dtype == "float32" ? DType.Float32 : DType.Float64;
+        var device = TestDevice.Current;
         double rtol = dt == DType.Float64 ? 1e-9 : 1e-4, atol = dt == DType.Float64 ? 1e-12 : 1e-5;
 
         var inputsJson = c.GetProperty("inputs");
@@ -48,7 +51,7 @@ public sealed class OpsParityTests
         bool anyGrad = false;
         for (int i = 0; i < inputs.Length; i++)
         {
-            inputs[i] = ReferenceCases.ReadTensor(inputsJson[i], dt);
+            inputs[i] = ReferenceCases.ReadTensor(inputsJson[i], dt).To(device);
             if (requiresGrad[i].GetBoolean())
             {
                 inputs[i].RequiresGrad = true;
@@ -59,6 +62,7 @@ public sealed class OpsParityTests
         var ctx = new OpContext(dt);
         var output = fn(inputs, attrs, ctx);
 
+        Assert.True(output.Device == device, $"{id} [{dtype}]: the output is on {output.Device}, expected {device}.");
         AssertClose(id, dtype, "output", output, c.GetProperty("output"), dt, rtol, atol);
 
         if (c.TryGetProperty("state_after", out var state) && state.ValueKind == JsonValueKind.Object)
@@ -72,7 +76,7 @@ public sealed class OpsParityTests
         if (!anyGrad)
             return;
         Assert.True(output.RequiresGrad, $"{id} [{dtype}]: the output does not require grad although inputs do (no autograd graph was recorded).");
-        var gradOutput = ReferenceCases.ReadTensor(c.GetProperty("grad_output"), dt);
+        var gradOutput = ReferenceCases.ReadTensor(c.GetProperty("grad_output"), dt).To(device);
         output.Backward(gradOutput);
         var grads = c.GetProperty("grads");
         for (int i = 0; i < inputs.Length; i++)
@@ -81,6 +85,7 @@ public sealed class OpsParityTests
                 continue;
             var g = inputs[i].Grad;
             Assert.True(g is not null, $"{id} [{dtype}]: input {i} received no gradient.");
+            Assert.True(g!.Device == device, $"{id} [{dtype}]: the gradient of input {i} is on {g.Device}, expected {device}.");
             AssertClose(id, dtype, $"grad of input {i}", g!, grads[i], dt, rtol, atol);
         }
     }

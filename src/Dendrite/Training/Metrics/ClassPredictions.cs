@@ -19,10 +19,13 @@ internal static class ClassPredictions
             throw new ArgumentException($"{metric}: predictions must be [N], [N, 1] or [N, C], got shape {ShapeUtil.Format(p.ShapeArray)}.");
         int n = p.Rank == 0 ? 1 : p.Size(0);
         int classes = binary ? 2 : p.Size(1);
-        var pv = p.To(DType.Float64).ToArray<double>();
         var predicted = new int[n];
-        if (binary)
+        if (!p.Device.IsCpu)
+            // On a device the decision is taken there and only the class indices are copied back.
+            predicted = (binary ? (fromLogits ? p.Sigmoid() : p).Reshape(n).Gt(threshold).To(DType.Int64) : p.ArgMax(1)).ToArray<int>();
+        else if (binary)
         {
+            var pv = p.To(DType.Float64).ToArray<double>();
             for (int i = 0; i < n; i++)
             {
                 double prob = fromLogits ? 1.0 / (1.0 + Math.Exp(-pv[i])) : pv[i];
@@ -30,7 +33,7 @@ internal static class ClassPredictions
             }
         }
         else
-            ArgMaxRows(pv, n, classes, predicted);
+            ArgMaxRows(p.To(DType.Float64).ToArray<double>(), n, classes, predicted);
 
         int[] actual = new int[n];
         bool targetRows = t.Rank == 2 && t.Size(1) > 1;
