@@ -87,7 +87,7 @@ public sealed class TensorDataset : IDataset<Tensor[]>, IBatchDataset
             var index = new long[indices.Length];
             for (int k = 0; k < index.Length; k++)
                 index[k] = indices[k];
-            return src.IndexSelect(0, Tensor.FromArray(index, [index.Length], src.Device));
+            return src.IndexSelect(0, new Tensor(src.Backend.FromHost(index), [index.Length]));
         }
         var shape = (int[])src.ShapeArray.Clone();
         shape[0] = indices.Length;

@@ -16,7 +16,12 @@ public abstract partial class Module
     public Module To(Device device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var backend = BackendRegistry.Get(device);
+        return To(BackendRegistry.Get(device));
+    }
+
+    /// <summary><see cref="To(Dendrite.Device)"/> onto a given backend.</summary>
+    internal Module To(IBackend backend)
+    {
         foreach (var p in Parameters())
         {
             MoveData(p, backend);

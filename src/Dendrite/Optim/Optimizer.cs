@@ -112,7 +112,7 @@ public abstract class Optimizer
     }
 
     // The parameter was moved (Module.To) after this state was created: the state follows it.
-    private static Tensor MoveState(Tensor state, Tensor p) => state.Detach().To(p.Device);
+    private static Tensor MoveState(Tensor state, Tensor p) => Ops.ToDeviceOp.Copy(state, p.Backend);
 
     /// <summary>The gradient of <paramref name="p"/> as a contiguous tensor of its shape and dtype, or null when it has none.</summary>
     private protected Tensor? GradOf(Tensor p)
@@ -217,8 +217,8 @@ public abstract class Optimizer
     {
         var d = saved.Detach();
         var c = d.To(p.DType);
-        if (c.Device != p.Device)
-            return c.To(p.Device);
+        if (!ReferenceEquals(c.Backend, p.Backend))
+            return Ops.ToDeviceOp.Copy(c, p.Backend);
         return ReferenceEquals(c, d) ? c.CopyDense() : c.Dense();
     }
 

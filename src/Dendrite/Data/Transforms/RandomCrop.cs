@@ -68,6 +68,6 @@ public sealed class RandomCrop : ITransform
                 }
             }
         var crop = Tensor.Wrap(dst, outShape).To(input.DType);
-        return input.Device.IsCpu ? crop : crop.To(input.Device);
+        return input.Device.IsCpu ? crop : Ops.ToDeviceOp.Copy(crop, input.Backend);
     }
 }

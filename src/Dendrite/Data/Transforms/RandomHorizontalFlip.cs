@@ -36,7 +36,7 @@ public sealed class RandomHorizontalFlip : ITransform
             var reversed = new long[w];
             for (int x = 0; x < w; x++)
                 reversed[x] = w - 1 - x;
-            return src.IndexSelect(-1, Tensor.FromArray(reversed, [w], src.Device));
+            return src.IndexSelect(-1, new Tensor(src.Backend.FromHost(reversed), [w]));
         }
         src = src.Contiguous();
         var dst = Tensor.Allocate((int[])src.ShapeArray.Clone(), src.DType, false);

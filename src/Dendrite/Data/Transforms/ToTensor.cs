@@ -125,6 +125,6 @@ public sealed class ToTensor : ITransform
             result[i] = Table[(int)v];
         }
         var scaled = Tensor.Wrap(result, (int[])input.ShapeArray.Clone());
-        return input.Device.IsCpu ? scaled : scaled.To(input.Device);
+        return input.Device.IsCpu ? scaled : Ops.ToDeviceOp.Copy(scaled, input.Backend);
     }
 }
