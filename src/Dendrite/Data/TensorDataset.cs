@@ -1,9 +1,12 @@
+using Dendrite.Backends.Cpu;
+
 namespace Dendrite.Data;
 
 /// <summary>
 /// A dataset over tensors that share their first dimension (like <c>torch.utils.data.TensorDataset</c>): sample
 /// <c>i</c> is the array of row <c>i</c> of each tensor. <see cref="GetBatch"/> copies the selected rows straight into
-/// the batch tensors, which makes it the fast path for in-memory training data.
+/// the batch tensors, which makes it the fast path for in-memory training data. Batches are on the tensors' device
+/// (for tensors already moved to a GPU, rows are gathered there).
 /// </summary>
 public sealed class TensorDataset : IDataset<Tensor[]>, IBatchDataset
 {
@@ -75,34 +78,22 @@ public sealed class TensorDataset : IDataset<Tensor[]>, IBatchDataset
         return batch;
     }
 
-    // [N, ...rest] -> [indices.Length, ...rest], one block copy per row.
+    // [N, ...rest] -> [indices.Length, ...rest] on src's device: one block copy per row in host memory, or one
+    // index_select on another device.
     internal static Tensor GatherRows(Tensor src, ReadOnlySpan<int> indices)
     {
+        if (!src.Device.IsCpu)
+        {
+            var index = new long[indices.Length];
+            for (int k = 0; k < index.Length; k++)
+                index[k] = indices[k];
+            return src.IndexSelect(0, new Tensor(src.Backend.FromHost(index), [index.Length]));
+        }
         var shape = (int[])src.ShapeArray.Clone();
         shape[0] = indices.Length;
         var dst = Tensor.Allocate(shape, src.DType, false);
         int row = src.Size(0) == 0 ? 0 : src.Numel / src.Size(0);
-        switch (src.DType)
-        {
-            case DType.Float32: Gather<float>(src, dst, indices, row); break;
-            case DType.Float64: Gather<double>(src, dst, indices, row); break;
-            case DType.Int64: Gather<long>(src, dst, indices, row); break;
-            default: Gather<bool>(src, dst, indices, row); break;
-        }
+        CpuRows.Gather(src.Raw, indices, row, dst.Raw);
         return dst;
-    }
-
-    private static void Gather<T>(Tensor src, Tensor dst, ReadOnlySpan<int> indices, int row) where T : unmanaged
-    {
-        var s = src.Span<T>();
-        var d = dst.Span<T>();
-        if (row == 1)
-        {
-            for (int k = 0; k < indices.Length; k++)
-                d[k] = s[indices[k]];
-            return;
-        }
-        for (int k = 0; k < indices.Length; k++)
-            s.Slice(indices[k] * row, row).CopyTo(d.Slice(k * row, row));
     }
 }

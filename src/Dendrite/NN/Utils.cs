@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using Dendrite.Ops;
 
 namespace Dendrite.NN;
 
@@ -8,34 +8,44 @@ public static class Utils
     /// <summary>
     /// Rescales the gradients of <paramref name="parameters"/> in place so that their joint norm (all gradients
     /// treated as one vector) is at most <paramref name="maxNorm"/>: each is multiplied by
-    /// min(1, maxNorm / (total + 1e-6)). <paramref name="normType"/> is p of the p-norm (∞ allowed). Returns the
-    /// total norm before clipping. With <paramref name="errorIfNonfinite"/>, a NaN or infinite norm throws.
+    /// maxNorm / (total + 1e-6) when that is below 1. <paramref name="normType"/> is p of the p-norm (∞ allowed).
+    /// Returns the total norm before clipping as a 0-d Float64 tensor on the gradients' device (like PyTorch, which
+    /// returns a tensor so that no step waits for the device; call <c>Item()</c> to read it). With
+    /// <paramref name="errorIfNonfinite"/>, a NaN or infinite norm throws (this reads the norm back to the host).
     /// </summary>
-    public static double ClipGradNorm_(IEnumerable<Tensor> parameters, double maxNorm, double normType = 2, bool errorIfNonfinite = false)
+    /// <exception cref="ArgumentException">The gradients are on different devices or not floating-point.</exception>
+    public static Tensor ClipGradNorm_(IEnumerable<Tensor> parameters, double maxNorm, double normType = 2, bool errorIfNonfinite = false)
     {
+        const string op = "ClipGradNorm_";
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(normType > 0))
-            throw new ArgumentException($"ClipGradNorm_: normType must be positive, got {normType}.");
+            throw new ArgumentException($"{op}: normType must be positive, got {normType}.");
         var grads = parameters.Select(p => p.Grad).OfType<Tensor>().ToList();
         if (grads.Count == 0)
-            return 0;
-        double total = 0;
-        foreach (var g in grads)
+            return Tensor.Scalar(0, DType.Float64);
+        var backend = Dispatch.Backend(op, grads);
+        var dense = new Tensor[grads.Count];
+        var views = new Backends.StorageView[grads.Count];
+        for (int i = 0; i < grads.Count; i++)
         {
-            var d = Dense(g);
-            double n = d.DType == DType.Float32 ? PNorm(d.Span<float>(), normType) : PNorm(d.Span<double>(), normType);
-            total = double.IsPositiveInfinity(normType) ? Math.Max(total, n) : total + Math.Pow(n, normType);
+            var g = grads[i];
+            if (!g.DType.IsFloatingPoint())
+                throw new ArgumentException($"{op}: gradients must be floating-point, got {g.DType} of shape {ShapeUtil.Format(g.ShapeArray)}.");
+            dense[i] = g.IsContiguous ? g : g.CopyDense();
+            views[i] = dense[i].Raw;
         }
-        if (!double.IsPositiveInfinity(normType))
-            total = Math.Pow(total, 1 / normType);
-        if (errorIfNonfinite && !double.IsFinite(total))
-            throw new InvalidOperationException($"ClipGradNorm_: the total norm of order {normType} of the gradients is non-finite ({total}), so it cannot be clipped.");
-        double coef = maxNorm / (total + 1e-6);
-        if (coef < 1)
+        var total = Tensor.Allocate([], DType.Float64, false, backend);
+        backend.TotalNorm(views, normType, total.Raw);
+        if (errorIfNonfinite && total.Item() is var t && !double.IsFinite(t))
+            throw new InvalidOperationException($"{op}: the total norm of order {normType} of the gradients is non-finite ({t}), so it cannot be clipped.");
+        backend.ScaleToNorm(views, total.Raw, maxNorm);
+        for (int i = 0; i < grads.Count; i++)
         {
-            using var _ = Autograd.Autograd.NoGrad();
-            foreach (var g in grads)
-                g.MulInPlace(coef);
+            // A strided gradient was scaled in its dense copy; write it back.
+            if (!ReferenceEquals(dense[i], grads[i]))
+                grads[i].CopyFromUnchecked(dense[i]);
+            else
+                grads[i].BumpVersion();
         }
         return total;
     }
@@ -49,42 +59,5 @@ public static class Utils
         using var _ = Autograd.Autograd.NoGrad();
         foreach (var p in parameters)
             p.Grad?.ClampInPlace(-clipValue, clipValue);
-    }
-
-    private static Tensor Dense(Tensor t)
-    {
-        if (!t.DType.IsFloatingPoint())
-            throw new ArgumentException($"ClipGradNorm_: gradients must be floating-point, got {t.DType}.");
-        return t.IsContiguous ? t : t.CopyDense();
-    }
-
-    // ‖x‖_p accumulated in double.
-    private static double PNorm(ReadOnlySpan<float> x, double p)
-    {
-        if (p == 2)
-        {
-            double s = 0;
-            foreach (float v in x)
-                s += (double)v * v;
-            return Math.Sqrt(s);
-        }
-        if (double.IsPositiveInfinity(p))
-            return x.IsEmpty ? 0 : Math.Abs(TensorPrimitives.MaxMagnitude(x));
-        double acc = 0;
-        foreach (float v in x)
-            acc += Math.Pow(Math.Abs(v), p);
-        return Math.Pow(acc, 1 / p);
-    }
-
-    private static double PNorm(ReadOnlySpan<double> x, double p)
-    {
-        if (p == 2)
-            return TensorPrimitives.Norm(x);
-        if (double.IsPositiveInfinity(p))
-            return x.IsEmpty ? 0 : Math.Abs(TensorPrimitives.MaxMagnitude(x));
-        double acc = 0;
-        foreach (double v in x)
-            acc += Math.Pow(Math.Abs(v), p);
-        return Math.Pow(acc, 1 / p);
     }
 }

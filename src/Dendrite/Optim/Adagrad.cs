@@ -1,5 +1,4 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
+using Dendrite.Backends;
 
 namespace Dendrite.Optim;
 
@@ -47,45 +46,9 @@ public sealed class Adagrad : Optimizer
                 var sum = s.Buffers[Sum] ??= NewBuffer(p, group.InitialAccumulatorValue);
                 s.Step++;
                 double clr = group.Lr / (1 + (s.Step - 1) * group.LrDecay);
-                if (p.DType == DType.Float32)
-                    Update<float>(p.Span<float>(), g.Span<float>(), sum.Span<float>(), clr, group.WeightDecay, group.Eps);
-                else
-                    Update<double>(p.Span<double>(), g.Span<double>(), sum.Span<double>(), clr, group.WeightDecay, group.Eps);
+                p.Backend.AdagradStep(p.Raw, g.Raw, sum.Raw, clr, group.WeightDecay, group.Eps);
                 p.BumpVersion();
             }
-        }
-    }
-
-    private static void Update<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> sum, double clrD, double wdD, double epsD)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T negClr = T.CreateTruncating(-clrD), wd = T.CreateTruncating(wdD), eps = T.CreateTruncating(epsD);
-        bool hasWd = wdD != 0;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            var vp = MemoryMarshal.Cast<T, Vector<T>>(p);
-            var vg = MemoryMarshal.Cast<T, Vector<T>>(g);
-            var vs = MemoryMarshal.Cast<T, Vector<T>>(sum);
-            for (int k = 0; k < vp.Length; k++)
-            {
-                var d = vg[k];
-                if (hasWd)
-                    d += wd * vp[k];
-                var acc = vs[k] + d * d;
-                vs[k] = acc;
-                vp[k] += negClr * (d / (Vector.SquareRoot(acc) + new Vector<T>(eps)));
-            }
-            i = vp.Length * Vector<T>.Count;
-        }
-        for (; i < p.Length; i++)
-        {
-            var d = g[i];
-            if (hasWd)
-                d += wd * p[i];
-            var acc = sum[i] + d * d;
-            sum[i] = acc;
-            p[i] += negClr * (d / (T.Sqrt(acc) + eps));
         }
     }
 }

@@ -6,8 +6,16 @@ namespace Dendrite.Optim;
 /// <summary>
 /// The base of all optimizers (like <c>torch.optim.Optimizer</c>): parameter groups with their own
 /// hyper-parameters, per-parameter state, <see cref="Step"/>, <see cref="ZeroGrad"/> and a state dict that lets
-/// training resume exactly. Steps run fused loops over the raw parameter, gradient and state memory.
+/// training resume exactly. Steps run one fused update kernel per parameter on the parameter's device.
 /// </summary>
+/// <remarks>
+/// Devices: state buffers (momentum, running averages) are created on their parameter's device, and state follows
+/// its parameter: after <c>Module.To(device)</c> moved the parameters, the next <see cref="Step"/> moves each
+/// parameter's state to the parameter's device (once), so an optimizer built before the move keeps working (PyTorch
+/// leaves the state behind and fails instead). A gradient on another device than its parameter is an error.
+/// <see cref="StateDict"/> saves the state as CPU tensors; <see cref="LoadStateDict"/> puts it on each parameter's
+/// device.
+/// </remarks>
 public abstract class Optimizer
 {
     private readonly List<ParamGroup> _groups = [];
@@ -87,16 +95,24 @@ public abstract class Optimizer
             }
     }
 
-    /// <summary>The per-parameter state, created empty on first use.</summary>
+    /// <summary>The per-parameter state, created empty on first use, with its buffers on the parameter's device.</summary>
     private protected ParamState State(Tensor p)
     {
         if (!_state.TryGetValue(p, out var s))
         {
             s = new ParamState(_stateNames.Length);
             _state[p] = s;
+            return s;
         }
+        var buffers = s.Buffers;
+        for (int b = 0; b < buffers.Length; b++)
+            if (buffers[b] is { } t && !ReferenceEquals(t.Storage.Backend, p.Storage.Backend))
+                buffers[b] = MoveState(t, p);
         return s;
     }
+
+    // The parameter was moved (Module.To) after this state was created: the state follows it.
+    private static Tensor MoveState(Tensor state, Tensor p) => Ops.ToDeviceOp.Copy(state, p.Backend);
 
     /// <summary>The gradient of <paramref name="p"/> as a contiguous tensor of its shape and dtype, or null when it has none.</summary>
     private protected Tensor? GradOf(Tensor p)
@@ -106,15 +122,17 @@ public abstract class Optimizer
             return null;
         if (g.DType != p.DType || !ShapeUtil.SameShape(g.ShapeArray, p.ShapeArray))
             throw new InvalidOperationException($"{GetType().Name}: the gradient ({g.DType} {ShapeUtil.Format(g.ShapeArray)}) does not match its parameter ({p.DType} {ShapeUtil.Format(p.ShapeArray)}).");
+        if (!ReferenceEquals(g.Storage.Backend, p.Storage.Backend))
+            throw new InvalidOperationException($"{GetType().Name}.Step: expected all tensors to be on the same device, but found the parameter of shape {ShapeUtil.Format(p.ShapeArray)} on {p.Device} and its gradient on {g.Device}; move the gradient with To({p.Device}) or clear it with ZeroGrad(setToNone: true).");
         return g.IsContiguous ? g : g.CopyDense();
     }
 
-    /// <summary>A state buffer of <paramref name="p"/>'s shape and dtype filled with <paramref name="value"/>.</summary>
-    private protected static Tensor NewBuffer(Tensor p, double value) => Tensor.Full(p.ShapeArray, value, p.DType);
+    /// <summary>A state buffer of <paramref name="p"/>'s shape, dtype and device filled with <paramref name="value"/>.</summary>
+    private protected static Tensor NewBuffer(Tensor p, double value) => Tensor.FullLike(p, value);
 
     /// <summary>
-    /// The optimizer's state (see <see cref="OptimizerStateDict"/> for the layout). Tensors are copies, so the
-    /// snapshot does not change as training goes on.
+    /// The optimizer's state (see <see cref="OptimizerStateDict"/> for the layout). Tensors are CPU copies, whatever the
+    /// parameters' device, so the snapshot does not change as training goes on.
     /// </summary>
     public OptimizerStateDict StateDict()
     {
@@ -135,7 +153,7 @@ public abstract class Optimizer
                     state[key] = new JsonObject { ["step"] = s.Step };
                     for (int b = 0; b < _stateNames.Length; b++)
                         if (s.Buffers[b] is { } t)
-                            tensors[$"state.{key}.{_stateNames[b]}"] = t.CopyDense();
+                            tensors[$"state.{key}.{_stateNames[b]}"] = HostCopy(t);
                 }
                 index++;
             }
@@ -145,7 +163,10 @@ public abstract class Optimizer
         return new OptimizerStateDict(new JsonObject { ["param_groups"] = groups, ["state"] = state }, tensors);
     }
 
-    /// <summary>Restores hyper-parameters and state saved by <see cref="StateDict"/> from an optimizer over parameters of the same shapes.</summary>
+    /// <summary>
+    /// Restores hyper-parameters and state saved by <see cref="StateDict"/> from an optimizer over parameters of the
+    /// same shapes; each state tensor is copied to its parameter's dtype and device.
+    /// </summary>
     public void LoadStateDict(OptimizerStateDict stateDict)
     {
         ArgumentNullException.ThrowIfNull(stateDict);
@@ -173,7 +194,7 @@ public abstract class Optimizer
                     continue;
                 if (!ShapeUtil.SameShape(t.ShapeArray, p.ShapeArray))
                     throw new ArgumentException($"{name}.LoadStateDict: state.{key}.{_stateNames[b]} has shape {ShapeUtil.Format(t.ShapeArray)} but its parameter has {ShapeUtil.Format(p.ShapeArray)}.");
-                s.Buffers[b] = t.Detach().To(p.DType).CopyDense();
+                s.Buffers[b] = StateOnDevice(t, p);
             }
             newState[p] = s;
         }
@@ -182,6 +203,23 @@ public abstract class Optimizer
         _state.Clear();
         foreach (var (p, s) in newState)
             _state[p] = s;
+    }
+
+    // A dense CPU copy of a state buffer (a snapshot that later steps do not change).
+    private static Tensor HostCopy(Tensor t)
+    {
+        var d = t.Detach();
+        return d.Device.IsCpu ? d.CopyDense() : d.Cpu();
+    }
+
+    // A loaded buffer as a new dense tensor in p's dtype on p's device, sharing no memory with the state dict.
+    private static Tensor StateOnDevice(Tensor saved, Tensor p)
+    {
+        var d = saved.Detach();
+        var c = d.To(p.DType);
+        if (!ReferenceEquals(c.Backend, p.Backend))
+            return Ops.ToDeviceOp.Copy(c, p.Backend);
+        return ReferenceEquals(c, d) ? c.CopyDense() : c.Dense();
     }
 
     /// <summary>The state of one parameter: a step count and the optimizer's buffers by slot.</summary>

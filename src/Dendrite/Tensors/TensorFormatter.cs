@@ -3,7 +3,11 @@ using System.Text;
 
 namespace Dendrite;
 
-/// <summary>Prints tensors the way PyTorch does: <c>tensor([[1.0000, 2.0000]], requiresGrad=True)</c>.</summary>
+/// <summary>
+/// Prints tensors the way PyTorch does: <c>tensor([[1.0000, 2.0000]], requiresGrad=True)</c>, with
+/// <c>device='cuda:0'</c> first among the extras for a tensor that is not on the CPU (its elements are copied to the
+/// host once).
+/// </summary>
 internal static class TensorFormatter
 {
     private const int Threshold = 1000;
@@ -13,13 +17,17 @@ internal static class TensorFormatter
     {
         var sb = new StringBuilder("tensor(");
         bool summarize = t.Numel > Threshold;
-        var values = t.Detach().CopyDense();
+        // One copy to host memory (a dense CPU tensor), so that reading the elements never waits on a device per element.
+        var d = t.Detach();
+        var values = d.Device.IsCpu ? d.CopyDense() : d.Cpu();
         var (fmt, width) = ChooseFormat(values, summarize);
         if (t.Rank == 0)
             sb.Append(FormatValue(values, 0, fmt));
         else
             AppendDim(sb, values, 0, 0, fmt, width, summarize, 7);
         var extras = new List<string>();
+        if (!t.Device.IsCpu)
+            extras.Add("device='" + t.Device + "'");
         if (summarize)
             extras.Add("shape=" + ShapeUtil.Format(t.ShapeArray));
         if (t.DType == DType.Float64)

@@ -180,12 +180,12 @@ public sealed class OptimizerTests
         var b = Tensor.Zeros([1], DType.Float64, requiresGrad: true);
         a.Grad = Tensor.FromArray(new[] { 3.0, 0.0 });
         b.Grad = Tensor.FromArray(new[] { 4.0 });
-        double total = Utils.ClipGradNorm_([a, b], maxNorm: 1.0);
+        double total = Utils.ClipGradNorm_([a, b], maxNorm: 1.0).Item();
         Assert.Equal(5.0, total, 12);
         Assert.Equal(3.0 / (5 + 1e-6), a.Grad.ToArray<double>()[0], 12);
         Assert.Equal(4.0 / (5 + 1e-6), b.Grad.ToArray<double>()[0], 12);
         // Below the maximum nothing changes; the infinity norm is the largest magnitude.
-        Assert.Equal(4.0 / (5 + 1e-6), Utils.ClipGradNorm_([a, b], maxNorm: 10, normType: double.PositiveInfinity), 12);
+        Assert.Equal(4.0 / (5 + 1e-6), Utils.ClipGradNorm_([a, b], maxNorm: 10, normType: double.PositiveInfinity).Item(), 12);
         Assert.Equal(4.0 / (5 + 1e-6), b.Grad.ToArray<double>()[0], 12);
         a.Grad = Tensor.FromArray(new[] { -3.0, 0.5 });
         Utils.ClipGradValue_([a], 1.0);

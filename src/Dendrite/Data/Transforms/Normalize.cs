@@ -37,8 +37,8 @@ public sealed class Normalize : ITransform
         if (channels > 1 && (input.Rank != 3 || input.Size(0) != channels))
             throw new ArgumentException($"Normalize: {channels} channel means need a [C, H, W] input with C = {channels}, got shape {ShapeUtil.Format(input.ShapeArray)}.");
         var shape = channels > 1 ? new[] { channels, 1, 1 } : new[] { 1 };
-        var mean = Tensor.FromArray(_mean, shape).To(input.DType);
-        var std = Tensor.FromArray(_std, shape).To(input.DType);
+        var mean = new Tensor(input.Backend.FromHost((double[])_mean.Clone()), shape).To(input.DType);
+        var std = new Tensor(input.Backend.FromHost((double[])_std.Clone()), shape).To(input.DType);
         return (input.Detach() - mean) / std;
     }
 }

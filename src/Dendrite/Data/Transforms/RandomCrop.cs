@@ -3,6 +3,7 @@ namespace Dendrite.Data.Transforms;
 /// <summary>
 /// Zero-pads an image [C, H, W] or [H, W] by <see cref="Padding"/> on every side, then cuts a random
 /// <see cref="Height"/>×<see cref="Width"/> window (torchvision's <c>RandomCrop(size, padding)</c>), drawn from a seeded generator.
+/// The crop is cut in host memory and returned on the input's device.
 /// </summary>
 public sealed class RandomCrop : ITransform
 {
@@ -49,7 +50,8 @@ public sealed class RandomCrop : ITransform
             throw new ArgumentException($"RandomCrop: crop {Height}x{Width} is larger than the padded image {ph}x{pw} (input {ShapeUtil.Format(input.ShapeArray)}, padding {Padding}).");
         int top = (int)_generator.NextInt64(0, ph - Height + 1);
         int left = (int)_generator.NextInt64(0, pw - Width + 1);
-        var src = input.Detach().To(DType.Float64).ToArray<double>();
+        // The window is cut in host memory (one copy from the device when the image is elsewhere).
+        var src = input.Detach().ToArray<double>();
         var outShape = input.Rank == 3 ? new[] { c, Height, Width } : new[] { Height, Width };
         var dst = new double[c * Height * Width];
         for (int ch = 0; ch < c; ch++)
@@ -65,6 +67,7 @@ public sealed class RandomCrop : ITransform
                         dst[(ch * Height + y) * Width + x] = src[(ch * h + sy) * w + sx];
                 }
             }
-        return Tensor.FromArray(dst, outShape).To(input.DType);
+        var crop = Tensor.Wrap(dst, outShape).To(input.DType);
+        return input.Device.IsCpu ? crop : Ops.ToDeviceOp.Copy(crop, input.Backend);
     }
 }

@@ -1,3 +1,5 @@
+using Dendrite.Backends.Cpu;
+
 namespace Dendrite.Data.Transforms;
 
 /// <summary>Mirrors an image left-right (last dimension) with probability <see cref="P"/>, drawn from a seeded generator.</summary>
@@ -26,29 +28,20 @@ public sealed class RandomHorizontalFlip : ITransform
         // One uniform per call, flip when it falls below p (torch: torch.rand(1) < p).
         if (_generator.Uniform01() >= P)
             return input;
-        var src = input.Detach().Contiguous();
-        var dst = Tensor.Allocate((int[])src.ShapeArray.Clone(), src.DType, false);
+        var src = input.Detach();
         int w = src.Size(-1);
+        if (!src.Device.IsCpu)
+        {
+            // On another device: one index_select with the reversed column order, run there.
+            var reversed = new long[w];
+            for (int x = 0; x < w; x++)
+                reversed[x] = w - 1 - x;
+            return src.IndexSelect(-1, new Tensor(src.Backend.FromHost(reversed), [w]));
+        }
+        src = src.Contiguous();
+        var dst = Tensor.Allocate((int[])src.ShapeArray.Clone(), src.DType, false);
         int rows = w == 0 ? 0 : src.Numel / w;
-        switch (src.DType)
-        {
-            case DType.Float32: FlipRows<float>(src, dst, rows, w); break;
-            case DType.Float64: FlipRows<double>(src, dst, rows, w); break;
-            case DType.Int64: FlipRows<long>(src, dst, rows, w); break;
-            default: FlipRows<bool>(src, dst, rows, w); break;
-        }
+        CpuRows.Reverse(src.Raw, rows, w, dst.Raw);
         return dst;
-    }
-
-    private static void FlipRows<T>(Tensor src, Tensor dst, int rows, int w) where T : unmanaged
-    {
-        var s = src.Span<T>();
-        var d = dst.Span<T>();
-        for (int r = 0; r < rows; r++)
-        {
-            var row = d.Slice(r * w, w);
-            s.Slice(r * w, w).CopyTo(row);
-            row.Reverse();
-        }
     }
 }

@@ -103,16 +103,19 @@ public sealed class ToTensor : ITransform
             throw new ArgumentException($"ToTensor: shape must be [H, W] or [C, H, W], got {ShapeUtil.Format(shape)}.");
         if (ShapeUtil.Numel(shape) != pixels.Length)
             throw new ArgumentException($"ToTensor: shape {ShapeUtil.Format(shape)} needs {ShapeUtil.Numel(shape)} pixels but {pixels.Length} were given.");
-        var t = Tensor.Allocate((int[])shape.Clone(), DType.Float32, false);
-        ScaleInto(pixels, t.Span<float>());
-        return t;
+        var values = GC.AllocateUninitializedArray<float>(pixels.Length);
+        ScaleInto(pixels, values);
+        return Tensor.Wrap(values, (int[])shape.Clone());
     }
 
-    /// <summary>Scales a tensor of pixel values 0..255 (any dtype) to float32 in [0, 1].</summary>
+    /// <summary>
+    /// Scales a tensor of pixel values 0..255 (any dtype) to float32 in [0, 1] on the input's device (the values are
+    /// checked and scaled in host memory).
+    /// </summary>
     public Tensor Apply(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var values = input.Detach().To(DType.Float64).ToArray<double>();
+        var values = input.Detach().ToArray<double>();
         var result = new float[values.Length];
         for (int i = 0; i < values.Length; i++)
         {
@@ -121,6 +124,7 @@ public sealed class ToTensor : ITransform
                 throw new ArgumentException($"ToTensor: expected integer pixel values in 0..255, found {v} at flat index {i}.");
             result[i] = Table[(int)v];
         }
-        return Tensor.Wrap(result, (int[])input.ShapeArray.Clone());
+        var scaled = Tensor.Wrap(result, (int[])input.ShapeArray.Clone());
+        return input.Device.IsCpu ? scaled : Ops.ToDeviceOp.Copy(scaled, input.Backend);
     }
 }

@@ -1,0 +1,52 @@
+namespace Dendrite.Backends.Cpu;
+
+// The fused optimizer updates and clip_grad_norm_'s two passes, over the host arrays of the views.
+internal sealed partial class CpuBackend
+{
+    public void SgdStep(StorageView p, StorageView g, StorageView? momentumBuffer, SgdHyper h)
+    {
+        if (p.DType == DType.Float32)
+            SgdKernel.Update<float>(p.Span<float>(), g.Span<float>(), momentumBuffer is { } b ? b.Span<float>() : default, h);
+        else
+            SgdKernel.Update<double>(p.Span<double>(), g.Span<double>(), momentumBuffer is { } b ? b.Span<double>() : default, h);
+    }
+
+    public void AdamStep(StorageView p, StorageView g, StorageView expAvg, StorageView expAvgSq, StorageView? maxExpAvgSq, AdamHyper h)
+    {
+        if (p.DType == DType.Float32)
+            AdamKernel.Update<float>(p.Span<float>(), g.Span<float>(), expAvg.Span<float>(), expAvgSq.Span<float>(),
+                maxExpAvgSq is { } x ? x.Span<float>() : default, maxExpAvgSq.HasValue, h);
+        else
+            AdamKernel.Update<double>(p.Span<double>(), g.Span<double>(), expAvg.Span<double>(), expAvgSq.Span<double>(),
+                maxExpAvgSq is { } x ? x.Span<double>() : default, maxExpAvgSq.HasValue, h);
+    }
+
+    public void RmspropStep(StorageView p, StorageView g, StorageView squareAvg, StorageView? momentumBuffer, StorageView? gradAvg, RmspropHyper h)
+    {
+        if (p.DType == DType.Float32)
+            RmspropKernel.Update<float>(p.Span<float>(), g.Span<float>(), squareAvg.Span<float>(),
+                momentumBuffer is { } b ? b.Span<float>() : default, gradAvg is { } a ? a.Span<float>() : default,
+                momentumBuffer.HasValue, gradAvg.HasValue, h);
+        else
+            RmspropKernel.Update<double>(p.Span<double>(), g.Span<double>(), squareAvg.Span<double>(),
+                momentumBuffer is { } b ? b.Span<double>() : default, gradAvg is { } a ? a.Span<double>() : default,
+                momentumBuffer.HasValue, gradAvg.HasValue, h);
+    }
+
+    public void AdagradStep(StorageView p, StorageView g, StorageView sum, double clr, double weightDecay, double eps)
+    {
+        if (p.DType == DType.Float32)
+            AdagradKernel.Update<float>(p.Span<float>(), g.Span<float>(), sum.Span<float>(), clr, weightDecay, eps);
+        else
+            AdagradKernel.Update<double>(p.Span<double>(), g.Span<double>(), sum.Span<double>(), clr, weightDecay, eps);
+    }
+
+    public void TotalNorm(StorageView[] xs, double normType, StorageView total) => total.Span<double>()[0] = GradNorm.Total(xs, normType);
+
+    public void ScaleToNorm(StorageView[] xs, StorageView total, double maxNorm)
+    {
+        double coef = maxNorm / (total.Span<double>()[0] + 1e-6);
+        if (coef < 1)
+            GradNorm.Scale(xs, coef);
+    }
+}
