@@ -45,9 +45,9 @@ internal static class Dispatch
         if (ReferenceEquals(backend, b.Storage.Backend))
             return (a, b, backend);
         if (b.Rank == 0 && b.Device.IsCpu)
-            return (a, b.Detach().To(a.Device), backend);
+            return (a, ToDeviceOp.Copy(b, backend), backend);
         if (a.Rank == 0 && a.Device.IsCpu)
-            return (a.Detach().To(b.Device), b, b.Storage.Backend);
+            return (ToDeviceOp.Copy(a, b.Storage.Backend), b, b.Storage.Backend);
         ThrowDevices(op, a.Device, b.Device);
         return default;
     }

@@ -178,23 +178,23 @@ public sealed partial class Tensor
     {
         if (high <= low)
             throw new ArgumentException($"RandInt: high ({high}) must be greater than low ({low}).");
-        var t = Allocate((int[])shape.Clone(), DType.Int64, false);
+        var dims = (int[])shape.Clone();
+        ValidateShape(dims, "RandInt");
         var g = generator ?? Generator.Default;
-        var s = t.Span<long>();
-        for (int i = 0; i < s.Length; i++)
-            s[i] = g.NextInt64(low, high);
-        return t.ToDevice(device);
+        var values = new long[ShapeUtil.Numel(dims)];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = g.NextInt64(low, high);
+        return Wrap(values, dims).ToDevice(device);
     }
 
     /// <summary>A random permutation of 0..n-1 as Int64 (like <c>torch.randperm</c>).</summary>
     public static Tensor RandPerm(int n, Generator? generator = null, Device? device = null)
     {
         var p = (generator ?? Generator.Default).Permutation(n);
-        var t = Allocate([n], DType.Int64, false);
-        var s = t.Span<long>();
+        var values = new long[n];
         for (int i = 0; i < n; i++)
-            s[i] = p[i];
-        return t.ToDevice(device);
+            values[i] = p[i];
+        return Wrap(values, n).ToDevice(device);
     }
 
     /// <summary>A Float32 tensor over a copy of <paramref name="data"/> with the given shape (default: 1-D).</summary>

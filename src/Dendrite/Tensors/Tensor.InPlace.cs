@@ -93,8 +93,8 @@ public sealed partial class Tensor
         if (!ShapeUtil.SameShape(shape, ShapeArray))
             throw new ArgumentException($"CopyFrom: source of shape {ShapeUtil.Format(src.ShapeArray)} cannot be broadcast to the destination shape {ShapeUtil.Format(ShapeArray)}.");
         var s = src.Detach();
-        if (s.Device != Device)
-            s = s.To(Device);
+        if (!ReferenceEquals(s.Backend, Backend))
+            s = ToDeviceOp.Copy(s, Backend);
         s = s.To(DType);
         if (!ShapeUtil.SameShape(s.ShapeArray, ShapeArray))
             s = s.Expand(ShapeArray);
