@@ -1,4 +1,3 @@
-using System.Buffers;
 using Dendrite.Ops;
 
 namespace Dendrite.NN;
@@ -54,39 +53,9 @@ public static partial class F
         if (!training || p == 0)
             return x;
         var mask = Tensor.AllocateLike(x, x.DType, p == 1);
+        // The scale as the dtype computes it (1f / (1 − p) in float32), drawn on the mask's device.
         if (p < 1)
-        {
-            if (x.DType == DType.Float32)
-                FillMask(mask.Span<float>(), p, 1f / (float)(1 - p), generator ?? Generator.Default);
-            else
-                FillMask(mask.Span<double>(), p, 1.0 / (1 - p), generator ?? Generator.Default);
-        }
+            (generator ?? Generator.Default).FillDropoutMask(mask, p, x.DType == DType.Float32 ? 1f / (float)(1 - p) : 1.0 / (1 - p));
         return x.Mul(mask);
-    }
-
-    // mask[i] = scale where u ≥ p else 0, u = uniform [0, 1) from the top 53 bits of each raw draw (PyTorch keeps a unit
-    // with probability 1 − p). Raw draws are taken in pooled blocks so the generator is locked once per block.
-    private static void FillMask<T>(Span<T> mask, double p, T scale, Generator generator) where T : unmanaged, System.Numerics.INumberBase<T>
-    {
-        const int block = 4096;
-        ulong[] raw = ArrayPool<ulong>.Shared.Rent(Math.Min(block, Math.Max(mask.Length, 1)));
-        try
-        {
-            // u ≥ p  ⇔  (r >> 11) ≥ ceil(p·2⁵³): compare integers, no per-element floating conversion.
-            ulong threshold = (ulong)Math.Ceiling(p * 9007199254740992.0);
-            for (int start = 0; start < mask.Length; start += block)
-            {
-                int len = Math.Min(block, mask.Length - start);
-                Span<ulong> r = raw.AsSpan(0, len);
-                generator.NextUInt64(r);
-                Span<T> m = mask.Slice(start, len);
-                for (int i = 0; i < len; i++)
-                    m[i] = (r[i] >> 11) >= threshold ? scale : T.Zero;
-            }
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(raw);
-        }
     }
 }
