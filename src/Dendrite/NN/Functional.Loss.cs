@@ -121,7 +121,7 @@ public static partial class F
     }
 
     // Brings class scores to [M, C] (classes last) and the target to [M]; returns the per-sample output shape.
-    private static (Tensor Scores, long[] Labels, int[] SampleShape) ClassInputs(string op, Tensor input, Tensor target, Tensor? weight, long ignoreIndex)
+    private static (Tensor Scores, Tensor Labels, int[] SampleShape) ClassInputs(string op, Tensor input, Tensor target, Tensor? weight, long ignoreIndex)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(target);

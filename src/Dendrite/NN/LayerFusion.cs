@@ -5,7 +5,9 @@ namespace Dendrite.NN;
 /// <summary>
 /// Runs runs of layers of a <see cref="Sequential"/> as one fused op where the result is exactly that of the layers one
 /// after another: <c>Conv2d → ReLU → MaxPool2d(2)</c> becomes one pass that never stores the convolution or ReLU
-/// outputs (the intermediate tensors are not visible from outside a Sequential).
+/// outputs (the intermediate tensors are not visible from outside a Sequential). This class matches the layers; whether
+/// a fused kernel covers the input's dtype and shape is the decision of the input's backend
+/// (<see cref="Conv2dReluMaxPoolOp.TryApply"/>), and where it is not the layers run one by one.
 /// </summary>
 internal static class LayerFusion
 {

@@ -1,5 +1,3 @@
-using System.Numerics;
-using System.Numerics.Tensors;
 using Dendrite.Autograd;
 
 namespace Dendrite.Ops;
@@ -14,8 +12,8 @@ namespace Dendrite.Ops;
 internal sealed class BatchNormOp : GradFn
 {
     private bool _training;
-    private double[] _mean = [];
-    private double[] _invStd = [];
+    private Tensor? _mean;      // Float64 [C], on x's device
+    private Tensor? _invStd;    // Float64 [C], σ⁻¹ = 1/√(var + eps)
 
     public override string Name => "NativeBatchNormBackward";
 
@@ -40,38 +38,31 @@ internal sealed class BatchNormOp : GradFn
         if (!training && (runningMean is null || runningVar is null))
             throw new ArgumentException($"{op}: evaluation mode needs the running mean and variance.");
 
+        var backend = x.Backend;
+        foreach (var t in (ReadOnlySpan<Tensor?>)[runningMean, runningVar, weight, bias])
+            if (t is not null)
+                Dispatch.Backend(op, x, t);
+
         var xc = x.Dense();
-        var mean = new double[c];
-        var invStd = new double[c];
+        Tensor mean, invStd;
         if (training)
         {
-            var batchVar = new double[c];
-            if (x.DType == DType.Float32)
-                Statistics<float>(xc.Span<float>(), n, c, s, mean, batchVar);
-            else
-                Statistics<double>(xc.Span<double>(), n, c, s, mean, batchVar);
-            for (int ch = 0; ch < c; ch++)
-                invStd[ch] = 1.0 / Math.Sqrt(batchVar[ch] + eps);
+            mean = Tensor.Allocate([c], DType.Float64, false, backend);
+            var batchVar = Tensor.Allocate([c], DType.Float64, false, backend);
+            backend.BatchNormStatistics(xc.Raw, n, c, s, mean.Raw, batchVar.Raw);
+            invStd = InvStd(batchVar, eps);
             UpdateRunning(runningMean, runningVar, mean, batchVar, momentum, m);
         }
         else
         {
-            var rm = runningMean!.Detach().To(DType.Float64).Dense().Span<double>();
-            var rv = runningVar!.Detach().To(DType.Float64).Dense().Span<double>();
-            for (int ch = 0; ch < c; ch++)
-            {
-                mean[ch] = rm[ch];
-                invStd[ch] = 1.0 / Math.Sqrt(rv[ch] + eps);
-            }
+            mean = Float64Copy(runningMean!);
+            invStd = InvStd(Float64(runningVar!), eps);
         }
 
-        double[]? gamma = weight is null ? null : weight.Detach().To(DType.Float64).Dense().ToArray<double>();
-        double[]? beta = bias is null ? null : bias.Detach().To(DType.Float64).Dense().ToArray<double>();
+        var gamma = weight is null ? null : Float64(weight);
+        var beta = bias is null ? null : Float64(bias);
         var y = Tensor.AllocateLike(x, x.DType, false);
-        if (x.DType == DType.Float32)
-            Normalize<float>(xc.Span<float>(), y.Span<float>(), n, c, s, mean, invStd, gamma, beta);
-        else
-            Normalize<double>(xc.Span<double>(), y.Span<double>(), n, c, s, mean, invStd, gamma, beta);
+        backend.BatchNorm(xc.Raw, n, c, s, mean.Raw, invStd.Raw, gamma?.Raw, beta?.Raw, y.Raw);
 
         if (!ShouldRecord(x, weight ?? x, bias))
             return y;
@@ -93,27 +84,25 @@ internal sealed class BatchNormOp : GradFn
             throw new ArgumentException($"BatchNorm: {what} must be floating-point, got {t.DType}.");
     }
 
-    // Per channel: mean and biased variance (two passes) over its N spans of S elements.
-    private static void Statistics<T>(ReadOnlySpan<T> x, int n, int c, int s, double[] mean, double[] variance)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    // t's values as a dense Float64 tensor (t itself when it is one).
+    private static Tensor Float64(Tensor t) => t.Detach().To(DType.Float64).Dense();
+
+    // A dense Float64 copy of t's values: a new tensor, so later in-place updates of t do not reach it.
+    private static Tensor Float64Copy(Tensor t)
     {
-        double count = (double)n * s;
-        for (int ch = 0; ch < c; ch++)
-        {
-            T sum = T.Zero;
-            for (int i = 0; i < n; i++)
-                sum += TensorPrimitives.Sum(x.Slice((i * c + ch) * s, s));
-            T mu = sum / T.CreateTruncating(count);
-            T sq = T.Zero;
-            for (int i = 0; i < n; i++)
-                sq += NNKernels.SumSquaredDeviation(x.Slice((i * c + ch) * s, s), mu);
-            mean[ch] = double.CreateTruncating(mu);
-            variance[ch] = double.CreateTruncating(sq) / count;
-        }
+        var d = t.Detach();
+        return d.DType == DType.Float64 ? d.CopyDense() : d.To(DType.Float64).Dense();
+    }
+
+    // σ⁻¹ = 1/√(var + eps), per channel in float64.
+    private static Tensor InvStd(Tensor variance, double eps)
+    {
+        using var _ = Autograd.Autograd.NoGrad();
+        return Tensor.Scalar(1.0, DType.Float64, variance.Backend).Div(variance.Add(eps).Sqrt());
     }
 
     // running = (1 − momentum)·running + momentum·batch, with the unbiased variance; a version bump marks the write.
-    private static void UpdateRunning(Tensor? runningMean, Tensor? runningVar, double[] mean, double[] biasedVar, double momentum, long m)
+    private static void UpdateRunning(Tensor? runningMean, Tensor? runningVar, Tensor mean, Tensor biasedVar, double momentum, long m)
     {
         using var _ = Autograd.Autograd.NoGrad();
         if (runningMean is not null)
@@ -122,91 +111,30 @@ internal sealed class BatchNormOp : GradFn
             Blend(runningVar, biasedVar, momentum, m / (double)(m - 1));
     }
 
-    private static void Blend(Tensor running, double[] batch, double momentum, double scale)
-    {
-        var updated = running.Detach().To(DType.Float64).Dense().ToArray<double>();
-        for (int i = 0; i < updated.Length; i++)
-            updated[i] = (1 - momentum) * updated[i] + momentum * batch[i] * scale;
-        running.CopyFrom(Tensor.FromArray(updated, running.ShapeArray.ToArray()));
-    }
-
-    // y = x·a + b per channel, a = γ·σ⁻¹, b = β − μ·a.
-    private static void Normalize<T>(ReadOnlySpan<T> x, Span<T> y, int n, int c, int s, double[] mean, double[] invStd,
-        double[]? gamma, double[]? beta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int ch = 0; ch < c; ch++)
-        {
-            double a = invStd[ch] * (gamma?[ch] ?? 1.0);
-            double b = (beta?[ch] ?? 0.0) - mean[ch] * a;
-            T ta = T.CreateTruncating(a), tb = T.CreateTruncating(b);
-            for (int i = 0; i < n; i++)
-            {
-                int at = (i * c + ch) * s;
-                NNKernels.Affine(x.Slice(at, s), ta, tb, y.Slice(at, s));
-            }
-        }
-    }
+    // In float64, then rounded to the running tensor's dtype by the copy.
+    private static void Blend(Tensor running, Tensor batch, double momentum, double scale) =>
+        running.CopyFrom(running.Detach().To(DType.Float64).Mul(1 - momentum).Add(batch.Mul(momentum).Mul(scale)));
 
     protected internal override Tensor?[] Backward(Tensor gradOutput)
     {
+        ThrowIfReleased();
         var x = Saved(0);
-        double[]? gamma = Inputs[1] is not null
-            ? Saved(1).Detach().To(DType.Float64).Dense().ToArray<double>() : null;
+        var gamma = Inputs[1] is not null ? Float64(Saved(1)) : null;
         var g = gradOutput.Dense();
+        var backend = x.Backend;
         int n = x.ShapeArray[0], c = x.ShapeArray[1], s = x.Numel / Math.Max(1, n * c);
         Tensor? dx = NeedsGrad(0) ? Tensor.AllocateLike(x, x.DType, false) : null;
-        var sumG = new double[c];
-        var sumGxhat = new double[c];
-        if (x.DType == DType.Float32)
-            BackwardCore<float>(x.Span<float>(), g.Span<float>(), dx is null ? default : dx.Span<float>(), dx is not null, n, c, s, gamma, sumG, sumGxhat);
-        else
-            BackwardCore<double>(x.Span<double>(), g.Span<double>(), dx is null ? default : dx.Span<double>(), dx is not null, n, c, s, gamma, sumG, sumGxhat);
-        Tensor? dGamma = NeedsGrad(1) ? Tensor.FromArray(sumGxhat, c).To(x.DType) : null;
-        Tensor? dBeta = NeedsGrad(2) ? Tensor.FromArray(sumG, c).To(x.DType) : null;
+        var sumG = Tensor.Allocate([c], DType.Float64, false, backend);
+        var sumGxhat = Tensor.Allocate([c], DType.Float64, false, backend);
+        backend.BatchNormBackward(x.Raw, g.Raw, n, c, s, _mean!.Raw, _invStd!.Raw, gamma?.Raw, _training, sumG.Raw, sumGxhat.Raw, dx?.Raw);
+        Tensor? dGamma = NeedsGrad(1) ? sumGxhat.To(x.DType) : null;
+        Tensor? dBeta = NeedsGrad(2) ? sumG.To(x.DType) : null;
         return [dx, dGamma, dBeta];
-    }
-
-    private void BackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> dx, bool needDx, int n, int c, int s, double[]? gamma,
-        double[] sumG, double[] sumGxhat) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        double m = (double)n * s;
-        for (int ch = 0; ch < c; ch++)
-        {
-            T mu = T.CreateTruncating(_mean[ch]);
-            T sg = T.Zero, sgx = T.Zero;
-            for (int i = 0; i < n; i++)
-            {
-                int at = (i * c + ch) * s;
-                sg += TensorPrimitives.Sum(g.Slice(at, s));
-                sgx += NNKernels.DotDeviation(g.Slice(at, s), x.Slice(at, s), mu);
-            }
-            double inv = _invStd[ch];
-            sumG[ch] = double.CreateTruncating(sg);
-            sumGxhat[ch] = double.CreateTruncating(sgx) * inv;
-            if (!needDx)
-                continue;
-            double a = (gamma?[ch] ?? 1.0) * inv;
-            // Training: dx = a·g + b·x + d with b = −a·σ⁻¹·Σ(g·x̂)/M and d = −a·Σg/M − b·μ. Evaluation: dx = a·g.
-            double b = 0, d = 0;
-            if (_training)
-            {
-                b = -a * inv * sumGxhat[ch] / m;
-                d = -a * sumG[ch] / m - b * _mean[ch];
-            }
-            T ta = T.CreateTruncating(a), tb = T.CreateTruncating(b), td = T.CreateTruncating(d);
-            for (int i = 0; i < n; i++)
-            {
-                int at = (i * c + ch) * s;
-                Span<T> dst = dx.Slice(at, s);
-                NNKernels.Affine(x.Slice(at, s), tb, td, dst);
-                TensorPrimitives.MultiplyAdd(g.Slice(at, s), ta, dst, dst);
-            }
-        }
     }
 
     protected override void ReleaseState()
     {
-        _mean = [];
-        _invStd = [];
+        _mean = null;
+        _invStd = null;
     }
 }

@@ -1,5 +1,5 @@
-using System.Numerics;
 using Dendrite.Autograd;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -17,10 +17,11 @@ internal sealed class BceWithLogitsOp : GradFn
 
     public static Tensor Apply(Tensor x, Tensor t, Tensor? posWeight)
     {
+        Dispatch.Backend("BinaryCrossEntropyWithLogits", x, t, posWeight);
         var xc = x.Dense();
         var tc = t.Dense();
         var pw = posWeight is null ? null : posWeight.Detach().Expand(x.ShapeArray).Dense();
-        var y = Run(xc, tc, pw, null, 0);
+        var y = Run(LossPart.Value, xc, tc, pw, null);
         if (!ShouldRecord(x, t, posWeight))
             return y;
         var fn = new BceWithLogitsOp { _posWeightShape = posWeight is null ? [] : posWeight.ShapeArray };
@@ -31,43 +32,11 @@ internal sealed class BceWithLogitsOp : GradFn
         return Record(fn, y, x, t, posWeight);
     }
 
-    private static Tensor Run(Tensor x, Tensor t, Tensor? pw, Tensor? g, int mode)
+    private static Tensor Run(LossPart part, Tensor x, Tensor t, Tensor? pw, Tensor? g)
     {
         var r = Tensor.AllocateLike(x, x.DType, false);
-        if (x.DType == DType.Float32)
-            Map<float>(x.Span<float>(), t.Span<float>(), pw is null ? default : pw.Span<float>(), g is null ? default : g.Span<float>(), r.Span<float>(), mode);
-        else
-            Map<double>(x.Span<double>(), t.Span<double>(), pw is null ? default : pw.Span<double>(), g is null ? default : g.Span<double>(), r.Span<double>(), mode);
+        x.Backend.BceWithLogits(part, x.Raw, t.Raw, pw?.Raw, g?.Raw, r.Raw);
         return r;
-    }
-
-    // mode 0: loss; 1: g·d/dx; 2: g·d/dt; 3: g·d/dpw.
-    private static void Map<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> t, ReadOnlySpan<T> pw, ReadOnlySpan<T> g, Span<T> y, int mode)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        bool weighted = !pw.IsEmpty;
-        for (int i = 0; i < y.Length; i++)
-        {
-            T xi = x[i], ti = t[i];
-            T pwm1 = weighted ? pw[i] - T.One : T.Zero;
-            // sp(−x) = max(−x, 0) + log(1 + e^(−|x|))
-            T spNeg = T.Max(-xi, T.Zero) + T.LogP1(T.Exp(-T.Abs(xi)));
-            y[i] = mode switch
-            {
-                0 => (T.One - ti) * xi + (T.One + pwm1 * ti) * spNeg,
-                1 => g[i] * ((T.One - ti) - (T.One + pwm1 * ti) * Sigmoid(-xi)),
-                2 => g[i] * (-xi + pwm1 * spNeg),
-                _ => g[i] * ti * spNeg,
-            };
-        }
-    }
-
-    private static T Sigmoid<T>(T v) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (v >= T.Zero)
-            return T.One / (T.One + T.Exp(-v));
-        T e = T.Exp(v);
-        return e / (T.One + e);
     }
 
     protected internal override Tensor?[] Backward(Tensor gradOutput)
@@ -76,9 +45,9 @@ internal sealed class BceWithLogitsOp : GradFn
         var t = Saved(1);
         Tensor? pw = Inputs[2] is null ? null : Saved(2);
         var g = gradOutput.Dense();
-        Tensor? gx = NeedsGrad(0) ? Run(x, t, pw, g, 1) : null;
-        Tensor? gt = NeedsGrad(1) ? Run(x, t, pw, g, 2) : null;
-        Tensor? gpw = NeedsGrad(2) ? Dispatch.SumTo(Run(x, t, pw, g, 3), _posWeightShape) : null;
+        Tensor? gx = NeedsGrad(0) ? Run(LossPart.GradInput, x, t, pw, g) : null;
+        Tensor? gt = NeedsGrad(1) ? Run(LossPart.GradTarget, x, t, pw, g) : null;
+        Tensor? gpw = NeedsGrad(2) ? Dispatch.SumTo(Run(LossPart.GradPosWeight, x, t, pw, g), _posWeightShape) : null;
         return [gx, gt, gpw];
     }
 }

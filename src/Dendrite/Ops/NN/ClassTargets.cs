@@ -1,13 +1,14 @@
 namespace Dendrite.Ops;
 
-/// <summary>Validation shared by the class-index losses (cross-entropy, NLL): shapes, labels and class weights.</summary>
+/// <summary>Validation shared by the class-index losses (cross-entropy, NLL): shapes, devices, labels and class weights.</summary>
 internal static class ClassTargets
 {
     /// <summary>
     /// Checks 2-D scores [M, C] against an Int64 target [M] and optional weight [C]; every label must be in
-    /// [0, C) or equal <paramref name="ignoreIndex"/>. Returns the labels.
+    /// [0, C) or equal <paramref name="ignoreIndex"/> (checked on the host, as PyTorch does). Returns the labels as a
+    /// dense Int64 [M] tensor on the scores' device.
     /// </summary>
-    public static long[] Check(string op, Tensor scores, Tensor target, Tensor? weight, long ignoreIndex, int[] userInputShape, int[] userTargetShape)
+    public static Tensor Check(string op, Tensor scores, Tensor target, Tensor? weight, long ignoreIndex, int[] userInputShape, int[] userTargetShape)
     {
         scores.CheckFloating(op);
         if (target.DType != DType.Int64)
@@ -19,11 +20,10 @@ internal static class ClassTargets
             throw new ArgumentException($"{op}: weight must have shape [{c}] (one per class), got {ShapeUtil.Format(weight.ShapeArray)}.");
         if (weight is not null && weight.DType != scores.DType)
             throw new ArgumentException($"{op}: input is {scores.DType} but weight is {weight.DType}; convert them to one dtype.");
-        var labels = target.ToArray<long>();
-        foreach (long y in labels)
-            if ((y < 0 || y >= c) && y != ignoreIndex)
-                throw new ArgumentException($"{op}: target label {y} is out of range for {c} classes (expected 0 <= label < {c}, or the ignore index {ignoreIndex}).");
-        return labels;
+        var backend = Dispatch.Backend(op, scores, target, weight);
+        if (backend.FindInvalidLabel(target.Raw, c, ignoreIndex) is (_, long y))
+            throw new ArgumentException($"{op}: target label {y} is out of range for {c} classes (expected 0 <= label < {c}, or the ignore index {ignoreIndex}).");
+        return target.Detach().Dense().Reshape(scores.ShapeArray[0]);
     }
 
     private static int[] ExpectedTarget(int[] inputShape)

@@ -1,5 +1,5 @@
-using System.Numerics;
 using Dendrite.Autograd;
+using Dendrite.Backends;
 
 namespace Dendrite.Ops;
 
@@ -15,36 +15,16 @@ internal sealed class HuberLossOp : GradFn
 
     public static Tensor Apply(Tensor x, Tensor t, double delta)
     {
+        Dispatch.Backend("HuberLoss", x, t);
         var xc = x.Dense();
         var tc = t.Dense();
         var y = Tensor.AllocateLike(x, x.DType, false);
-        if (x.DType == DType.Float32)
-            Map<float>(xc.Span<float>(), tc.Span<float>(), default, y.Span<float>(), delta, grad: false);
-        else
-            Map<double>(xc.Span<double>(), tc.Span<double>(), default, y.Span<double>(), delta, grad: false);
+        x.Backend.HuberLoss(LossPart.Value, xc.Raw, tc.Raw, null, delta, y.Raw);
         if (!ShouldRecord(x, t))
             return y;
         var fn = new HuberLossOp { _delta = delta };
         fn.Save(xc, tc);
         return Record(fn, y, x, t);
-    }
-
-    // grad false: y = loss(x − t). grad true: y = g·clip(x − t, −δ, δ).
-    private static void Map<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> t, ReadOnlySpan<T> g, Span<T> y, double delta, bool grad)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T dl = T.CreateTruncating(delta), half = T.CreateTruncating(0.5);
-        for (int i = 0; i < y.Length; i++)
-        {
-            T d = x[i] - t[i];
-            if (grad)
-                y[i] = g[i] * T.Clamp(d, -dl, dl);
-            else
-            {
-                T a = T.Abs(d);
-                y[i] = a < dl ? half * d * d : dl * (a - half * dl);
-            }
-        }
     }
 
     protected internal override Tensor?[] Backward(Tensor gradOutput)
@@ -53,10 +33,7 @@ internal sealed class HuberLossOp : GradFn
         var t = Saved(1);
         var g = gradOutput.Dense();
         var gx = Tensor.AllocateLike(x, x.DType, false);
-        if (x.DType == DType.Float32)
-            Map<float>(x.Span<float>(), t.Span<float>(), g.Span<float>(), gx.Span<float>(), _delta, grad: true);
-        else
-            Map<double>(x.Span<double>(), t.Span<double>(), g.Span<double>(), gx.Span<double>(), _delta, grad: true);
+        x.Backend.HuberLoss(LossPart.GradInput, x.Raw, t.Raw, g.Raw, _delta, gx.Raw);
         return [NeedsGrad(0) ? gx : null, NeedsGrad(1) ? gx.Neg() : null];
     }
 }

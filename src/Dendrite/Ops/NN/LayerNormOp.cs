@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Numerics;
-using System.Numerics.Tensors;
 using Dendrite.Autograd;
 
 namespace Dendrite.Ops;
@@ -12,8 +9,8 @@ namespace Dendrite.Ops;
 /// </summary>
 internal sealed class LayerNormOp : GradFn
 {
-    private double[] _mean = [];
-    private double[] _invStd = [];
+    private Tensor? _mean;      // [rows] in x's dtype, on x's device
+    private Tensor? _invStd;    // [rows], σ⁻¹ = 1/√(biased var + eps)
     private int _d;
 
     public override string Name => "NativeLayerNormBackward";
@@ -42,18 +39,14 @@ internal sealed class LayerNormOp : GradFn
             throw new ArgumentException($"{op}: eps must be non-negative, got {eps}.");
         int d = ShapeUtil.Numel(normalizedShape);
         int rows = d == 0 ? 0 : x.Numel / d;
+        var backend = Dispatch.Backend(op, x, weight, bias);
         var xc = x.Dense();
         var wc = weight?.Dense();
         var bc = bias?.Dense();
         var y = Tensor.AllocateLike(x, x.DType, false);
-        var mean = new double[rows];
-        var invStd = new double[rows];
-        if (x.DType == DType.Float32)
-            Forward<float>(xc.Span<float>(), wc is null ? default : wc.Span<float>(), bc is null ? default : bc.Span<float>(),
-                y.Span<float>(), rows, d, eps, mean, invStd);
-        else
-            Forward<double>(xc.Span<double>(), wc is null ? default : wc.Span<double>(), bc is null ? default : bc.Span<double>(),
-                y.Span<double>(), rows, d, eps, mean, invStd);
+        var mean = Tensor.Allocate([rows], x.DType, false, backend);
+        var invStd = Tensor.Allocate([rows], x.DType, false, backend);
+        backend.LayerNorm(xc.Raw, wc?.Raw, bc?.Raw, rows, d, eps, y.Raw, mean.Raw, invStd.Raw);
         if (!ShouldRecord(x, weight ?? x, bias))
             return y;
         var fn = new LayerNormOp { _mean = mean, _invStd = invStd, _d = d };
@@ -64,90 +57,24 @@ internal sealed class LayerNormOp : GradFn
         return Record(fn, y, x, weight, bias);
     }
 
-    private static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, Span<T> y, int rows, int d,
-        double eps, double[] mean, double[] invStd) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T count = T.CreateTruncating(d);
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<T> xr = x.Slice(r * d, d);
-            Span<T> yr = y.Slice(r * d, d);
-            T mu = TensorPrimitives.Sum(xr) / count;
-            T variance = NNKernels.SumSquaredDeviation(xr, mu) / count;
-            T inv = T.One / T.Sqrt(variance + T.CreateTruncating(eps));
-            mean[r] = double.CreateTruncating(mu);
-            invStd[r] = double.CreateTruncating(inv);
-            // x̂ = x·σ⁻¹ − μ·σ⁻¹, then y = x̂·γ + β
-            NNKernels.Affine(xr, inv, -mu * inv, yr);
-            if (!gamma.IsEmpty)
-                TensorPrimitives.Multiply(yr, gamma, yr);
-            if (!beta.IsEmpty)
-                TensorPrimitives.Add(yr, beta, yr);
-        }
-    }
-
     protected internal override Tensor?[] Backward(Tensor gradOutput)
     {
+        ThrowIfReleased();
         var x = Saved(0);
         Tensor? w = Inputs[1] is not null ? Saved(1) : null;
         var g = gradOutput.Dense();
-        int d = _d;
-        int rows = _mean.Length;
+        var mean = _mean!;
+        // The kernel overwrites every gradient.
         Tensor? dx = NeedsGrad(0) ? Tensor.AllocateLike(x, x.DType, false) : null;
-        Tensor? dw = NeedsGrad(1) ? Tensor.AllocateLike(w!, x.DType, true) : null;
-        Tensor? db = NeedsGrad(2) ? Tensor.AllocateLike(Inputs[2]!, x.DType, true) : null;
-        if (x.DType == DType.Float32)
-            BackwardCore<float>(x.Span<float>(), g.Span<float>(), w is null ? default : w.Span<float>(),
-                dx is null ? default : dx.Span<float>(), dw is null ? default : dw.Span<float>(), db is null ? default : db.Span<float>(),
-                dx is not null, rows, d);
-        else
-            BackwardCore<double>(x.Span<double>(), g.Span<double>(), w is null ? default : w.Span<double>(),
-                dx is null ? default : dx.Span<double>(), dw is null ? default : dw.Span<double>(), db is null ? default : db.Span<double>(),
-                dx is not null, rows, d);
+        Tensor? dw = NeedsGrad(1) ? Tensor.AllocateLike(w!, x.DType, false) : null;
+        Tensor? db = NeedsGrad(2) ? Tensor.AllocateLike(Inputs[2]!, x.DType, false) : null;
+        x.Backend.LayerNormBackward(x.Raw, g.Raw, w?.Raw, mean.Raw, _invStd!.Raw, mean.Numel, _d, dx?.Raw, dw?.Raw, db?.Raw);
         return [dx, dw, db];
-    }
-
-    private void BackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, ReadOnlySpan<T> gamma, Span<T> dx, Span<T> dw, Span<T> db,
-        bool needDx, int rows, int d) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T[] buffer = ArrayPool<T>.Shared.Rent(2 * d);
-        try
-        {
-            Span<T> xhat = buffer.AsSpan(0, d), gg = buffer.AsSpan(d, d);
-            T count = T.CreateTruncating(d);
-            for (int r = 0; r < rows; r++)
-            {
-                ReadOnlySpan<T> xr = x.Slice(r * d, d), gr = g.Slice(r * d, d);
-                T inv = T.CreateTruncating(_invStd[r]), mu = T.CreateTruncating(_mean[r]);
-                NNKernels.Affine(xr, inv, -mu * inv, xhat);
-                if (!dw.IsEmpty)
-                    TensorPrimitives.MultiplyAdd(gr, xhat, dw, dw);
-                if (!db.IsEmpty)
-                    TensorPrimitives.Add(db, gr, db);
-                if (!needDx)
-                    continue;
-                if (gamma.IsEmpty)
-                    gr.CopyTo(gg);
-                else
-                    TensorPrimitives.Multiply(gr, gamma, gg);
-                T meanG = TensorPrimitives.Sum(gg) / count;
-                T meanGx = TensorPrimitives.Dot(gg, xhat) / count;
-                // dx = σ⁻¹·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))
-                Span<T> dr = dx.Slice(r * d, d);
-                NNKernels.Affine(xhat, -meanGx, -meanG, dr);
-                TensorPrimitives.Add(dr, gg, dr);
-                TensorPrimitives.Multiply(dr, inv, dr);
-            }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(buffer);
-        }
     }
 
     protected override void ReleaseState()
     {
-        _mean = [];
-        _invStd = [];
+        _mean = null;
+        _invStd = null;
     }
 }

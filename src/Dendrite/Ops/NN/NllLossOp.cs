@@ -1,4 +1,3 @@
-using System.Numerics;
 using Dendrite.Autograd;
 using Dendrite.NN;
 
@@ -7,80 +6,43 @@ namespace Dendrite.Ops;
 /// <summary>
 /// Negative log-likelihood over log-probabilities [M, C] and class labels [M]: loss_i = −w_y·lp[i, y]
 /// (0 for ignored rows); Mean divides the total by Σ w_y over the kept rows. Backward: dlp[i, y] = −s·w_y.
+/// The backward's state (labels, weights, denominator) stays on the device as tensors, as in <see cref="CrossEntropyOp"/>.
 /// </summary>
 internal sealed class NllLossOp : GradFn
 {
-    private long[] _labels = [];
-    private double[]? _weight;
-    private double _denominator;
+    private Tensor? _labels;
+    private Tensor? _weight;
+    private Tensor? _denominator;
     private long _ignoreIndex;
-    private Reduction _reduction;
     private int[] _shape = [];
 
     public override string Name => "NllLossBackward";
 
-    /// <summary>logProbs [M, C]; labels already validated; returns [M] (None) or a scalar.</summary>
-    public static Tensor Apply(Tensor logProbs, long[] labels, Tensor? weight, long ignoreIndex, Reduction reduction)
+    /// <summary>logProbs [M, C], labels Int64 [M] on its device (validated); returns [M] (None) or a scalar.</summary>
+    public static Tensor Apply(Tensor logProbs, Tensor labels, Tensor? weight, long ignoreIndex, Reduction reduction)
     {
         int m = logProbs.ShapeArray[0], c = logProbs.ShapeArray[1];
-        double[]? w = weight?.Detach().To(DType.Float64).Dense().ToArray<double>();
+        var backend = logProbs.Backend;
+        var w = weight?.Detach().To(DType.Float64).Dense();
         var lp = logProbs.Dense();
-        var perRow = new double[m];
-        double denominator = reduction == Reduction.Mean ? 0 : 1;
-        for (int i = 0; i < m; i++)
-        {
-            long y = labels[i];
-            if (y == ignoreIndex)
-                continue;
-            double wy = w?[y] ?? 1.0;
-            perRow[i] = -wy * lp.GetFlat(i * c + (int)y);
-            if (reduction == Reduction.Mean)
-                denominator += wy;
-        }
-        Tensor output;
-        if (reduction == Reduction.None)
-            output = Tensor.FromArray(perRow, m).To(logProbs.DType);
-        else
-        {
-            double total = 0;
-            foreach (double v in perRow)
-                total += v;
-            output = Tensor.Scalar(total / denominator, logProbs.DType);
-        }
+        var perRow = Tensor.Allocate([m], DType.Float64, false, backend);
+        backend.NllLoss(lp.Raw, labels.Raw, w?.Raw, m, c, ignoreIndex, perRow.Raw);
+        var (output, denominator) = ClassLoss.Reduce(perRow, labels, w, ignoreIndex, reduction, logProbs.DType);
         if (!ShouldRecord(logProbs))
             return output;
-        var fn = new NllLossOp
-        {
-            _labels = labels, _weight = w, _denominator = denominator, _ignoreIndex = ignoreIndex, _reduction = reduction,
-            _shape = [m, c],
-        };
+        var fn = new NllLossOp { _labels = labels, _weight = w, _denominator = denominator, _ignoreIndex = ignoreIndex, _shape = [m, c] };
         return Record(fn, output, logProbs);
     }
 
     protected internal override Tensor?[] Backward(Tensor gradOutput)
     {
         ThrowIfReleased();
-        var g = gradOutput.Dense().To(DType.Float64).ToArray<double>();
-        var d = Tensor.Allocate((int[])_shape.Clone(), gradOutput.DType, true);
-        if (d.DType == DType.Float32)
-            Scatter<float>(d.Span<float>(), g);
-        else
-            Scatter<double>(d.Span<double>(), g);
+        var g = gradOutput.Dense();
+        // The kernel overwrites every element (zero off the labels).
+        var d = Tensor.Allocate((int[])_shape.Clone(), gradOutput.DType, false, g.Backend);
+        g.Backend.NllLossBackward(_labels!.Raw, _weight?.Raw, g.Raw, _denominator?.Raw, _shape[0], _shape[1], _ignoreIndex, d.Raw);
         return [d];
     }
 
-    private void Scatter<T>(Span<T> d, double[] g) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int c = _shape[1];
-        for (int i = 0; i < _labels.Length; i++)
-        {
-            long y = _labels[i];
-            if (y == _ignoreIndex)
-                continue;
-            double s = _reduction == Reduction.None ? g[i] : g[0] / _denominator;
-            d[i * c + (int)y] = T.CreateTruncating(-s * (_weight?[y] ?? 1.0));
-        }
-    }
-
-    protected override void ReleaseState() => _labels = [];
+    protected override void ReleaseState() => _labels = null;
 }

@@ -1,5 +1,3 @@
-using Dendrite.Backends.Cpu;
-
 namespace Dendrite.Ops;
 
 /// <summary>Input checks shared by the 2-D pooling ops: [N, C, H, W] or [C, H, W], viewed as P planes of H×W.</summary>

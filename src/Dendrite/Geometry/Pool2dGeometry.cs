@@ -1,4 +1,4 @@
-namespace Dendrite.Backends.Cpu;
+namespace Dendrite;
 
 /// <summary>
 /// The geometry of 2-D pooling over <c>[H, W]</c> planes: window, stride, implicit padding, dilation and the

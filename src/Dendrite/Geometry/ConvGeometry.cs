@@ -1,4 +1,4 @@
-namespace Dendrite.Backends.Cpu;
+namespace Dendrite;
 
 /// <summary>
 /// Output-size arithmetic and validation shared by convolution and pooling.

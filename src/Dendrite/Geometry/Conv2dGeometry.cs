@@ -1,4 +1,4 @@
-namespace Dendrite.Backends.Cpu;
+namespace Dendrite;
 
 /// <summary>
 /// The geometry of a 2-D convolution over one <c>[C, H, W]</c> image: kernel, stride, padding, dilation and

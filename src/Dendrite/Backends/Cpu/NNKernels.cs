@@ -1,10 +1,8 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using Dendrite.Backends.Cpu;
+namespace Dendrite.Backends.Cpu;
 
-namespace Dendrite.Ops;
-
-/// <summary>Small shared plumbing for the NN ops: a dtype-generic GEMM entry and batch-parallel loops.</summary>
+/// <summary>Small shared plumbing for the CPU's NN kernels: a dtype-generic GEMM entry, batch-parallel loops and row helpers.</summary>
 internal static class NNKernels
 {
     /// <summary>Below this many multiply-adds a batch loop runs on the calling thread.</summary>

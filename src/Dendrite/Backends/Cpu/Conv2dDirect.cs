@@ -1,31 +1,34 @@
 using System.Buffers;
 using System.Numerics.Tensors;
-using Dendrite.Backends.Cpu;
 
-namespace Dendrite.Ops;
+namespace Dendrite.Backends.Cpu;
 
 /// <summary>
-/// The float32 small-image path of <see cref="Conv2dOp"/>: direct convolution kernels (<see cref="DirectConv2d"/>,
-/// <see cref="DirectConv2dWeightGrad"/>) run over the batch, split into per-thread chunks of images.
+/// The float32 small-image path of the CPU convolution (<see cref="CpuBackend.Conv2d"/>): direct convolution kernels
+/// (<see cref="DirectConv2d"/>, <see cref="DirectConv2dWeightGrad"/>) run over the batch, split into per-thread chunks
+/// of images. Operands are dense float32 views.
 /// </summary>
 internal static class Conv2dDirect
 {
     /// <summary>y [N, O, OutH, OutW] = conv(x [N, C, H, W], w [O, C, KH, KW]) + bias, all dense float32.</summary>
-    public static void Forward(Tensor xt, Tensor wt, Tensor? bt, Tensor yt, Conv2dGeometry g) => Forward(xt, wt, bt, yt, g, null, null);
+    public static void Forward(StorageView xt, StorageView wt, StorageView? bt, StorageView yt, Conv2dGeometry g) =>
+        Forward(xt, wt, bt, yt, g, null, null);
 
     /// <summary>
     /// pooled [N, O, OutH/2, OutW/2] = maxpool2x2(relu(conv(x, w) + bias)) (see <see cref="ReluMaxPool2x2"/>), with the
     /// windows' gradient codes in <paramref name="codes"/> when it is not null; the convolution output is never stored.
     /// </summary>
-    public static void ForwardReluPool(Tensor xt, Tensor wt, Tensor? bt, Tensor pooled, byte[]? codes, Conv2dGeometry g) =>
+    public static void ForwardReluPool(StorageView xt, StorageView wt, StorageView? bt, StorageView pooled, byte[]? codes,
+        Conv2dGeometry g) =>
         Forward(xt, wt, bt, null, g, pooled, codes);
 
-    private static void Forward(Tensor xt, Tensor wt, Tensor? bt, Tensor? yt, Conv2dGeometry g, Tensor? pooledT, byte[]? codes)
+    private static void Forward(StorageView xt, StorageView wt, StorageView? bt, StorageView? yt, Conv2dGeometry g, StorageView? pooledT,
+        byte[]? codes)
     {
         float[] x = xt.Array<float>();
         float[]? y = yt?.Array<float>(), pooled = pooledT?.Array<float>();
         int xOff = xt.Offset, yOff = yt?.Offset ?? 0, pOff = pooledT?.Offset ?? 0;
-        int n = xt.ShapeArray[0], o = wt.ShapeArray[0], c = g.C, taps = g.ColumnRows, opad = (o + 1) & ~1;
+        int n = xt.Shape[0], o = wt.Shape[0], c = g.C, taps = g.ColumnRows, opad = (o + 1) & ~1;
         int poolL = o * (g.OutH / 2) * (g.OutW / 2);
         int ph = g.PadH, pw = g.PadW, wp = g.W + 2 * pw, plane = (g.H + 2 * ph) * wp;
         int img = g.ImageSize, outL = o * g.OutH * g.OutW;
@@ -34,7 +37,8 @@ internal static class Conv2dDirect
         var wT = new float[taps * opad];
         DirectConv2d.TransposeWeights(wt.Span<float>(), o, taps, opad, wT);
         var bias = new float[opad];
-        bt?.Span<float>().CopyTo(bias);
+        if (bt is { } bv)
+            bv.Span<float>().CopyTo(bias);
         // The fused pooling reads whole 32-float rows of the wide output: slack past the last row.
         int xpLen = DirectConv2d.PaddedLength(c, g.H, g.W, ph, pw, g.KW), ywLen = opad * g.OutH * wp + ReluMaxPool2x2.ReadSlack;
         int chunks = BalancedChunks(n, (long)n * o * taps * g.OutH * g.OutW);
@@ -83,18 +87,20 @@ internal static class Conv2dDirect
     /// dx [N, C, H, W], dw [O, C, KH, KW] and db [O] (all overwritten) from the output gradient gy [N, O, OutH, OutW];
     /// any may be null when not needed, and db is computed only together with dw.
     /// </summary>
-    public static void Backward(Tensor xt, Tensor wt, Tensor gt, Tensor? dxt, Tensor? dwt, Tensor? dbt, Conv2dGeometry g) =>
+    public static void Backward(StorageView xt, StorageView wt, StorageView gt, StorageView? dxt, StorageView? dwt, StorageView? dbt,
+        Conv2dGeometry g) =>
         Backward(xt, wt, gt, null, dxt, dwt, dbt, g);
 
     /// <summary>
-    /// As <see cref="Backward(Tensor, Tensor, Tensor, Tensor?, Tensor?, Tensor?, Conv2dGeometry)"/> for the fused
-    /// convolution + ReLU + 2×2 max-pool: the output gradient of each image is rebuilt from the pooled gradient
+    /// As <see cref="Backward(StorageView, StorageView, StorageView, StorageView?, StorageView?, StorageView?, Conv2dGeometry)"/>
+    /// for the fused convolution + ReLU + 2×2 max-pool: the output gradient of each image is rebuilt from the pooled gradient
     /// gp [N, O, OutH/2, OutW/2] and the windows' codes (<see cref="ReluMaxPool2x2.Backward"/>) as it is needed.
     /// </summary>
-    public static void BackwardReluPool(Tensor xt, Tensor wt, Tensor gp, byte[] codes, Tensor? dxt, Tensor? dwt, Tensor? dbt,
-        Conv2dGeometry g) => Backward(xt, wt, gp, codes, dxt, dwt, dbt, g);
+    public static void BackwardReluPool(StorageView xt, StorageView wt, StorageView gp, byte[] codes, StorageView? dxt, StorageView? dwt,
+        StorageView? dbt, Conv2dGeometry g) => Backward(xt, wt, gp, codes, dxt, dwt, dbt, g);
 
-    private static void Backward(Tensor xt, Tensor wt, Tensor gt, byte[]? codes, Tensor? dxt, Tensor? dwt, Tensor? dbt, Conv2dGeometry g)
+    private static void Backward(StorageView xt, StorageView wt, StorageView gt, byte[]? codes, StorageView? dxt, StorageView? dwt,
+        StorageView? dbt, Conv2dGeometry g)
     {
         if (dbt is not null && dwt is null)
             throw new ArgumentException("Conv2dDirect.Backward: the bias gradient is computed only together with the weight gradient.");
@@ -103,7 +109,7 @@ internal static class Conv2dDirect
         float[] x = xt.Array<float>(), gy = gt.Array<float>();
         float[]? dx = dxt?.Array<float>();
         int xOff = xt.Offset, gOff = gt.Offset, dxOff = dxt?.Offset ?? 0;
-        int n = xt.ShapeArray[0], o = wt.ShapeArray[0], c = g.C, kh = g.KH, kw = g.KW, taps = g.ColumnRows;
+        int n = xt.Shape[0], o = wt.Shape[0], c = g.C, kh = g.KH, kw = g.KW, taps = g.ColumnRows;
         int outH = g.OutH, outW = g.OutW, img = g.ImageSize, outL = o * outH * outW;
         int poolL = o * (outH / 2) * (outW / 2), dyLen = outL + ReluMaxPool2x2.WriteSlack;
         ReadOnlySpan<float> w = wt.Span<float>();
@@ -227,14 +233,14 @@ internal static class Conv2dDirect
         });
         if (dwt is not null)
         {
-            Span<float> dw = dwt.Span<float>();
+            Span<float> dw = dwt.Value.Span<float>();
             dw.Clear();
             foreach (var p in partials)
                 TensorPrimitives.Add(dw, p, dw);
         }
         if (dbt is not null)
         {
-            Span<float> db = dbt.Span<float>();
+            Span<float> db = dbt.Value.Span<float>();
             db.Clear();
             foreach (var p in biasPartials)
                 TensorPrimitives.Add(db, p, db);
