@@ -12,7 +12,14 @@ namespace Dendrite.Gpu.Kernels;
 
 /// <summary>Marks an explicitly grouped ILGPU kernel; see <see cref="KernelCatalog"/>.</summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false)]
-internal sealed class GpuKernelAttribute : Attribute;
+internal sealed class GpuKernelAttribute : Attribute
+{
+    /// <summary>
+    /// The PTX must declare no local (per-thread stack) memory: set on kernels whose speed depends on keeping a
+    /// register tile in registers, so the PTX test fails if ILGPU ever spills the tile to an array.
+    /// </summary>
+    public bool RegistersOnly { get; init; }
+}
 
 /// <summary>One type-argument list a generic kernel is compiled with.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]

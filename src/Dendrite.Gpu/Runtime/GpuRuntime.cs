@@ -44,15 +44,19 @@ internal static class GpuRuntime
                 {
                     // The resolver must be in place before ILGPU first touches its CUDA bindings.
                     CudaDriver.InstallResolver();
-                    _context = Context.Create(builder => builder
-                        .Cuda()
-                        .Optimize(OptimizationLevel.O2)
-                        .EnableAlgorithms());
+                    _context = Context.Create(builder => Configure(builder).Cuda());
                 }
                 return _context;
             }
         }
     }
+
+    /// <summary>
+    /// The kernel compiler settings every context of Dendrite uses (the runtime's and the PTX check's):
+    /// O2 optimization and ILGPU.Algorithms' math intrinsics.
+    /// </summary>
+    public static Context.Builder Configure(Context.Builder builder) =>
+        builder.Optimize(OptimizationLevel.O2).EnableAlgorithms();
 
     /// <summary>Whether CUDA is usable, with the reason when it is not. Never throws; computed once.</summary>
     public static CudaAvailability CudaAvailability
