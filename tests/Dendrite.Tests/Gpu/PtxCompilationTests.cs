@@ -16,6 +16,14 @@ public sealed class PtxCompilationTests(ITestOutputHelper output)
         var kernels = KernelCatalog.All;
         Assert.NotEmpty(kernels);
         var results = PtxCheck.Compile(kernels);
+        // DENDRITE_PTX_DUMP=<dir> keeps the PTX of every kernel for inspection.
+        string? dump = Environment.GetEnvironmentVariable("DENDRITE_PTX_DUMP");
+        if (!string.IsNullOrEmpty(dump))
+        {
+            Directory.CreateDirectory(dump);
+            foreach (var r in results)
+                File.WriteAllText(Path.Combine(dump, string.Concat(KernelCatalog.Describe(r.Kernel).Select(ch => char.IsLetterOrDigit(ch) ? ch : '_')) + ".ptx"), r.Ptx);
+        }
         foreach (var r in results)
             output.WriteLine($"{(r.Error is null ? "ok  " : "FAIL")} {KernelCatalog.Describe(r.Kernel)}  {r.Ptx.Length} chars  {r.Error}");
         var failures = results.Where(r => r.Error is not null).Select(r => $"{KernelCatalog.Describe(r.Kernel)}: {r.Error}").ToList();
