@@ -31,6 +31,20 @@ public sealed class PtxCompilationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TiledGemmKeepsItsTileInRegistersAndReadsSharedMemoryInVectors()
+    {
+        // The speed of the CUDA GEMM rests on these: no local memory, 4 vector shared loads per 64 multiply-adds
+        // (one ld.shared.v4.f32 per 4 rows or columns), one barrier per k step.
+        var kernel = KernelCatalog.All.Single(k => KernelCatalog.Describe(k) == "GemmKernels.Tiled<Single, Tile128>");
+        string ptx = PtxCheck.Compile([kernel]).Single().Ptx;
+        Assert.DoesNotContain(".local", ptx);
+        Assert.DoesNotContain("ld.shared.f32", ptx);
+        Assert.Equal(32, ptx.Split("ld.shared.v4.f32").Length - 1);
+        Assert.True(ptx.Split("mul.f32").Length - 1 >= 8 * 64);     // the unrolled k loop: 8 rank-1 updates of 64
+        Assert.Contains(".shared .align 16", ptx);
+    }
+
+    [Fact]
     public void TheCheckCatchesWhatTheDriverWouldReject()
     {
         // MathF.FusedMultiplyAdd has no ILGPU implementation: the PTX calls an undefined function.

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using ILGPU;
+using ILGPU.Runtime;
 
 namespace Dendrite.Gpu.Kernels.Gemm;
 
@@ -27,7 +28,8 @@ internal static class GemmKernels
     /// </summary>
     /// <remarks>
     /// <para>Thread layout: a warp is 8 threads along n by 4 along m, so when it reads a row of As or Bs the 8 (or
-    /// 4) distinct addresses fall in distinct banks (no conflicts). A thread owns rows {4·ty..4·ty+3} and
+    /// 4) distinct 16-byte vectors cover distinct banks (no conflicts); each thread reads its 4 consecutive rows or
+    /// columns as one vector load (ld.shared.v4.f32: 4 loads per 64 multiply-adds). A thread owns rows {4·ty..4·ty+3} and
     /// {BM/2 + 4·ty..+3}, columns {4·tx..4·tx+3} and {BN/2 + 4·tx..+3}.</para>
     /// <para>Loads: thread t fetches A rows t % BM (consecutive threads, consecutive rows or, transposed,
     /// consecutive addresses) at k positions (t / BM)·LA .. +LA−1, LA = 64/TX; B likewise along n. The next k tile
@@ -44,8 +46,10 @@ internal static class GemmKernels
         int tx = default(TTile).ThreadsX, ty = default(TTile).ThreadsY;
         int bm = 8 * ty, bn = 8 * tx;
         int la = 64 / tx, lb = 64 / ty;
-        var sa = SharedMemory.Allocate<T>(2 * Bk * 8 * default(TTile).ThreadsY);
-        var sb = SharedMemory.Allocate<T>(2 * Bk * 8 * default(TTile).ThreadsX);
+        // As[2][8][BM] and Bs[2][8][BN], declared as 4-vectors aligned to their size so the compute loop's reads
+        // of 4 consecutive rows (columns) are single vector loads; written element by element through scalar views.
+        var sa = SharedMemory.Allocate<Vector4<T>>(2 * Bk * 2 * default(TTile).ThreadsY).AsAligned(4 * Interop.SizeOf<T>());
+        var sb = SharedMemory.Allocate<Vector4<T>>(2 * Bk * 2 * default(TTile).ThreadsX).AsAligned(4 * Interop.SizeOf<T>());
 
         // The tile of C: group g -> (batch, tile row, tile column), tile columns fastest.
         int tilesPerBatch = p.TilesM * p.TilesN;
@@ -77,11 +81,12 @@ internal static class GemmKernels
         // Shared-memory addressing: every per-thread or per-buffer offset becomes a sub-view once, so the 128
         // shared loads of a k tile index with constants (ptxas folds them into [base + immediate] addressing
         // instead of a 32-bit add, a widening multiply and a 64-bit add per load).
-        var aStore = sa.SubView(ap * bm + ai);
-        var bStore = sb.SubView(bp * bn + bj);
-        var aRead = sa.SubView(row * 4);
-        var bRead = sb.SubView(col * 4);
-        int halfM = bm / 2, halfN = bn / 2, aBuffer = Bk * bm, bBuffer = Bk * bn;
+        var aStore = sa.Cast<T>().SubView(ap * bm + ai);
+        var bStore = sb.Cast<T>().SubView(bp * bn + bj);
+        var aRead = sa.SubView(row);              // in 4-vectors: element 4·row
+        var bRead = sb.SubView(col);
+        int halfM = bm / 8, halfN = bn / 8;       // BM/2 elements = BM/8 vectors
+        int aBuffer = Bk * bm, bBuffer = Bk * bn; // in elements
 
         ra.Load(a, aBase, aStep, la, aRowOk, ap, p.K, aMatrix);
         rb.Load(b, bBase, bStep, lb, bColOk, bp, p.K, bMatrix);
@@ -101,16 +106,17 @@ internal static class GemmKernels
                 rb.Load(b, bBase + (kt + 1) * Bk * bStep, bStep, lb, bColOk, bp, kLeft, bMatrix);
             }
 
-            var va = aRead.SubView(current * aBuffer);
-            var vb = bRead.SubView(current * bBuffer);
+            var va = aRead.SubView(current * aBuffer / 4);
+            var vb = bRead.SubView(current * bBuffer / 4);
+            int rowA = bm / 4, rowB = bn / 4;     // one k row of As / Bs, in vectors
             Step(ref acc, va, vb, 0, 0, halfM, halfN);
-            Step(ref acc, va, vb, bm, bn, halfM, halfN);
-            Step(ref acc, va, vb, 2 * bm, 2 * bn, halfM, halfN);
-            Step(ref acc, va, vb, 3 * bm, 3 * bn, halfM, halfN);
-            Step(ref acc, va, vb, 4 * bm, 4 * bn, halfM, halfN);
-            Step(ref acc, va, vb, 5 * bm, 5 * bn, halfM, halfN);
-            Step(ref acc, va, vb, 6 * bm, 6 * bn, halfM, halfN);
-            Step(ref acc, va, vb, 7 * bm, 7 * bn, halfM, halfN);
+            Step(ref acc, va, vb, rowA, rowB, halfM, halfN);
+            Step(ref acc, va, vb, 2 * rowA, 2 * rowB, halfM, halfN);
+            Step(ref acc, va, vb, 3 * rowA, 3 * rowB, halfM, halfN);
+            Step(ref acc, va, vb, 4 * rowA, 4 * rowB, halfM, halfN);
+            Step(ref acc, va, vb, 5 * rowA, 5 * rowB, halfM, halfN);
+            Step(ref acc, va, vb, 6 * rowA, 6 * rowB, halfM, halfN);
+            Step(ref acc, va, vb, 7 * rowA, 7 * rowB, halfM, halfN);
 
             if (more)
             {
@@ -147,14 +153,15 @@ internal static class GemmKernels
         StoreFour(c, rowStart, jHigh, p.N, v4, v5, v6, v7, p.Alpha, p.Beta);
     }
 
-    // One k step of the register tile: 8 values of A (two runs of 4 rows, BM/2 apart) and 8 of B from shared memory.
-    // ia, ib, halfM and halfN are constants after inlining.
+    // One k step of the register tile: 8 values of A (two 4-vectors, BM/2 rows apart) and 8 of B (two 4-vectors,
+    // BN/2 columns apart) from shared memory; ia, ib, halfM and halfN count vectors and are constants after inlining.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step<T>(ref Accumulator8x8<T> acc, ArrayView<T> sa, ArrayView<T> sb, int ia, int ib, int halfM, int halfN)
-        where T : unmanaged, INumber<T> =>
-        acc.Update(
-            sa[ia], sa[ia + 1], sa[ia + 2], sa[ia + 3], sa[ia + halfM], sa[ia + halfM + 1], sa[ia + halfM + 2], sa[ia + halfM + 3],
-            sb[ib], sb[ib + 1], sb[ib + 2], sb[ib + 3], sb[ib + halfN], sb[ib + halfN + 1], sb[ib + halfN + 2], sb[ib + halfN + 3]);
+    private static void Step<T>(ref Accumulator8x8<T> acc, ArrayView<Vector4<T>> sa, ArrayView<Vector4<T>> sb, int ia, int ib, int halfM, int halfN)
+        where T : unmanaged, INumber<T>
+    {
+        Vector4<T> a = sa[ia], a2 = sa[ia + halfM], b = sb[ib], b2 = sb[ib + halfN];
+        acc.Update(a.X, a.Y, a.Z, a.W, a2.X, a2.Y, a2.Z, a2.W, b.X, b.Y, b.Z, b.W, b2.X, b2.Y, b2.Z, b2.W);
+    }
 
     // C[rowStart + j .. j+3] = alpha·v + beta·C for the columns below n (C unread when beta is 0).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
