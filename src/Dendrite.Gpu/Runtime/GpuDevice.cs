@@ -106,6 +106,17 @@ internal sealed partial class GpuDevice : IDisposable
         return new KernelConfig((int)groups, groupSize);
     }
 
+    /// <summary>
+    /// An explicitly grouped configuration with <paramref name="dynamicSharedElements"/> elements of
+    /// <typeparamref name="TShared"/> of dynamic shared memory per group (read in the kernel with
+    /// <c>SharedMemory.GetDynamic&lt;TShared&gt;()</c>); static <c>SharedMemory.Allocate</c> needs no configuration.
+    /// </summary>
+    public KernelConfig Grouped<TShared>(long groups, int groupSize, int dynamicSharedElements) where TShared : unmanaged
+    {
+        var plain = Grouped(groups, groupSize);
+        return new KernelConfig(plain.GridDim, plain.GroupDim, SharedMemoryConfig.RequestDynamic<TShared>(dynamicSharedElements));
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
