@@ -73,3 +73,17 @@ internal readonly struct DoubleToBool : IMapOp<double, byte>
     /// <inheritdoc/>
     public byte Apply(double x) => x != 0.0 ? (byte)1 : (byte)0;
 }
+
+/// <summary>Int64 to Bool (nonzero is true).</summary>
+internal readonly struct LongToBool : IMapOp<long, byte>
+{
+    /// <inheritdoc/>
+    public byte Apply(long x) => x != 0 ? (byte)1 : (byte)0;
+}
+
+/// <summary>Bool to Int64 (0 or 1).</summary>
+internal readonly struct BoolToLong : IMapOp<byte, long>
+{
+    /// <inheritdoc/>
+    public long Apply(byte x) => x != 0 ? 1L : 0L;
+}
