@@ -39,6 +39,9 @@ public sealed class ConsoleUi : IConsoleUi
     /// <inheritdoc />
     public OutputMode Mode { get; }
 
+    /// <inheritdoc />
+    public bool Verbose { get; init; }
+
     private bool Chatty => Mode != OutputMode.Quiet;
 
     private static IAnsiConsole CreateAnsi(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
