@@ -36,11 +36,13 @@ public sealed partial class Tensor
     /// <summary>The element type.</summary>
     public DType DType => Storage.DType;
 
-    /// <summary>The size of each dimension (a read-only view; do not cast and mutate).</summary>
-    public IReadOnlyList<int> Shape => ShapeArray;
+    /// <summary>The size of each dimension, read-only; prints as <c>[2, 3]</c>.</summary>
+    public IReadOnlyList<int> Shape => _shapeView ??= new ShapeView(ShapeArray);
 
-    /// <summary>The stride of each dimension, in elements.</summary>
-    public IReadOnlyList<int> Strides => StrideArray;
+    /// <summary>The stride of each dimension, in elements; prints as <c>[3, 1]</c>.</summary>
+    public IReadOnlyList<int> Strides => _stridesView ??= new ShapeView(StrideArray);
+
+    private ShapeView? _shapeView, _stridesView;
 
     /// <summary>Number of dimensions (<c>dim()</c> in PyTorch).</summary>
     public int Rank => ShapeArray.Length;
