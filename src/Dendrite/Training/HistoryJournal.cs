@@ -65,6 +65,7 @@ internal sealed class HistoryJournal
         for (int i = Steps; i < history.Steps.Count; i++)
             text.Append(Line("step", HistoryJson.Step(history.Steps[i])));
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path) ?? ".");
         using (var fs = new FileStream(Path, mode, FileAccess.Write, FileShare.Read))
         {
             fs.SetLength(Bytes);

@@ -154,6 +154,17 @@ public sealed class CheckpointResumeTests
     }
 
     [Fact]
+    public void ACheckpointPathInAFolderNotYetCreatedWorks()
+    {
+        using var dir = new TempDir();
+        string path = Path.Combine(dir.Path, "a", "b", "ckpt.safetensors");
+        var s = Build(path);
+        s.Trainer.Fit(s.Train, s.Dev, 1);
+        Assert.True(File.Exists(path));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "a", "b", "ckpt.history.jsonl")));
+    }
+
+    [Fact]
     public void AnExplicitSaveIsSelfContainedAndKeepsNonFiniteValues()
     {
         using var dir = new TempDir();
