@@ -304,8 +304,9 @@ public sealed partial class Trainer
         {
             values["train_" + _metrics[i].Name] = unknown[i] ? double.NaN : _metrics[i].Compute();
             if (unknown[i])
-                Warn($"Trainer: train_{_metrics[i].Name} of epoch {epoch} is unknown (recorded as NaN): the epoch resumed from a checkpoint taken after step {skip}, " +
-                     $"and {_metrics[i].GetType().Name} cannot save its totals (implement IStatefulMetric).");
+                Warn($"Trainer: train_{_metrics[i].Name} of epoch {epoch} is unknown (recorded as NaN): the epoch resumed from a checkpoint taken after step {skip} " +
+                     (_metrics[i] is IStatefulMetric ? "that holds no totals for it (an older checkpoint)."
+                         : $"and {_metrics[i].GetType().Name} cannot save its totals (implement IStatefulMetric)."));
         }
         return new EpochOutcome(values, lr, step, samples / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9), null, false, null);
     }
