@@ -23,6 +23,26 @@ public static class CliOptions
     public static Option<double?> Number(string name, string description) =>
         new(name) { Description = description, CustomParser = r => ParseNumber(r, name) };
 
+    /// <summary>
+    /// An optional text option checked as it is parsed: a value <paramref name="valid"/> refuses is a usage error
+    /// "&lt;name&gt; is '&lt;value&gt;', but must be &lt;allowed&gt;" (for options that exist outside a train config,
+    /// such as a device choice on several commands).
+    /// </summary>
+    public static Option<string?> Text(string name, string description, Func<string, bool> valid, string allowed) =>
+        new(name)
+        {
+            Description = description,
+            CustomParser = r =>
+            {
+                if (Token(r, name) is not { } s)
+                    return null;
+                if (valid(s))
+                    return s;
+                r.AddError($"{name} is '{Shorten(s)}', but must be {allowed}");
+                return null;
+            },
+        };
+
     /// <summary>A flag that may also be given a value: <c>--batchnorm</c>, <c>--batchnorm true</c>, <c>--batchnorm false</c>.</summary>
     public static Option<bool?> Flag(string name, string description) =>
         new(name) { Description = description, Arity = ArgumentArity.ZeroOrOne, CustomParser = r => ParseFlag(r, name) };

@@ -67,8 +67,7 @@ public sealed class TrainOptions
     /// <summary>Adds every option to a command.</summary>
     public void AddTo(Command cmd)
     {
-        foreach (Option o in new Option[] { Dataset, Model, Act, Opt, Lr, Batch, Epochs, WeightDecay, Dropout, Batchnorm, EarlyStop, Init, Scheduler, Seed,
-                     TrainLimit, TestLimit, Config, Out })
+        foreach (var o in Settings.Append(Epochs).Append(Out))
             cmd.Options.Add(o);
     }
 

@@ -116,6 +116,16 @@ public sealed class CliUsageErrorTests
     }
 
     [Fact]
+    public void ATextOptionWithAValidatorIsOneLineAndRefusesBadValuesAtParseTime()
+    {
+        var device = Dendrite.Cli.Commands.CliOptions.Text("--device", "Where to train", d => d is "auto" or "cpu", "auto or cpu");
+        var cmd = new System.CommandLine.Command("train") { device };
+        Assert.Equal("cpu", cmd.Parse(["--device", "cpu"]).GetValue(device));
+        var bad = cmd.Parse(["--device", "gpu"]);
+        Assert.Equal("--device is 'gpu', but must be auto or cpu", Assert.Single(bad.Errors).Message);
+    }
+
+    [Fact]
     public void LimitsApplyToEveryDataSet()
     {
         using var cli = new CliHarness();
