@@ -52,6 +52,7 @@ public static class LabCommand
     public static int RunMany(IConsoleUi ui, IReadOnlyList<string> names, bool quick, int seed, string outRoot, string? fashionMnistRoot = null)
     {
         var selected = ExperimentRegistry.Resolve(names);
+        RunFolder.CheckRoot(outRoot);
         string? fashion = LabData.FindFashionMnist(fashionMnistRoot);
         var outcomes = new List<ExperimentOutcome>();
         var total = System.Diagnostics.Stopwatch.StartNew();

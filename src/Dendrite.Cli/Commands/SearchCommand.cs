@@ -22,6 +22,7 @@ public static class SearchCommand
             if (r < 1) throw new UsageException($"--rounds is {r}, but must be at least 1");
             if (t < r) throw new UsageException($"--trials is {t}, but must be at least --rounds ({r}): each round needs a trial");
             var cfg = opts.Resolve(parse);
+            Runs.RunFolder.CheckRoot(parse.GetValue(opts.Out)!);
             using var ctrlC = new CtrlC(console);
             return TrainCommand.Report(ui, TrainCommand.RunExperiment(ui, new SearchExperiment(cfg, r, t / r, cancellationToken: ctrlC.Token), cfg.Seed,
                 parse.GetValue(opts.Out)!));

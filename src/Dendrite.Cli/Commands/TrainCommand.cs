@@ -29,6 +29,7 @@ public static class TrainCommand
             if (checkpoint is null)
             {
                 var cfg = opts.Resolve(parse);
+                RunFolder.CheckRoot(parse.GetValue(opts.Out)!);
                 using var ctrlC = new CtrlC(console);
                 return Report(ui, RunExperiment(ui, new TrainExperiment(cfg, cancellationToken: ctrlC.Token), cfg.Seed, parse.GetValue(opts.Out)!));
             }

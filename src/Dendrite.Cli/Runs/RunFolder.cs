@@ -37,6 +37,21 @@ public sealed class RunFolder
         }
     }
 
+    /// <summary>
+    /// Checks, before anything runs, that <paramref name="root"/> (given as <paramref name="option"/>) can hold run
+    /// folders: a folder, or a path where one can be created.
+    /// </summary>
+    public static void CheckRoot(string root, string option = "--out")
+    {
+        if (string.IsNullOrWhiteSpace(root))
+            throw new Commands.UsageException($"{option} is empty, but must be a folder for the run folders");
+        if (System.IO.File.Exists(root))
+            throw new Commands.UsageException($"{option} is '{root}', which is a file, but must be a folder for the run folders (created when missing)");
+        for (var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(root)); dir is not null; dir = System.IO.Path.GetDirectoryName(dir))
+            if (System.IO.File.Exists(dir))
+                throw new Commands.UsageException($"{option} is '{root}', but {dir} is a file, so no folder can be created there");
+    }
+
     /// <summary>Opens an existing run folder.</summary>
     public static RunFolder Open(string path)
     {

@@ -126,6 +126,22 @@ public sealed class CliUsageErrorTests
     }
 
     [Fact]
+    public void AnOutFolderThatIsAFileIsRefusedBeforeAnythingRuns()
+    {
+        using var cli = new CliHarness();
+        string file = Path.Combine(cli.Root, "file");
+        File.WriteAllText(file, "x");
+        foreach (var args in new[] { new[] { "lab", "run", "perceptron", "--out", file }, ["train", "--dataset", "moons", "--out", file],
+                     ["search", "--dataset", "moons", "--out", Path.Combine(file, "sub")] })
+        {
+            var (code, stdout, err) = cli.Run(args);
+            Assert.Equal(2, code);
+            Assert.Contains("is a file", err);
+            Assert.Equal("", stdout); // not even the experiment's heading
+        }
+    }
+
+    [Fact]
     public void LimitsApplyToEveryDataSet()
     {
         using var cli = new CliHarness();
