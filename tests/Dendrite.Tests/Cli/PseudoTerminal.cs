@@ -121,12 +121,17 @@ public sealed class PseudoTerminalFactAttribute : FactAttribute
     }
 }
 
-/// <summary>A theory that needs util-linux's <c>script</c> (see <see cref="PseudoTerminalFactAttribute"/>).</summary>
+/// <summary>
+/// A theory that needs util-linux's <c>script</c> (see <see cref="PseudoTerminalFactAttribute"/>), and Fashion-MNIST
+/// when <paramref name="needsFashionMnist"/>.
+/// </summary>
 public sealed class PseudoTerminalTheoryAttribute : TheoryAttribute
 {
-    public PseudoTerminalTheoryAttribute()
+    public PseudoTerminalTheoryAttribute(bool needsFashionMnist = false)
     {
         if (!PseudoTerminal.Available)
             Skip = $"{PseudoTerminal.Script} (util-linux) is not installed";
+        else if (needsFashionMnist && !Dendrite.Data.Datasets.FashionMnist.IsAvailable())
+            Skip = "Fashion-MNIST is not installed: sudo apt-get install dataset-fashion-mnist";
     }
 }
