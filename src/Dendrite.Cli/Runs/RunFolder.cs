@@ -127,10 +127,14 @@ public sealed class RunFolder
 
         internal RunStage(RunFolder run, string dir) => (_run, _dir) = (run, dir);
 
-        /// <summary>Moves every staged file into the run folder (each replacing its old version in one rename).</summary>
+        /// <summary>
+        /// Moves every staged file into the run folder, each replacing its old version in one rename. History journals
+        /// go first: until the checkpoint that uses a journal's new records arrives, the old checkpoint still reads
+        /// its own (unchanged) prefix of it, so a process killed half-way leaves a loadable checkpoint.
+        /// </summary>
         public void Commit()
         {
-            foreach (var file in Directory.EnumerateFiles(_dir))
+            foreach (var file in Directory.EnumerateFiles(_dir).OrderBy(f => f.EndsWith(".jsonl", StringComparison.Ordinal) ? 0 : 1).ThenBy(f => f, StringComparer.Ordinal))
                 System.IO.File.Move(file, System.IO.Path.Combine(_run.Path, System.IO.Path.GetFileName(file)), overwrite: true);
             Dispose();
         }
