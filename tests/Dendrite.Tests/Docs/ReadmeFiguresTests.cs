@@ -26,10 +26,11 @@ public sealed class ReadmeFiguresTests
         var metrics = JsonNode.Parse(output)!["experiments"]!.AsArray().ToDictionary(e => e!["name"]!.GetValue<string>(), e => e!["metrics"]!);
         double M(string experiment, string key) => metrics[experiment][key]!.GetValue<double>();
 
-        // Within a few test samples: the figure must be this code's, not an earlier version's.
+        // Within six test images (kernels that round differently on another CPU may move a few): the figure must be
+        // this code's, not an earlier version's (0.882 quoted for an MLP at 0.8809 fails).
         Assert.Equal(Quoted(readme, @"moons-mlp test accuracy (0\.\d+) with the best-dev checkpoint"), M("moons-mlp", "test_acc"), 0.0005);
-        Assert.Equal(Quoted(readme, @"softmax regression (0\.\d+) \(from scratch\)"), M("softmax-regression", "test_acc_scratch"), 0.0003);
-        Assert.Equal(Quoted(readme, @"/ (0\.\d+) \(concise\)"), M("softmax-regression", "test_acc_concise"), 0.0003);
-        Assert.Equal(Quoted(readme, @"MLP (0\.\d+), LeNet CNN"), M("mlp", "test_acc"), 0.0003);
+        Assert.Equal(Quoted(readme, @"softmax regression (0\.\d+) \(from scratch\)"), M("softmax-regression", "test_acc_scratch"), 0.0006);
+        Assert.Equal(Quoted(readme, @"/ (0\.\d+) \(concise\)"), M("softmax-regression", "test_acc_concise"), 0.0006);
+        Assert.Equal(Quoted(readme, @"MLP (0\.\d+), LeNet CNN"), M("mlp", "test_acc"), 0.0006);
     }
 }
