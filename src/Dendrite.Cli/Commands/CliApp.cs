@@ -42,6 +42,12 @@ public static class CliApp
     public static int Run(string[] args, CliConsole console)
     {
         var parse = Build(console).Parse(args);
+        if (args.Length == 0)
+        {
+            // No command at all: show what there is (a usage error all the same).
+            Build(console).Parse(["--help"]).Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error });
+            return UsageError;
+        }
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors.Select(e => e.Message).Distinct())

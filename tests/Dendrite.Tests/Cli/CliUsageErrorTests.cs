@@ -142,6 +142,21 @@ public sealed class CliUsageErrorTests
     }
 
     [Fact]
+    public void NoCommandShowsTheCommandsAndUnknownOnesAreUsageErrors()
+    {
+        using var cli = new CliHarness();
+        var (code, stdout, _) = cli.Run();
+        Assert.Equal(2, code);
+        Assert.Contains("train", stdout);
+        Assert.Contains("lab", stdout);
+        string err;
+        (code, _, err) = cli.Run("train", "--lrr", "3");
+        Assert.Equal(2, code);
+        Assert.Contains("Unrecognized command or argument '--lrr'", err);
+        Assert.Contains("Run 'dendrite train --help' for the options.", err);
+    }
+
+    [Fact]
     public void LimitsApplyToEveryDataSet()
     {
         using var cli = new CliHarness();
