@@ -24,9 +24,9 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error, bool OutIsTerm
     }
 
     /// <summary>A console front end for the chosen output mode.</summary>
-    public IConsoleUi CreateUi(bool quiet, bool json)
+    public IConsoleUi CreateUi(bool quiet, bool json, bool verbose = false)
     {
         var mode = json ? OutputMode.Json : quiet ? OutputMode.Quiet : OutputMode.Normal;
-        return new ConsoleUi(mode, Out, Error, OutIsTerminal, ErrorIsTerminal);
+        return new ConsoleUi(mode, Out, Error, OutIsTerminal, ErrorIsTerminal) { Verbose = verbose };
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dendrite.Cli.Lab.Common;
 using Dendrite.Cli.Runs;
@@ -16,17 +15,27 @@ public static class EvalCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by `dendrite train`: best.safetensors (weights) or last.safetensors (training checkpoint)", Required = true };
         var dataset = new Option<string?>("--dataset") { Description = "Data set to evaluate on (default: the one it was trained on)" };
         var config = new Option<string?>("--config") { Description = "The run's config.json (default: the one beside the checkpoint)" };
-        var limit = new Option<int?>("--test-limit") { Description = "Evaluate on the first N test samples only" };
+        var limit = CliOptions.Int("--test-limit", "Evaluate on the first N test samples only");
         var cmd = new Command("eval", "Evaluate a checkpoint: test loss and accuracy") { checkpoint, dataset, config, limit };
         cmd.SetAction(parse => CliApp.Guard(console, parse, ui =>
         {
             string ckpt = parse.GetValue(checkpoint)!;
-            string cfgPath = parse.GetValue(config) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ckpt))!, RunFolder.ConfigFile);
-            var settings = Json.ReadFile(cfgPath)["settings"]
-                ?? throw new InvalidDataException($"{cfgPath} has no \"settings\": pass the config.json of a `dendrite train` run");
-            var cfg = settings.Deserialize<TrainConfig>(Json.Options) ?? throw new InvalidDataException($"{cfgPath}: unreadable settings");
-            cfg = cfg with { Dataset = parse.GetValue(dataset) ?? cfg.Dataset, TestLimit = parse.GetValue(limit) ?? cfg.TestLimit };
-            cfg.Validate();
+            if (!File.Exists(ckpt)) throw new UsageException($"--checkpoint: {ckpt} does not exist");
+            string? given = parse.GetValue(config);
+            string cfgPath = given ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ckpt))!, RunFolder.ConfigFile);
+            if (!File.Exists(cfgPath))
+                throw new UsageException(given is not null ? $"--config: {cfgPath} does not exist"
+                    : $"{cfgPath} does not exist: pass the run's config.json with --config (eval needs the settings the checkpoint was trained with)");
+            var cfg = TrainConfig.FromSettings(Json.ReadObject(cfgPath)["settings"], cfgPath);
+            // The model is the one the checkpoint holds, whatever data set it is evaluated on.
+            cfg = cfg with { Model = cfg.ModelOrDefault, Dataset = parse.GetValue(dataset) ?? cfg.Dataset, TestLimit = parse.GetValue(limit) ?? cfg.TestLimit };
+            cfg.Validate(key => key switch
+            {
+                "dataset" when parse.GetResult(dataset) is not null => "--dataset",
+                "testLimit" when parse.GetResult(limit) is not null => "--test-limit",
+                "model" when parse.GetResult(dataset) is not null => $"--dataset {cfg.Dataset}: the checkpoint's model (\"model\" in {cfgPath})",
+                _ => $"\"{key}\" in {cfgPath}",
+            });
             var data = TrainJob.LoadData(cfg);
             var setup = TrainJob.Build(cfg, data, (ulong)cfg.Seed + 2);
             Checkpoints.Load(ckpt, setup.Trainer.Model);

@@ -20,7 +20,7 @@ public static class LabCommand
 
         var names = new Argument<string[]>("experiment") { Description = "Experiment names, or 'all'", Arity = ArgumentArity.OneOrMore };
         var quick = new Option<bool>("--quick") { Description = "Run the reduced version (fewer epochs and samples)" };
-        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
+        var seed = CliOptions.Int("--seed", "Random seed", 42);
         var outDir = new Option<string>("--out") { Description = "Folder that receives the run folders", DefaultValueFactory = _ => "runs" };
         var run = new Command("run", "Run experiments: names or 'all'") { names, quick, seed, outDir };
         run.SetAction(parse => CliApp.Guard(console, parse, ui =>
@@ -52,6 +52,7 @@ public static class LabCommand
     public static int RunMany(IConsoleUi ui, IReadOnlyList<string> names, bool quick, int seed, string outRoot, string? fashionMnistRoot = null)
     {
         var selected = ExperimentRegistry.Resolve(names);
+        RunFolder.CheckRoot(outRoot);
         string? fashion = LabData.FindFashionMnist(fashionMnistRoot);
         var outcomes = new List<ExperimentOutcome>();
         var total = System.Diagnostics.Stopwatch.StartNew();
@@ -71,16 +72,21 @@ public static class LabCommand
                 ["experiments"] = new JsonArray(outcomes.Select(o => (JsonNode)o.ToJson()).ToArray()),
             }.ToJsonString(Json.Options));
         }
-        var table = new TableData($"lab run: {outcomes.Count - failed} of {outcomes.Count} not failed, {total.Elapsed.TotalSeconds:F1}s",
+        int ok = outcomes.Count(o => o.Status == ExperimentRunner.Ok), skipped = outcomes.Count(o => o.Status == ExperimentRunner.Skipped);
+        var table = new TableData($"lab run: {ok} ok, {(skipped > 0 ? $"{skipped} skipped, " : "")}{failed} failed in {total.Elapsed.TotalSeconds:F1}s",
             "experiment", "status", "time", "key result", "config", "run folder");
         foreach (var o in outcomes)
-            table.Add(o.Name, o.Status, $"{o.Seconds:F1}s", KeyResult(o), o.ConfigHash ?? "", o.RunDir ?? o.Message ?? "");
+            table.Add(o.Name, o.Status, $"{o.Seconds:F1}s", KeyResult(o), o.ConfigHash ?? "", o.RunDir ?? "");
         ui.Summary(table);
+        // Why experiments were skipped, once (the same reason for each): not squeezed into a column.
+        foreach (var reason in outcomes.Where(o => o.Status == ExperimentRunner.Skipped && o.Message is not null).Select(o => o.Message!).Distinct())
+            ui.Line($"skipped: {reason}", Tone.Warning);
         return failed > 0 ? 1 : 0;
     }
 
     private static string KeyResult(ExperimentOutcome o)
     {
+        if (o.Status == ExperimentRunner.Skipped) return "needs Fashion-MNIST";
         if (o.Status == ExperimentRunner.Failed && o.Message is not null) return o.Message.Length > 60 ? o.Message[..60] + "…" : o.Message;
         var first = o.Metrics.Take(2).Select(kv => $"{kv.Key}={Reports.HtmlReport.Scalar(kv.Value)}");
         return string.Join(" ", first);

@@ -1,9 +1,10 @@
 using System.CommandLine;
-using System.Text.Json;
 using Dendrite.Cli.Lab;
 using Dendrite.Cli.Runs;
 using Dendrite.Cli.Training;
 using Dendrite.Cli.Ui;
+using Dendrite.IO;
+using Dendrite.Training;
 
 namespace Dendrite.Cli.Commands;
 
@@ -25,45 +26,61 @@ public static class TrainCommand
         cmd.SetAction(parse => CliApp.Guard(console, parse, ui =>
         {
             string? checkpoint = parse.GetValue(resume);
-            using var ctrlC = new CtrlC(console);
             if (checkpoint is null)
             {
                 var cfg = opts.Resolve(parse);
+                RunFolder.CheckRoot(parse.GetValue(opts.Out)!);
+                using var ctrlC = new CtrlC(console);
                 return Report(ui, RunExperiment(ui, new TrainExperiment(cfg, cancellationToken: ctrlC.Token), cfg.Seed, parse.GetValue(opts.Out)!));
             }
             var (run, resumed) = ResumeConfig(checkpoint, opts, parse);
-            var experiment = new TrainExperiment(resumed, Path.GetFullPath(checkpoint), ctrlC.Token);
-            return Report(ui, ExperimentRunner.Run(experiment, quick: false, resumed.Seed, run.Path, ui, LabData.FindFashionMnist(), run));
+            using (var ctrlC = new CtrlC(console))
+            {
+                var experiment = new TrainExperiment(resumed, Path.GetFullPath(checkpoint), ctrlC.Token);
+                return Report(ui, ExperimentRunner.Run(experiment, quick: false, resumed.Seed, run.Path, ui, LabData.FindFashionMnist(), run, printTable: false));
+            }
         }));
         return cmd;
     }
 
-    // The run folder of a checkpoint and the config it was trained with (--epochs may change; nothing else may).
+    // The run folder of a checkpoint and the config it was trained with (--epochs may change; nothing else may),
+    // checked before anything runs: a missing file, model weights instead of a training checkpoint, or a folder
+    // without the run's config.json are usage errors.
     private static (RunFolder Run, TrainConfig Config) ResumeConfig(string checkpoint, TrainOptions opts, ParseResult parse)
     {
-        if (!File.Exists(checkpoint)) throw new FileNotFoundException($"--resume: checkpoint {checkpoint} does not exist", checkpoint);
+        if (!File.Exists(checkpoint)) throw new UsageException($"--resume: the checkpoint {checkpoint} does not exist");
         var given = opts.Settings.Where(o => parse.GetResult(o) is not null).Select(o => o.Name).ToList();
         if (given.Count > 0)
-            throw new ArgumentException($"--resume continues a run with the settings in its config.json; only --epochs may change, but {string.Join(", ", given)} was given");
+            throw new UsageException($"--resume continues a run with the settings in its config.json; only --epochs may change, but {string.Join(", ", given)} was given");
+        var meta = SafeTensors.ReadMetadata(checkpoint);
+        if (!meta.TryGetValue("format", out var format) || format != Trainer.CheckpointFormat)
+            throw new UsageException($"--resume: {checkpoint} holds model weights, not a training checkpoint: resume from the run's {TrainExperiment.LastCheckpoint} " +
+                                     $"(best.safetensors is for `dendrite eval`)");
         var run = RunFolder.Open(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!);
-        var settings = run.ReadConfig()["settings"]
-            ?? throw new InvalidDataException($"{run.File(RunFolder.ConfigFile)} has no \"settings\": --resume needs a checkpoint in the run folder of a `dendrite train` run");
-        var cfg = settings.Deserialize<TrainConfig>(Json.Options) ?? throw new InvalidDataException($"{run.File(RunFolder.ConfigFile)}: unreadable settings");
-        return (run, (cfg with { Epochs = parse.GetValue(opts.Epochs) ?? cfg.Epochs }).Validate());
+        string configPath = run.File(RunFolder.ConfigFile);
+        if (!File.Exists(configPath))
+            throw new UsageException($"--resume: {configPath} does not exist; a checkpoint is resumed in the run folder `dendrite train` wrote it to");
+        var cfg = TrainConfig.FromSettings(run.ReadConfig()["settings"], configPath);
+        cfg = cfg with { Epochs = parse.GetValue(opts.Epochs) ?? cfg.Epochs };
+        return (run, cfg.Validate(key => key == "epochs" && parse.GetResult(opts.Epochs) is not null ? "--epochs" : $"\"{key}\" in {configPath}"));
     }
 
     /// <summary>Runs a single-run experiment (train, search) into a run folder.</summary>
     public static ExperimentOutcome RunExperiment(IConsoleUi ui, IExperiment experiment, int seed, string outRoot) =>
-        ExperimentRunner.Run(experiment, quick: false, seed, outRoot, ui, LabData.FindFashionMnist());
+        ExperimentRunner.Run(experiment, quick: false, seed, outRoot, ui, LabData.FindFashionMnist(), printTable: false);
 
     /// <summary>Prints an outcome (JSON with --json) and returns the exit code: 0 ok, 1 failed, 3 skipped, 130 cancelled.</summary>
     public static int Report(IConsoleUi ui, ExperimentOutcome outcome)
     {
         if (ui.Mode == OutputMode.Json) ui.Json(outcome.ToJson().ToJsonString(Json.Options));
-        var table = new TableData($"{outcome.Name}: {outcome.Status} in {outcome.Seconds:F1}s, config {outcome.ConfigHash}", "metric", "value");
+        // A short title: a long one wraps inside the table's width, however wide the terminal.
+        var table = new TableData($"{outcome.Name}: {outcome.Status}", "result", "value");
         foreach (var kv in outcome.Metrics) table.Add(kv.Key, Reports.HtmlReport.Scalar(kv.Value));
-        if (outcome.Status == ExperimentRunner.Cancelled) table.Add("cancelled", outcome.Message ?? "");
-        table.Add("run folder", outcome.RunDir ?? outcome.Message ?? "");
+        table.Add("time", $"{outcome.Seconds:F1}s");
+        if (outcome.ConfigHash is { Length: > 0 } hash) table.Add("config", hash);
+        if (outcome.Message is { } message)
+            table.Add(outcome.Status switch { ExperimentRunner.Cancelled => "cancelled", ExperimentRunner.Skipped => "skipped", _ => "error" }, message);
+        if (outcome.RunDir is { } dir) table.Add("run folder", dir);
         ui.Summary(table);
         return outcome.Status switch
         {

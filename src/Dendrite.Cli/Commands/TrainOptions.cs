@@ -19,25 +19,25 @@ public sealed class TrainOptions
     public Option<string?> Opt { get; } = new("--opt") { Description = "sgd, momentum, nesterov, adam, adamw, rmsprop or adagrad" };
 
     /// <summary>--lr.</summary>
-    public Option<double?> Lr { get; } = new("--lr") { Description = "Learning rate (default 1e-3)" };
+    public Option<double?> Lr { get; } = CliOptions.Number("--lr", "Learning rate (default 1e-3)");
 
     /// <summary>--batch.</summary>
-    public Option<int?> Batch { get; } = new("--batch") { Description = "Minibatch size (default 256)" };
+    public Option<int?> Batch { get; } = CliOptions.Int("--batch", "Minibatch size (default 256)");
 
     /// <summary>--epochs.</summary>
-    public Option<int?> Epochs { get; } = new("--epochs") { Description = "Training epochs (default 10)" };
+    public Option<int?> Epochs { get; } = CliOptions.Int("--epochs", "Training epochs (default 10)");
 
     /// <summary>--weight-decay.</summary>
-    public Option<double?> WeightDecay { get; } = new("--weight-decay") { Description = "L2 weight decay (decoupled for adamw)" };
+    public Option<double?> WeightDecay { get; } = CliOptions.Number("--weight-decay", "L2 weight decay (decoupled for adamw)");
 
     /// <summary>--dropout.</summary>
-    public Option<double?> Dropout { get; } = new("--dropout") { Description = "Dropout probability after hidden layers" };
+    public Option<double?> Dropout { get; } = CliOptions.Number("--dropout", "Dropout probability after hidden layers (mlp and cnn)");
 
     /// <summary>--batchnorm.</summary>
-    public Option<bool?> Batchnorm { get; } = new("--batchnorm") { Description = "BatchNorm after each hidden Linear of an MLP", Arity = ArgumentArity.ZeroOrOne };
+    public Option<bool?> Batchnorm { get; } = CliOptions.Flag("--batchnorm", "BatchNorm after each hidden Linear of an MLP");
 
     /// <summary>--early-stop.</summary>
-    public Option<int?> EarlyStop { get; } = new("--early-stop") { Description = "Stop when the dev loss has not improved for PATIENCE epochs", HelpName = "PATIENCE" };
+    public Option<int?> EarlyStop { get; } = CliOptions.Int("--early-stop", "Stop when the dev loss has not improved for PATIENCE epochs", "PATIENCE");
 
     /// <summary>--init.</summary>
     public Option<string?> Init { get; } = new("--init") { Description = "Weight initialisation: default or he" };
@@ -46,13 +46,13 @@ public sealed class TrainOptions
     public Option<string?> Scheduler { get; } = new("--scheduler") { Description = "step:EVERY:GAMMA (e.g. step:5:0.5), cosine:T or plateau" };
 
     /// <summary>--seed.</summary>
-    public Option<int?> Seed { get; } = new("--seed") { Description = "Random seed (default 42)" };
+    public Option<int?> Seed { get; } = CliOptions.Int("--seed", "Random seed (default 42)");
 
     /// <summary>--train-limit.</summary>
-    public Option<int?> TrainLimit { get; } = new("--train-limit") { Description = "Use only the first N training samples" };
+    public Option<int?> TrainLimit { get; } = CliOptions.Int("--train-limit", "Use only the first N training samples (the dev split is carved from them)");
 
     /// <summary>--test-limit.</summary>
-    public Option<int?> TestLimit { get; } = new("--test-limit") { Description = "Use only the first N test samples" };
+    public Option<int?> TestLimit { get; } = CliOptions.Int("--test-limit", "Use only the first N test samples");
 
     /// <summary>--config.</summary>
     public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file with the same keys (camelCase: weightDecay); options given here override it" };
@@ -67,12 +67,14 @@ public sealed class TrainOptions
     /// <summary>Adds every option to a command.</summary>
     public void AddTo(Command cmd)
     {
-        foreach (Option o in new Option[] { Dataset, Model, Act, Opt, Lr, Batch, Epochs, WeightDecay, Dropout, Batchnorm, EarlyStop, Init, Scheduler, Seed,
-                     TrainLimit, TestLimit, Config, Out })
+        foreach (var o in Settings.Append(Epochs).Append(Out))
             cmd.Options.Add(o);
     }
 
-    /// <summary>The config file (if any) with the given options applied on top, validated.</summary>
+    /// <summary>
+    /// The config file (if any) with the given options applied on top, validated: a bad value is a
+    /// <see cref="UsageException"/> naming the option (or the config file and key) that gave it.
+    /// </summary>
     public TrainConfig Resolve(ParseResult parse)
     {
         string? file = parse.GetValue(Config);
@@ -96,6 +98,17 @@ public sealed class TrainOptions
             TrainLimit = parse.GetValue(TrainLimit) ?? cfg.TrainLimit,
             TestLimit = parse.GetValue(TestLimit) ?? cfg.TestLimit,
         };
-        return cfg.Validate();
+        return cfg.Validate(Where(parse, file));
+    }
+
+    /// <summary>Names a config key as the user gave it: the option when it was typed, else the config file's key.</summary>
+    public Func<string, string> Where(ParseResult parse, string? configFile)
+    {
+        var typed = Settings.Append(Epochs).Where(o => parse.GetResult(o) is not null).Select(o => o.Name).ToHashSet();
+        return key =>
+        {
+            string option = TrainConfig.OptionName(key);
+            return typed.Contains(option) || configFile is null ? option : $"\"{key}\" in {configFile}";
+        };
     }
 }

@@ -31,19 +31,25 @@ public static class ExperimentRunner
     /// <summary>
     /// Runs one experiment; never throws for a failure inside the experiment. An experiment that ends with an
     /// <see cref="OperationCanceledException"/> (Ctrl+C) is <see cref="Cancelled"/>, with the exception's message.
-    /// The run goes into a new folder under <paramref name="outRoot"/>, or into <paramref name="existing"/> (a resumed run).
+    /// The run goes into a new folder under <paramref name="outRoot"/> (where a failure is recorded too), or continues
+    /// <paramref name="existing"/> (a resumed run): that folder only receives what a successful or cancelled run
+    /// produced, through a stage committed at the end, so a failure leaves every earlier file byte-identical and a
+    /// user error (a corrupt checkpoint) is rethrown for the command to report. <paramref name="printTable"/> prints
+    /// the run's metrics table (commands that print their own summary turn it off).
     /// </summary>
     public static ExperimentOutcome Run(IExperiment experiment, bool quick, int seed, string outRoot, IConsoleUi ui, string? fashionMnistDir,
-        RunFolder? existing = null)
+        RunFolder? existing = null, bool printTable = true)
     {
         ui.Heading($"{experiment.Name}: {experiment.Title}{(quick ? " (quick)" : "")}");
         if (experiment.NeedsFashionMnist && fashionMnistDir is null)
         {
-            ui.Line($"skipped: {LabData.InstallHint}", Tone.Warning);
-            return new ExperimentOutcome(experiment.Name, Skipped, 0, null, null, [], LabData.InstallHint);
+            string why = LabData.MissingFashionMnist();
+            ui.Line($"skipped: {why}", Tone.Warning);
+            return new ExperimentOutcome(experiment.Name, Skipped, 0, null, null, [], why);
         }
 
         var run = existing ?? RunFolder.Create(outRoot, experiment.Name, DateTime.Now);
+        using var stage = existing?.Stage();
         var ctx = new ExperimentContext(experiment, quick, seed, run, ui, fashionMnistDir);
         var sw = Stopwatch.StartNew();
         string status = Ok;
@@ -61,14 +67,24 @@ public static class ExperimentRunner
             message = e.Message;
             ui.Line(message, Tone.Warning);
         }
+        catch (Exception e) when (existing is not null && Commands.CliApp.IsUserError(e))
+        {
+            throw; // the stage is dropped: the run folder is as it was
+        }
         catch (Exception e)
         {
             status = Failed;
             message = $"{e.GetType().Name}: {e.Message}";
             ui.Error($"{experiment.Name} failed: {message}");
-            ui.Line(e.StackTrace ?? "", Tone.Detail);
+            if (ui.Verbose)
+                ui.Line(e.ToString(), Tone.Detail);
         }
         sw.Stop();
+        if (existing is not null && status == Failed)
+        {
+            message += $" (nothing in {run.Path} was changed)";
+            return new ExperimentOutcome(experiment.Name, status, sw.Elapsed.TotalSeconds, run.Path, ctx.ConfigHash, ctx.Metrics, message);
+        }
         if (ctx.ConfigHash.Length == 0) ctx.UseConfig(new { });
 
         var metrics = new JsonObject
@@ -89,10 +105,14 @@ public static class ExperimentRunner
         run.WriteMetrics(metrics);
         run.WriteHistory(ctx.History);
         HtmlReport.Write(run, ctx.Report);
+        stage?.Commit();
 
-        var table = new TableData($"{experiment.Name} ({status}, {sw.Elapsed.TotalSeconds:F1}s, config {ctx.ConfigHash})", "metric", "value");
-        foreach (var kv in ctx.Metrics) table.Add(kv.Key, HtmlReport.Scalar(kv.Value));
-        ui.Table(table);
+        if (printTable)
+        {
+            var table = new TableData($"{experiment.Name}: {status} in {sw.Elapsed.TotalSeconds:F1}s", "metric", "value");
+            foreach (var kv in ctx.Metrics) table.Add(kv.Key, HtmlReport.Scalar(kv.Value));
+            ui.Table(table);
+        }
         ui.Line($"report: {run.File(RunFolder.ReportFile)}", Tone.Detail);
         return new ExperimentOutcome(experiment.Name, status, sw.Elapsed.TotalSeconds, run.Path, ctx.ConfigHash, ctx.Metrics, message);
     }

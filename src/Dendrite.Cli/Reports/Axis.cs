@@ -5,7 +5,7 @@ namespace Dendrite.Cli.Reports;
 /// <summary>Maps data values to pixels along one chart axis (linear or base-10 logarithmic) and picks round ticks.</summary>
 internal sealed class Axis
 {
-    public Axis(double min, double max, bool log, double pixelStart, double pixelEnd)
+    public Axis(double min, double max, bool log, double pixelStart, double pixelEnd, bool margin = true)
     {
         Log = log;
         if (!double.IsFinite(min) || !double.IsFinite(max)) (min, max) = log ? (1, 10) : (0, 1);
@@ -14,6 +14,13 @@ internal sealed class Axis
             min = Math.Max(min, 1e-300);
             max = Math.Max(max, min);
             if (max / min < 10) { double mid = Math.Sqrt(min * max); min = mid / Math.Sqrt(10); max = mid * Math.Sqrt(10); }
+            else if (margin)
+            {
+                // The same 4% margin as a linear axis, in log space: no point sits on the frame.
+                double pad = (Math.Log10(max) - Math.Log10(min)) * 0.04;
+                min = Math.Pow(10, Math.Log10(min) - pad);
+                max = Math.Pow(10, Math.Log10(max) + pad);
+            }
         }
         else if (max - min < 1e-12 * Math.Max(1, Math.Abs(max)))
         {
@@ -21,7 +28,7 @@ internal sealed class Axis
             min -= pad;
             max += pad;
         }
-        else
+        else if (margin)
         {
             double pad = (max - min) * 0.04;
             min -= pad;
@@ -66,6 +73,17 @@ internal sealed class Axis
         if (Log)
         {
             int lo = (int)Math.Ceiling(Math.Log10(Min) - 1e-9), hi = (int)Math.Floor(Math.Log10(Max) + 1e-9);
+            if (Math.Log10(Max) - Math.Log10(Min) < 3)
+            {
+                // A short log axis gets 1-2-5 ticks, so that both ends of the data have labelled ticks near them.
+                for (int e = lo - 1; e <= hi; e++)
+                    foreach (int m in new[] { 1, 2, 5 })
+                    {
+                        double v = m * Math.Pow(10, e);
+                        if (v >= Min * (1 - 1e-9) && v <= Max * (1 + 1e-9)) yield return (v, m == 1 ? $"1e{e}" : $"{m}e{e}");
+                    }
+                yield break;
+            }
             int step = Math.Max(1, (hi - lo + 1) / 7 + ((hi - lo + 1) % 7 == 0 ? 0 : 1));
             for (int e = lo; e <= hi; e += step) yield return (Math.Pow(10, e), $"1e{e}");
             yield break;

@@ -8,10 +8,11 @@ internal static class BarCharts
         double w = small ? 380 : 720, h = small ? 250 : 360;
         bool legend = c.Series.Length > 1;
         double right = w - (legend ? (small ? 110 : 170) : 16);
+        if (legend) w = right + Svg.LegendWidth(c.Series.Select(s => s.Name), small ? 110 : 170);
         var values = c.Series.SelectMany(s => s.Values).ToList();
-        // A linear bar chart starts at 0; a log one at the smallest positive value's decade.
-        var y = c.LogY ? Axis.Fit(values, true, h - 56, 26) : Axis.Fit(values, false, h - 56, 26, includeZero: true);
-        var x = new Axis(0, 1, false, 60, right);
+        // A linear bar chart starts at 0; a log one at the decade below its smallest positive value, so that every
+        // positive value gets a visible bar however small it is (the range comes from the data, never a fixed floor).
+        var y = c.LogY ? LogBarAxis(values, h - 56, 26) : Axis.Fit(values, false, h - 56, 26, includeZero: true);
         var svg = new Svg(w, h).Title(c.Title);
         svg.Rect(60, 26, right - 60, h - 82, "#fbfbfb", "stroke=\"#999\" stroke-width=\"0.8\"");
         foreach (var (v, label) in y.Ticks())
@@ -30,15 +31,32 @@ internal static class BarCharts
             for (int s = 0; s < c.Series.Length; s++)
             {
                 double v = k < c.Series[s].Values.Length ? c.Series[s].Values[k] : double.NaN;
-                if (!y.Contains(v)) continue;
+                if (!y.Contains(v))
+                {
+                    // A value the axis cannot draw (0 or less on a log axis, NaN) is written where its bar would be.
+                    string label = double.IsNaN(v) ? "n/a" : Axis.Format(v);
+                    svg.Text(x0 + (s + 0.5) * bar, baseline - 4, label, "middle", $"fill=\"{Svg.Colour(s)}\" font-size=\"10\" data-value=\"{label}\"");
+                    continue;
+                }
                 double py = y.Map(Math.Clamp(v, Math.Min(y.Min, y.Max), Math.Max(y.Min, y.Max)));
-                svg.Rect(x0 + s * bar, Math.Min(py, baseline), bar - 1, Math.Abs(baseline - py), Svg.Colour(s), $"data-value=\"{Svg.N(v)}\"");
+                svg.Rect(x0 + s * bar, Math.Min(py, baseline), bar - 1, Math.Abs(baseline - py), Svg.Colour(s), $"data-value=\"{v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}\"");
             }
             svg.Text(60 + (k + 0.5) * slot, h - 40, c.Categories[k], "middle");
         }
         if (legend) svg.Legend(right + 12, 34, c.Series.Select((s, i) => (s.Name, Svg.Colour(i), false)).ToList());
-        _ = x;
         return svg.ToString();
+    }
+
+    // From the decade below the smallest positive value (one more when it sits right on a decade) to the decade above the largest.
+    private static Axis LogBarAxis(List<double> values, double pixelStart, double pixelEnd)
+    {
+        var positive = values.Where(v => double.IsFinite(v) && v > 0).ToList();
+        if (positive.Count == 0) return new Axis(1, 10, true, pixelStart, pixelEnd);
+        double lo = Math.Log10(positive.Min()), hi = Math.Log10(positive.Max());
+        double bottom = Math.Floor(lo);
+        if (lo - bottom < 0.15) bottom -= 1;
+        double top = Math.Max(Math.Ceiling(hi), bottom + 1);
+        return new Axis(Math.Pow(10, bottom), Math.Pow(10, top), true, pixelStart, pixelEnd, margin: false);
     }
 
     public static string Histogram(HistogramBlock c, bool small)

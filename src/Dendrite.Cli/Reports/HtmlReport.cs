@@ -16,20 +16,28 @@ public static class HtmlReport
     public static string Write(RunFolder run, ReportDocument? document = null)
     {
         if (document is not null)
-            Json.WriteAllTextAtomic(run.File(RunFolder.ReportDataFile), JsonSerializer.Serialize(document, Json.Compact));
+            Json.WriteAllTextAtomic(run.WritePath(RunFolder.ReportDataFile), JsonSerializer.Serialize(document, Json.Compact));
         document ??= ReadDocument(run);
         string html = Render(document, run.ReadConfig(), run.ReadMetrics(), run.ReadHistory(), run.Name);
-        Json.WriteAllTextAtomic(run.File(RunFolder.ReportFile), html);
+        Json.WriteAllTextAtomic(run.WritePath(RunFolder.ReportFile), html);
         return run.File(RunFolder.ReportFile);
     }
 
-    /// <summary>Reads report.json, or an empty document when the run has none.</summary>
+    /// <summary>Reads report.json, or an empty document when the run has none; a malformed one is an error naming the file.</summary>
     public static ReportDocument ReadDocument(RunFolder run)
     {
-        string path = run.File(RunFolder.ReportDataFile);
+        string path = run.ReadPath(RunFolder.ReportDataFile);
         if (!File.Exists(path)) return new ReportDocument { Title = run.Name };
-        return JsonSerializer.Deserialize<ReportDocument>(File.ReadAllText(path), Json.Options)
-            ?? throw new InvalidDataException($"{path} holds no report");
+        try
+        {
+            return JsonSerializer.Deserialize<ReportDocument>(File.ReadAllText(path), Json.Options)
+                ?? throw new InvalidDataException($"{path} holds no report");
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            string why = e is JsonException { Path: { } at } ? $"the value at {at} is not what a report holds" : e.Message.Length <= 200 ? e.Message : e.Message[..200] + "…";
+            throw new InvalidDataException($"{path} is not a report written by dendrite ({why}); delete it to rebuild the page from the other files", e);
+        }
     }
 
     /// <summary>Renders the page.</summary>

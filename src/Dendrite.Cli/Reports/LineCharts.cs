@@ -9,7 +9,9 @@ internal static class LineCharts
     {
         double w = small ? 380 : 720, h = small ? 240 : 360;
         bool legend = c.Series.Length > 1 || (c.Series.Length == 1 && c.Series[0].Name.Length > 0);
+        double legendWidth = legend ? Svg.LegendWidth(c.Series.Select(s => s.Name), small ? 120 : LegendWidth) : 16;
         double right = w - (legend ? (small ? 120 : LegendWidth) : 16);
+        w = right + legendWidth; // long names widen the chart instead of being cut
         var x = Axis.Fit(c.Series.SelectMany(s => s.X), c.LogX, 60, right);
         var y = Axis.Fit(c.Series.SelectMany(s => s.Y), c.LogY, h - 44, 26);
         var svg = new Svg(w, h).Title(c.Title).Axes(x, y, c.XLabel, c.YLabel);
@@ -38,6 +40,7 @@ internal static class LineCharts
         bool colourScale = c.ColorValues is not null;
         bool legend = !colourScale && c.Groups.Length > 1;
         double right = w - (legend || colourScale ? (small ? 110 : 150) : 16);
+        if (legend) w = right + Svg.LegendWidth(c.Groups.Select(g => g.Name), small ? 110 : 150);
         var x = Axis.Fit(c.Groups.SelectMany(s => s.X), c.LogX, 60, right);
         var y = Axis.Fit(c.Groups.SelectMany(s => s.Y), c.LogY, h - 44, 26);
         var svg = new Svg(w, h).Title(c.Title).Axes(x, y, c.XLabel, c.YLabel);

@@ -111,7 +111,7 @@ internal sealed class Svg
         return this;
     }
 
-    /// <summary>A legend column starting at (x, y).</summary>
+    /// <summary>A legend column starting at (x, y); names are written whole (charts make room with <see cref="LegendWidth"/>).</summary>
     public Svg Legend(double x, double y, IReadOnlyList<(string Name, string Colour, bool Dashed)> entries)
     {
         for (int i = 0; i < entries.Count; i++)
@@ -119,10 +119,17 @@ internal sealed class Svg
             double yy = y + i * 16;
             var (name, colour, dashed) = entries[i];
             Line(x, yy, x + 18, yy, colour, 2.5, dashed ? "stroke-dasharray=\"5,3\"" : "");
-            Text(x + 23, yy + 4, name.Length > 26 ? name[..25] + "…" : name);
+            Text(x + 23, yy + 4, name);
         }
         return this;
     }
+
+    /// <summary>
+    /// The width a legend of these names needs beside a plot (at least <paramref name="minimum"/>): swatch, gap and
+    /// the longest name at about 6.2 px per character of the 11 px font.
+    /// </summary>
+    public static double LegendWidth(IEnumerable<string> names, double minimum) =>
+        Math.Max(minimum, 12 + 23 + 6.2 * names.Select(n => n.Length).DefaultIfEmpty(0).Max() + 8);
 
     public override string ToString() => _sb + "</svg>";
 }

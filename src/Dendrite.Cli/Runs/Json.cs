@@ -70,19 +70,8 @@ public static class Json
         return Convert.ToHexStringLower(digest)[..12];
     }
 
-    /// <summary>Writes text to a file atomically (temp file, flush, rename).</summary>
-    public static void WriteAllTextAtomic(string path, string text)
-    {
-        string tmp = path + ".tmp";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
-        using (var w = new StreamWriter(fs, new UTF8Encoding(false)))
-        {
-            w.Write(text);
-            w.Flush();
-            fs.Flush(true);
-        }
-        File.Move(tmp, path, overwrite: true);
-    }
+    /// <summary>Writes text to a file atomically (a temporary file of this process, flushed, then renamed over it).</summary>
+    public static void WriteAllTextAtomic(string path, string text) => IO.AtomicFile.WriteAllText(path, text);
 
     /// <summary>Reads and parses a JSON file, with a clear error when it is missing or malformed.</summary>
     public static JsonNode ReadFile(string path)
@@ -94,7 +83,11 @@ public static class Json
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path} is not valid JSON: {e.Message}", e);
+            throw new InvalidDataException($"{path} is not valid JSON: {(e.Message.Length <= 200 ? e.Message : e.Message[..200] + "…")}", e);
         }
     }
+
+    /// <summary>Reads a JSON file that must hold an object.</summary>
+    public static JsonObject ReadObject(string path) =>
+        ReadFile(path) as JsonObject ?? throw new InvalidDataException($"{path} must hold a JSON object");
 }

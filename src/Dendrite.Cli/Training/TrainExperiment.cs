@@ -43,11 +43,11 @@ public sealed class TrainExperiment(TrainConfig config, string? resume = null, C
         var cfg = ctx.UseConfig(config);
         var data = TrainJob.LoadData(cfg);
         ctx.Log($"  {data.Train.Count} train / {data.Dev.Count} dev / {data.Test.Count} test samples", Ui.Tone.Detail);
-        var best = new BestModelCheckpoint("dev_accuracy", path: ctx.Run.File(BestCheckpoint), restoreBestAtEnd: false);
+        var best = new BestModelCheckpoint("dev_accuracy", path: ctx.Run.WritePath(BestCheckpoint), restoreBestAtEnd: false);
         var setup = TrainJob.Build(cfg, data, (ulong)cfg.Seed + 2, [best]);
         var trainer = setup.Trainer;
         string checkpoint = ctx.Run.File(LastCheckpoint);
-        trainer.CheckpointPath = checkpoint;
+        trainer.CheckpointPath = ctx.Run.WritePath(LastCheckpoint);
         if (resume is not null)
         {
             trainer.LoadCheckpoint(resume);

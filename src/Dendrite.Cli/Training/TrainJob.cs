@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dendrite.Cli.Commands;
 using Dendrite.Cli.Lab;
 using Dendrite.Cli.Lab.Common;
 using Dendrite.Data;
@@ -30,11 +31,11 @@ public static class TrainJob
             case "moons" or "circles":
                 var all = cfg.Dataset == "moons" ? LabDatasets.Moons(1000, 0.1, rng) : LabDatasets.Circles(1000, 0.1, 0.5, rng);
                 all = all with { Y = all.Y.To(DType.Int64) };
-                (train, test) = (all.Slice(0, 800), all.Slice(800, 200));
+                (train, test) = (all.Slice(0, Math.Min(800, cfg.TrainLimit ?? 800)), all.Slice(800, Math.Min(200, cfg.TestLimit ?? 200)));
                 classes = ["0", "1"];
                 break;
             case "fashion-mnist":
-                string dir = LabData.FindFashionMnist() ?? throw new FileNotFoundException(LabData.InstallHint);
+                string dir = LabData.FindFashionMnist() ?? throw new DirectoryNotFoundException(LabData.MissingFashionMnist());
                 train = LabDatasets.FashionMnist(dir, true, cfg.TrainLimit);
                 test = LabDatasets.FashionMnist(dir, false, cfg.TestLimit);
                 classes = LabDatasets.FashionClasses;
@@ -47,7 +48,7 @@ public static class TrainJob
                 classes = Data.Datasets.Mnist.ClassNames;
                 break;
         }
-        int devCount = Math.Max(1, (int)Math.Round(train.Count * cfg.DevFraction));
+        int devCount = cfg.DevCount(train.Count);
         var (tr, dev) = FashionData.CarveDev(train, devCount, rng);
         bool images = ModelFactory.TakesImages(cfg.ModelOrDefault);
         if (!images && tr.X.Rank > 2) (tr, dev, test) = (FashionData.Flat(tr), FashionData.Flat(dev), FashionData.Flat(test));
@@ -90,6 +91,9 @@ public static class TrainJob
         return ModelFactory.Build(cfg.ModelOrDefault, new ModelFactory.Options(cfg.Act, cfg.Dropout, cfg.Batchnorm, cfg.Init), rng, inputs, data.Classes.Count);
     }
 
+    /// <summary>The optimizer names <see cref="BuildOptimizer"/> knows.</summary>
+    public static IReadOnlyList<string> Optimizers { get; } = ["sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"];
+
     /// <summary>Builds the configured optimizer.</summary>
     public static Optimizer BuildOptimizer(TrainConfig cfg, IEnumerable<Tensor> parameters, double? lr = null, double? weightDecay = null)
     {
@@ -110,21 +114,14 @@ public static class TrainJob
     /// <summary>The configured learning-rate schedule: an epoch scheduler, or ReduceLROnPlateau on the dev loss; both null for a constant rate.</summary>
     public static (LRScheduler? Scheduler, ReduceLROnPlateau? Plateau) BuildScheduler(TrainConfig cfg, Optimizer opt)
     {
-        if (string.IsNullOrEmpty(cfg.Scheduler)) return (null, null);
-        var parts = cfg.Scheduler.Split(':');
-        try
+        if (string.IsNullOrEmpty(cfg.Scheduler))
+            return (null, null);
+        var spec = SchedulerSpec.Parse(cfg.Scheduler) ?? throw new UsageException($"--scheduler is '{cfg.Scheduler}', but must be {SchedulerSpec.Forms}");
+        return spec.Kind switch
         {
-            switch (parts[0])
-            {
-                case "step" when parts.Length == 3:
-                    return (new StepLR(opt, int.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture)), null);
-                case "cosine" when parts.Length == 2:
-                    return (new CosineAnnealingLR(opt, int.Parse(parts[1], CultureInfo.InvariantCulture)), null);
-                case "plateau" when parts.Length == 1:
-                    return (null, new ReduceLROnPlateau(opt, factor: 0.5, patience: 2));
-            }
-        }
-        catch (Exception e) when (e is FormatException or OverflowException) { }
-        throw new ArgumentException($"scheduler '{cfg.Scheduler}' is not valid: use step:EVERY:GAMMA (e.g. step:5:0.5), cosine:T or plateau");
+            "step" => (new StepLR(opt, spec.Every, spec.Gamma), null),
+            "cosine" => (new CosineAnnealingLR(opt, spec.Every), null),
+            _ => (null, new ReduceLROnPlateau(opt, factor: 0.5, patience: 2)),
+        };
     }
 }

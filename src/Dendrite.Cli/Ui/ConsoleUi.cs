@@ -39,6 +39,9 @@ public sealed class ConsoleUi : IConsoleUi
     /// <inheritdoc />
     public OutputMode Mode { get; }
 
+    /// <inheritdoc />
+    public bool Verbose { get; init; }
+
     private bool Chatty => Mode != OutputMode.Quiet;
 
     private static IAnsiConsole CreateAnsi(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
@@ -138,32 +141,44 @@ public sealed class ConsoleUi : IConsoleUi
     {
         if (!Chatty) { body(NullProgress.Instance); return; }
         if (_ansi is null) { body(new PlainProgress(this)); return; }
+        // One column lays out the whole row (see ProgressLineColumn): nothing wraps at any terminal width.
+        var line = new ProgressLineColumn();
         new Progress(_ansi)
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
-                new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx => body(new SpectreProgress(ctx)));
+            .Columns(line)
+            .Start(ctx => body(new SpectreProgress(ctx, line)));
     }
 
-    private sealed class SpectreProgress(ProgressContext ctx) : IProgressScope
+    private sealed class SpectreProgress(ProgressContext ctx, ProgressLineColumn line) : IProgressScope
     {
-        public IProgressTask AddTask(string description, double total) =>
-            new SpectreTask(ctx.AddTask(Markup.Escape(description), autoStart: true, maxValue: Math.Max(total, 1e-9)), description);
+        public IProgressTask AddTask(string description, double total)
+        {
+            // Two task rows per bar: the bar and its status, then the second line of the status.
+            var task = ctx.AddTask(description, autoStart: true, maxValue: Math.Max(total, 1e-9));
+            var detail = ctx.AddTask(description, autoStart: true, maxValue: 1);
+            var row = new ProgressLineColumn.Row(description, detail: false);
+            line.Rows[task.Id] = row;
+            line.Rows[detail.Id] = new ProgressLineColumn.Row(description, detail: true);
+            return new SpectreTask(task, detail, row, line.Rows[detail.Id]);
+        }
     }
 
-    private sealed class SpectreTask(ProgressTask task, string name) : IProgressTask
+    private sealed class SpectreTask(ProgressTask task, ProgressTask detail, ProgressLineColumn.Row row, ProgressLineColumn.Row detailRow) : IProgressTask
     {
         public void Update(double value, string status)
         {
+            row.Status = status;
+            detailRow.Status = status;
             task.Value = Math.Min(value, task.MaxValue);
-            task.Description = Markup.Escape(status.Length > 0 ? $"{name}  {status}" : name);
         }
 
         public void Complete(string status)
         {
             Update(task.MaxValue, status);
             task.StopTask();
+            detail.Value = detail.MaxValue;
+            detail.StopTask();
         }
     }
 
@@ -184,14 +199,14 @@ public sealed class ConsoleUi : IConsoleUi
             if (_done || _clock.Elapsed - _lastPrint < TimeSpan.FromSeconds(10)) return;
             _lastPrint = _clock.Elapsed;
             double pct = total > 0 ? 100 * value / total : 100;
-            ui.Line($"  {name} [{pct,3:F0}%] {status}", Tone.Detail);
+            ui.Line($"  {name} [{pct,3:F0}%] {status.Replace("\n", " | ", StringComparison.Ordinal)}", Tone.Detail);
         }
 
         public void Complete(string status)
         {
             if (_done) return;
             _done = true;
-            ui.Line($"  {name} done in {_clock.Elapsed.TotalSeconds:F1}s  {status}", Tone.Detail);
+            ui.Line($"  {name} done in {_clock.Elapsed.TotalSeconds:F1}s  {status.Replace("\n", " | ", StringComparison.Ordinal)}", Tone.Detail);
         }
     }
 

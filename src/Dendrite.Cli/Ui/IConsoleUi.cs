@@ -35,6 +35,9 @@ public interface IConsoleUi
     /// <summary>The output mode chosen on the command line.</summary>
     OutputMode Mode { get; }
 
+    /// <summary>Whether --verbose asked for details such as stack traces.</summary>
+    bool Verbose { get; }
+
     /// <summary>Writes one line of log text (suppressed with --quiet).</summary>
     void Line(string text, Tone tone = Tone.Normal);
 

@@ -5,8 +5,8 @@ using Dendrite.Training;
 namespace Dendrite.Cli.Ui;
 
 /// <summary>
-/// Draws a <see cref="Trainer"/>'s progress reports as one progress bar: epoch, batch, running loss and metrics,
-/// the last dev values, samples/s and the estimated time left. Set it as <see cref="Trainer.Progress"/>; reports
+/// Draws a <see cref="Trainer"/>'s progress reports as one progress bar with a two-line status: epoch, batch and the
+/// estimated time left; then the running loss and metrics, the last dev (and test) values and samples/s. Set it as <see cref="Trainer.Progress"/>; reports
 /// arrive synchronously on the training thread.
 /// </summary>
 public sealed class TrainingProgressBar(IProgressScope scope, string name) : IProgress<TrainingProgress>
@@ -43,29 +43,30 @@ public sealed class TrainingProgressBar(IProgressScope scope, string name) : IPr
         {
             StopCause.None => _status,
             StopCause.NonFiniteLoss => $"diverged (non-finite loss) at epoch {history.Epochs.Count + 1}",
-            StopCause.Cancelled => "cancelled  " + _status,
-            _ => "stopped early  " + _status,
+            StopCause.Cancelled => "cancelled, " + _status,
+            _ => "stopped early, " + _status,
         };
         if (_task is null) scope.AddTask(name, 1).Complete(end);
         else _task.Complete(end);
     }
 
+    // Two lines: where training is and how long is left, then the numbers (a display may cut the second one short).
     private string Format(TrainingProgress p, double total)
     {
-        var sb = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
-        sb.Append(ci, $"epoch {p.Epoch}/{p.Epochs} batch {p.Step}/{p.StepsPerEpoch}");
-        if (double.IsFinite(p.Loss)) sb.Append(ci, $" loss {p.Loss:F4}");
+        var head = new StringBuilder().Append(ci, $"epoch {p.Epoch}/{p.Epochs} batch {p.Step}/{p.StepsPerEpoch}");
+        double done = _position - _start, seconds = p.Elapsed.TotalSeconds;
+        if (done > 0 && seconds > 0)
+            head.Append(" ETA ").Append(Duration((total - _position) * seconds / done));
+        var sb = new StringBuilder();
+        if (double.IsFinite(p.Loss)) sb.Append(ci, $"loss {p.Loss:F4}");
         if (p.Values is { } values && p.Kind == ProgressKind.Step)
             foreach (var (k, v) in values)
                 if (k.StartsWith("train_", StringComparison.Ordinal) && k != "train_loss")
                     sb.Append(ci, $" {Short(k["train_".Length..])} {v:F3}");
-        if (_evaluation.Length > 0) sb.Append(" | ").Append(_evaluation);
-        if (p.SamplesPerSecond > 0) sb.Append(ci, $" | {p.SamplesPerSecond:N0} samples/s");
-        double done = _position - _start, seconds = p.Elapsed.TotalSeconds;
-        if (done > 0 && seconds > 0)
-            sb.Append(" ETA ").Append(Duration((total - _position) * seconds / done));
-        return sb.ToString();
+        if (_evaluation.Length > 0) sb.Append(sb.Length > 0 ? " | " : "").Append(_evaluation);
+        if (p.SamplesPerSecond > 0) sb.Append(ci, $"{(sb.Length > 0 ? " | " : "")}{p.SamplesPerSecond:N0} samples/s");
+        return sb.Length > 0 ? head + "\n" + sb : head.ToString();
     }
 
     // "dev loss 0.4512 acc 0.841" from the epoch-end values, for each evaluated split.

@@ -48,11 +48,13 @@ public sealed partial class Tensor
     /// <summary>The storage and layout, as kernels see them.</summary>
     internal StorageView Raw => new(Storage, ShapeArray, StrideArray, Offset, Numel, _contiguous);
 
-    /// <summary>The size of each dimension (a read-only view; do not cast and mutate).</summary>
-    public IReadOnlyList<int> Shape => ShapeArray;
+    /// <summary>The size of each dimension, read-only; prints as <c>[2, 3]</c>.</summary>
+    public IReadOnlyList<int> Shape => _shapeView ??= new ShapeView(ShapeArray);
 
-    /// <summary>The stride of each dimension, in elements.</summary>
-    public IReadOnlyList<int> Strides => StrideArray;
+    /// <summary>The stride of each dimension, in elements; prints as <c>[3, 1]</c>.</summary>
+    public IReadOnlyList<int> Strides => _stridesView ??= new ShapeView(StrideArray);
+
+    private ShapeView? _shapeView, _stridesView;
 
     /// <summary>Number of dimensions (<c>dim()</c> in PyTorch).</summary>
     public int Rank => ShapeArray.Length;
@@ -163,6 +165,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"SetData: the new data has shape {ShapeUtil.Format(source.ShapeArray)}, but the tensor has shape {ShapeUtil.Format(ShapeArray)}.");
         Storage = source.Storage;
         StrideArray = source.StrideArray;
+        _stridesView = null;
         Offset = source.Offset;
         _contiguous = source._contiguous;
     }

@@ -81,59 +81,68 @@ public sealed class History
         return sb.ToString();
     }
 
-    /// <summary>The history as JSON: <c>{"epochs": [{"epoch", "seconds", "values": {...}}], "steps": [...], "stop_reason", "stop_cause", "warnings"}</c> (non-finite values as null).</summary>
-    public string ToJson() => ToJsonNode().ToJsonString();
+    /// <summary>
+    /// The history as JSON: <c>{"epochs": [{"epoch", "seconds", "values": {...}}], "steps": [...], "stop_reason",
+    /// "stop_cause", "warnings"}</c>. Numbers round-trip exactly; non-finite values are the strings "NaN",
+    /// "Infinity" and "-Infinity".
+    /// </summary>
+    public string ToJson() => ToJsonNode(includeRecords: true).ToJsonString();
 
-    internal JsonObject ToJsonNode()
+    // Without the records, what a checkpoint keeps beside its history journal.
+    internal JsonObject ToJsonNode(bool includeRecords)
     {
-        var epochs = new JsonArray();
-        foreach (var e in _epochs)
+        var root = new JsonObject();
+        if (includeRecords)
         {
-            var values = new JsonObject();
-            foreach (var (k, v) in e.Values)
-                values[k] = Num(v);
-            var epoch = new JsonObject { ["epoch"] = e.Epoch, ["seconds"] = Num(e.Seconds), ["values"] = values };
-            if (!e.Evaluated)
-                epoch["evaluated"] = false;
-            epochs.Add(epoch);
+            root["epochs"] = new JsonArray([.. _epochs.Select(e => (JsonNode)HistoryJson.Epoch(e))]);
+            root["steps"] = new JsonArray([.. _steps.Select(s => (JsonNode)HistoryJson.Step(s))]);
         }
-        var steps = new JsonArray();
-        foreach (var s in _steps)
-            steps.Add(new JsonObject { ["epoch"] = s.Epoch, ["step"] = s.Step, ["global_step"] = s.GlobalStep, ["loss"] = Num(s.Loss), ["lr"] = Num(s.Lr) });
-        return new JsonObject
-        {
-            ["epochs"] = epochs,
-            ["steps"] = steps,
-            ["stop_reason"] = StopReason,
-            ["stop_cause"] = StopCause.ToString(),
-            ["warnings"] = new JsonArray([.. _warnings.Select(w => (JsonNode?)w)]),
-        };
+        root["stop_reason"] = StopReason;
+        root["stop_cause"] = StopCause.ToString();
+        root["warnings"] = new JsonArray([.. _warnings.Select(w => (JsonNode?)w)]);
+        return root;
     }
 
-    private static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
-
-    private static double Val(JsonNode? n) => n is null ? double.NaN : n.GetValue<double>();
-
-    /// <summary>Reads a history written by <see cref="ToJson"/>.</summary>
+    /// <summary>
+    /// Reads a history written by <see cref="ToJson"/>; malformed input is a <see cref="FormatException"/> saying
+    /// which entry is wrong.
+    /// </summary>
     public static History FromJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var root = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("History.FromJson: expected a JSON object.");
-        var h = new History { StopReason = root["stop_reason"]?.GetValue<string>() };
-        if (root["stop_cause"]?.GetValue<string>() is { } cause)
-            h.StopCause = Enum.TryParse<StopCause>(cause, out var c) ? c
-                : throw new FormatException($"History.FromJson: unknown stop_cause '{cause}'; expected one of {string.Join(", ", Enum.GetNames<StopCause>())}.");
-        foreach (var e in root["epochs"]?.AsArray() ?? [])
+        JsonNode? root;
+        try
         {
-            var values = new Dictionary<string, double>();
-            foreach (var (k, v) in e!["values"]!.AsObject())
-                values[k] = Val(v);
-            h._epochs.Add(new EpochRecord(e["epoch"]!.GetValue<int>(), values, Val(e["seconds"]), e["evaluated"]?.GetValue<bool>() ?? true));
+            root = JsonNode.Parse(json);
         }
-        foreach (var s in root["steps"]?.AsArray() ?? [])
-            h._steps.Add(new StepRecord(s!["epoch"]!.GetValue<int>(), s["step"]!.GetValue<int>(), s["global_step"]!.GetValue<long>(), Val(s["loss"]), Val(s["lr"])));
-        foreach (var w in root["warnings"]?.AsArray() ?? [])
-            h._warnings.Add(w!.GetValue<string>());
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new FormatException($"History.FromJson: not valid JSON: {IO.ErrorText.Json(e)}.", e);
+        }
+        var o = root as JsonObject ?? throw new FormatException("History.FromJson: expected a JSON object.");
+        try
+        {
+            var epochs = HistoryJson.ReadArray(o["epochs"] ?? new JsonArray(), "epochs").Select((e, i) => HistoryJson.ReadEpoch(e, $"epochs[{i}]"));
+            var steps = HistoryJson.ReadArray(o["steps"] ?? new JsonArray(), "steps").Select((s, i) => HistoryJson.ReadStep(s, $"steps[{i}]"));
+            return FromParts(o, epochs, steps);
+        }
+        catch (InvalidOperationException e) // a key that unescapes to invalid UTF-16
+        {
+            throw new FormatException($"History.FromJson: the JSON holds text that is not valid ({e.Message}).", e);
+        }
+    }
+
+    // The stop and warnings of a history object, with its records given separately (inline or from a journal).
+    internal static History FromParts(JsonObject root, IEnumerable<EpochRecord> epochs, IEnumerable<StepRecord> steps)
+    {
+        var h = new History { StopReason = HistoryJson.ReadString(root["stop_reason"], "stop_reason") };
+        if (HistoryJson.ReadString(root["stop_cause"], "stop_cause") is { } cause)
+            h.StopCause = Enum.TryParse<StopCause>(cause, out var c) && Enum.IsDefined(c) && !int.TryParse(cause, out _) ? c
+                : throw new FormatException($"History.FromJson: unknown stop_cause '{(cause.Length <= 40 ? cause : cause[..40] + "…")}'; expected one of {string.Join(", ", Enum.GetNames<StopCause>())}.");
+        h._epochs.AddRange(epochs);
+        h._steps.AddRange(steps);
+        foreach (var (w, i) in HistoryJson.ReadArray(root["warnings"] ?? new JsonArray(), "warnings").Select((w, i) => (w, i)))
+            h._warnings.Add(HistoryJson.ReadString(w, $"warnings[{i}]") ?? throw new FormatException($"warnings[{i}] must be a string, found nothing."));
         return h;
     }
 

@@ -1,7 +1,8 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Dendrite.Data;
 using Dendrite.IO;
-using Dendrite.Optim;
+using Dendrite.Training.Metrics;
 
 namespace Dendrite.Training;
 
@@ -12,6 +13,7 @@ public sealed partial class Trainer
 
     private DataLoader? _lastTrainLoader;
     private PendingResume? _pending;
+    private HistoryJournal? _journal;
 
     private sealed record PendingResume((ulong Seed, ulong Counter)? LoaderState, (ulong Seed, ulong Counter)[] Generators, PartialEpoch? Partial);
 
@@ -19,11 +21,13 @@ public sealed partial class Trainer
     /// Writes a training checkpoint to <paramref name="path"/> (atomically, in the safetensors format): the model
     /// state (<c>model.*</c>), the optimizer state (<c>optimizer.*</c>, with its JSON part), the schedulers, the epoch
     /// and step counters, the states of the train loader's generator and of <see cref="Generators"/>, the history and
-    /// the callbacks' state. The JSON parts go into the safetensors <c>__metadata__</c>.
+    /// the callbacks' state. The JSON parts go into the safetensors <c>__metadata__</c>; the file is self-contained.
+    /// (The checkpoints <see cref="Fit"/> writes to <see cref="CheckpointPath"/> every epoch keep the history in an
+    /// append-only journal beside the file instead, so that their cost does not grow with the epochs done.)
     /// </summary>
-    public void SaveCheckpoint(string path) => SaveCheckpoint(path, null);
+    public void SaveCheckpoint(string path) => SaveCheckpoint(path, null, journaled: false);
 
-    internal void SaveCheckpoint(string path, PartialEpoch? partial)
+    internal void SaveCheckpoint(string path, PartialEpoch? partial, bool journaled = true)
     {
         ArgumentNullException.ThrowIfNull(path);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -48,16 +52,38 @@ public sealed partial class Trainer
         if (partial is not null)
         {
             trainer["loader_generator"] = StateJson(partial.LoaderStateAtStart);
-            trainer["partial_epoch"] = new JsonObject { ["steps_done"] = partial.StepsDone, ["loss_sum"] = partial.LossSum };
+            var metrics = new JsonObject();
+            for (int i = 0; i < _metrics.Count; i++)
+                metrics[_metrics[i].Name] = partial.MetricStates[i]?.DeepClone();
+            trainer["partial_epoch"] = new JsonObject
+            {
+                ["steps_done"] = partial.StepsDone, ["loss_sum"] = HistoryJson.Num(partial.LossSum),
+                ["lr"] = partial.Lr is { } lr ? HistoryJson.Num(lr) : null, ["metrics"] = metrics,
+            };
         }
         else if (_lastTrainLoader is not null)
             trainer["loader_generator"] = StateJson(_lastTrainLoader.Generator.GetState());
+        JsonObject history;
+        if (journaled)
+        {
+            // The records go to the journal first: if the process dies before the checkpoint below replaces the old
+            // one, the old checkpoint still finds its (shorter) prefix of the journal intact.
+            string journalPath = HistoryJournal.PathFor(path);
+            if (_journal is not null && _journal.Continues(journalPath, History))
+                _journal.Append(History);
+            else
+                _journal = HistoryJournal.Create(journalPath, History);
+            history = History.ToJsonNode(includeRecords: false);
+            history["journal"] = _journal.Reference();
+        }
+        else
+            history = History.ToJsonNode(includeRecords: true);
         var meta = new Dictionary<string, string>
         {
             ["format"] = CheckpointFormat,
             ["trainer"] = trainer.ToJsonString(),
             ["optimizer"] = opt.Meta.ToJsonString(),
-            ["history"] = History.ToJson(),
+            ["history"] = history.ToJsonString(),
             ["callbacks"] = callbacks.ToJsonString(),
         };
         if (Scheduler is not null)
@@ -68,49 +94,89 @@ public sealed partial class Trainer
     }
 
     /// <summary>
-    /// Restores a checkpoint written by <see cref="SaveCheckpoint(string)"/> into this trainer, whose model, optimizer,
-    /// schedulers and callbacks must be built the same way. The model, optimizer, schedulers, counters, history and
-    /// callbacks are restored now; the generator states are applied when <see cref="Fit"/> starts, so the next epoch
-    /// (or the rest of an interrupted one) sees exactly the data order and random draws of an uninterrupted run.
+    /// Restores a checkpoint written by <see cref="SaveCheckpoint(string)"/> (or by <see cref="Fit"/>) into this
+    /// trainer, whose model, optimizer, metrics, schedulers and callbacks must be built the same way. The whole file is
+    /// read and checked first: a malformed, hand-edited or mismatched checkpoint is a
+    /// <see cref="CheckpointFormatException"/> naming the file and the key, and leaves the trainer exactly as it was.
+    /// The model, optimizer, schedulers, counters, history and callbacks are restored now; the generator states are
+    /// applied when <see cref="Fit"/> starts, so the next epoch (or the rest of an interrupted one) sees exactly the
+    /// data order and random draws of an uninterrupted run.
     /// </summary>
     public void LoadCheckpoint(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var file = SafeTensors.Read(path);
-        var meta = file.Metadata;
-        if (!meta.TryGetValue("format", out var format) || format != CheckpointFormat)
-            throw new InvalidDataException($"Trainer.LoadCheckpoint: '{path}' is not a training checkpoint (metadata format is '{format ?? "missing"}', expected '{CheckpointFormat}').");
-        string Need(string key) => meta.TryGetValue(key, out var v) ? v
-            : throw new InvalidDataException($"Trainer.LoadCheckpoint: '{path}' has no '{key}' entry in its metadata.");
-        Dictionary<string, Tensor> Part(string prefix) => file.Tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value, StringComparer.Ordinal);
+        SafeTensorsFile file;
+        try
+        {
+            file = SafeTensors.Read(path);
+        }
+        catch (SafeTensorsFormatException e)
+        {
+            throw new CheckpointFormatException(path, "", e.Problem, e);
+        }
+        LoadCheckpoint(file, path);
+    }
 
-        var trainer = (JsonObject)JsonNode.Parse(Need("trainer"))!;
-        var generatorStates = trainer["generators"]!.AsArray().Select(n => ParseState(n!)).ToArray();
-        if (generatorStates.Length != Generators.Count)
-            throw new InvalidDataException($"Trainer.LoadCheckpoint: '{path}' stores {generatorStates.Length} generator states but this trainer tracks {Generators.Count}.");
-        var callbacks = JsonNode.Parse(Need("callbacks"))!.AsArray();
-        if (callbacks.Count != _callbacks.Count)
-            throw new InvalidDataException($"Trainer.LoadCheckpoint: '{path}' stores {callbacks.Count} callbacks but this trainer has {_callbacks.Count}.");
-        if (meta.ContainsKey("scheduler") != (Scheduler is not null) || meta.ContainsKey("plateau") != (Plateau is not null))
-            throw new InvalidDataException($"Trainer.LoadCheckpoint: '{path}' and this trainer differ in their learning-rate schedulers.");
+    internal void LoadCheckpoint(SafeTensorsFile file, string source)
+    {
+        var c = CheckpointReader.Read(file, source, this);
+        // The optimizer, schedulers, callbacks and metrics check their own parts as they load them: keep what they
+        // hold now and put it back if any of them refuses.
+        var optimizer = Optimizer.StateDict();
+        var scheduler = Scheduler?.StateDict();
+        var plateau = Plateau?.StateDict();
+        var callbackTensors = _callbacks.Select(_ => new Dictionary<string, Tensor>(StringComparer.Ordinal)).ToArray();
+        var callbackStates = _callbacks.Select((cb, i) => cb.SaveState(callbackTensors[i], "")).ToArray();
+        try
+        {
+            Restore("optimizer", source, () => Optimizer.LoadStateDict(c.Optimizer));
+            if (Scheduler is not null)
+                Restore("scheduler", source, () => Scheduler.LoadStateDict(c.Scheduler!));
+            if (Plateau is not null)
+                Restore("plateau", source, () => Plateau.LoadStateDict(c.Plateau!));
+            for (int i = 0; i < _callbacks.Count; i++)
+                Restore($"callbacks[{i}]", source, () => _callbacks[i].LoadState(c.CallbackStates[i], c.CallbackTensors[i], ""));
+            for (int i = 0; i < _metrics.Count; i++)
+            {
+                if (c.MetricStates[i] is not { } state)
+                    continue;
+                if (_metrics[i] is not IStatefulMetric m)
+                    throw new CheckpointFormatException(source, $"trainer.partial_epoch.metrics.{_metrics[i].Name}",
+                        $"the checkpoint holds a state for this metric but {_metrics[i].GetType().Name} cannot load one (it does not implement IStatefulMetric).");
+                // A dry run: the epoch loop resets the metric and loads the state again when it resumes.
+                Restore($"trainer.partial_epoch.metrics.{m.Name}", source, () => m.LoadState(state.DeepClone()));
+                m.Reset();
+            }
+        }
+        catch
+        {
+            Optimizer.LoadStateDict(optimizer);
+            if (scheduler is not null)
+                Scheduler!.LoadStateDict(scheduler);
+            if (plateau is not null)
+                Plateau!.LoadStateDict(plateau);
+            for (int i = 0; i < _callbacks.Count; i++)
+                _callbacks[i].LoadState(callbackStates[i], callbackTensors[i], "");
+            throw;
+        }
+        Model.LoadStateDict(c.Model); // keys, shapes and dtypes were checked by the reader: this cannot fail half-way
+        History = c.History;
+        EpochsCompleted = c.EpochsCompleted;
+        GlobalStep = c.GlobalStep;
+        _journal = c.Journal;
+        _pending = new PendingResume(c.Loader, c.Generators, c.Partial);
+    }
 
-        Model.LoadStateDict(Part("model."));
-        Optimizer.LoadStateDict(new OptimizerStateDict((JsonObject)JsonNode.Parse(Need("optimizer"))!, Part("optimizer.")));
-        if (Scheduler is not null)
-            Scheduler.LoadStateDict((JsonObject)JsonNode.Parse(meta["scheduler"])!);
-        if (Plateau is not null)
-            Plateau.LoadStateDict((JsonObject)JsonNode.Parse(meta["plateau"])!);
-        for (int i = 0; i < _callbacks.Count; i++)
-            _callbacks[i].LoadState(callbacks[i]!["state"], Part($"callback.{i}."), "");
-        History = History.FromJson(Need("history"));
-        EpochsCompleted = trainer["epochs_completed"]!.GetValue<int>();
-        GlobalStep = trainer["global_step"]!.GetValue<long>();
-        PartialEpoch? partial = null;
-        (ulong, ulong)? loader = trainer["loader_generator"] is { } lg ? ParseState(lg) : null;
-        if (trainer["partial_epoch"] is JsonObject pe)
-            partial = new PartialEpoch(loader!.Value, pe["steps_done"]!.GetValue<int>(), pe["loss_sum"]!.GetValue<double>());
-        _pending = new PendingResume(loader, generatorStates, partial);
+    private static void Restore(string key, string source, Action load)
+    {
+        try
+        {
+            load();
+        }
+        catch (Exception e) when (e is not CheckpointFormatException and not OutOfMemoryException)
+        {
+            throw new CheckpointFormatException(source, key, e.Message, e);
+        }
     }
 
     private PartialEpoch? TakePendingResume(DataLoader train)
@@ -120,6 +186,9 @@ public sealed partial class Trainer
         _pending = null;
         if (pending is null)
             return null;
+        if (pending.Partial is { } p && p.StepsDone > train.Count)
+            throw new ArgumentException($"Trainer.Fit: the checkpoint stopped after step {p.StepsDone} of an epoch but the train loader has only {train.Count} batches; " +
+                                        "resume with the loader the checkpoint was written with.");
         for (int i = 0; i < Generators.Count; i++)
             Generators[i].SetState(pending.Generators[i]);
         if (pending.LoaderState is { } s)
@@ -127,12 +196,6 @@ public sealed partial class Trainer
         return pending.Partial;
     }
 
-    private static JsonArray StateJson((ulong Seed, ulong Counter) s) => new(s.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Counter.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-    private static (ulong, ulong) ParseState(JsonNode n)
-    {
-        var a = n.AsArray();
-        return (ulong.Parse(a[0]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
-                ulong.Parse(a[1]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
-    }
+    private static JsonArray StateJson((ulong Seed, ulong Counter) s) =>
+        new(s.Seed.ToString(CultureInfo.InvariantCulture), s.Counter.ToString(CultureInfo.InvariantCulture));
 }

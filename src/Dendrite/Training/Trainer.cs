@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Dendrite.Data;
 using Dendrite.NN;
 using Dendrite.Optim;
@@ -198,7 +199,7 @@ public sealed partial class Trainer
             Progress?.Report(new TrainingProgress(ProgressKind.EpochEnd, epoch, epochs, outcome.Steps, train.Count,
                 values["train_loss"], outcome.SamplesPerSecond, clock.Elapsed, values));
             if (CheckpointPath is not null && (epoch % Math.Max(1, CheckpointEvery) == 0 || epoch == epochs || _stopRequest is not null))
-                SaveCheckpoint(CheckpointPath);
+                SaveCheckpoint(CheckpointPath, partial: null);
         }
         if (_stopRequest is not null && History.StopReason is null)
         {
@@ -213,21 +214,35 @@ public sealed partial class Trainer
     private sealed record EpochOutcome(Dictionary<string, double> Values, double Lr, int Steps, double SamplesPerSecond,
         string? Stop, bool Cancelled, PartialEpoch? Partial);
 
-    /// <summary>Where an interrupted epoch stopped: the train loader's generator state at its start and the steps done.</summary>
-    internal sealed record PartialEpoch((ulong Seed, ulong Counter) LoaderStateAtStart, int StepsDone, double LossSum);
+    /// <summary>
+    /// Where an interrupted epoch stopped: the train loader's generator state at its start, the steps done, their loss
+    /// sum, the epoch's learning rate and the metrics' totals (null for a metric that cannot save them).
+    /// </summary>
+    internal sealed record PartialEpoch((ulong Seed, ulong Counter) LoaderStateAtStart, int StepsDone, double LossSum, double? Lr, JsonNode?[] MetricStates);
 
     private EpochOutcome TrainEpoch(DataLoader train, int epoch, int epochs, PartialEpoch? resume, CancellationToken ct, Stopwatch clock)
     {
         Model.Train();
         foreach (var m in _metrics)
             m.Reset();
+        // Metrics that could not save their totals in the checkpoint this epoch resumes from: their value is unknown.
+        var unknown = new bool[_metrics.Count];
         if (resume is not null)
+        {
             train.Generator.SetState(resume.LoaderStateAtStart);
+            for (int i = 0; i < _metrics.Count; i++)
+            {
+                if (resume.MetricStates.Length == _metrics.Count && resume.MetricStates[i] is { } state && _metrics[i] is IStatefulMetric m)
+                    m.LoadState(state.DeepClone());
+                else
+                    unknown[i] = resume.StepsDone > 0;
+            }
+        }
         var loaderState = train.Generator.GetState();
         int skip = resume?.StepsDone ?? 0;
         double lossSum = resume?.LossSum ?? 0;
         int step = 0, samples = 0;
-        double lr = Optimizer.Lr;
+        double lr = resume?.Lr ?? Optimizer.Lr;
         var epochClock = Stopwatch.StartNew();
         Progress?.Report(new TrainingProgress(ProgressKind.EpochStart, epoch, epochs, skip, train.Count, double.NaN, 0, clock.Elapsed, null));
         foreach (var batch in train)
@@ -240,7 +255,8 @@ public sealed partial class Trainer
             if (ct.IsCancellationRequested)
                 return new EpochOutcome([], lr, step, 0,
                     $"Training cancelled at epoch {epoch} after step {step} of {train.Count}; the checkpoint resumes with step {step + 1}.",
-                    true, new PartialEpoch(loaderState, step, lossSum));
+                    true, new PartialEpoch(loaderState, step, lossSum, lr,
+                        [.. _metrics.Select((m, i) => unknown[i] ? null : (m as IStatefulMetric)?.SaveState())]));
             var (x, y) = OnDevice(batch);
             Optimizer.ZeroGrad();
             var output = Model.Forward(x);
@@ -284,8 +300,14 @@ public sealed partial class Trainer
         }
         // Train loss of the epoch: the mean of the step losses (as the PyTorch reference loops report it).
         var values = new Dictionary<string, double> { ["train_loss"] = step == 0 ? double.NaN : lossSum / step };
-        foreach (var m in _metrics)
-            values["train_" + m.Name] = m.Compute();
+        for (int i = 0; i < _metrics.Count; i++)
+        {
+            values["train_" + _metrics[i].Name] = unknown[i] ? double.NaN : _metrics[i].Compute();
+            if (unknown[i])
+                Warn($"Trainer: train_{_metrics[i].Name} of epoch {epoch} is unknown (recorded as NaN): the epoch resumed from a checkpoint taken after step {skip} " +
+                     (_metrics[i] is IStatefulMetric ? "that holds no totals for it (an older checkpoint)."
+                         : $"and {_metrics[i].GetType().Name} cannot save its totals (implement IStatefulMetric)."));
+        }
         return new EpochOutcome(values, lr, step, samples / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9), null, false, null);
     }
 

@@ -50,9 +50,10 @@ public sealed class TrainingProgressBarTests
         Assert.Equal(12.0, recorder.Updates[^1].Value);
         Assert.Equal(Enumerable.Range(0, 13).Select(i => (double)i), recorder.Updates.Select(u => u.Value).Distinct()); // from the first epoch start on
         string last = recorder.Updates[^1].Status;
-        Assert.StartsWith("epoch 3/3 batch 4/4 loss ", last);
+        Assert.StartsWith("epoch 3/3 batch 4/4 ETA 0:00\nloss ", last); // where it is, then the numbers
         Assert.Contains($"dev loss {history.Epochs[^1]["dev_loss"]:F4} acc {history.Epochs[^1]["dev_accuracy"]:F4}", last);
-        Assert.Contains(" samples/s ETA 0:00", last);
+        Assert.EndsWith(" samples/s", last);
+        Assert.Equal(1, last.Split("ETA").Length - 1);
         var step = recorder.Updates.First(u => u.Status.StartsWith("epoch 1/3 batch 2/4", StringComparison.Ordinal)).Status;
         Assert.Contains(" acc ", step);
         Assert.DoesNotContain("dev", step); // no dev values before the first epoch ends

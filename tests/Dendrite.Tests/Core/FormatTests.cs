@@ -4,6 +4,17 @@ namespace Dendrite.Tests.Core;
 public sealed class FormatTests
 {
     [Fact]
+    public void ShapesAndStridesPrintAsSizeLists()
+    {
+        var t = Tensor.Zeros(2, 3, 4);
+        Assert.Equal("[2, 3, 4]", t.Shape.ToString());
+        Assert.Equal("[12, 4, 1]", t.Strides.ToString());
+        Assert.Equal("[]", Tensor.Scalar(1.0).Shape.ToString());
+        Assert.Equal("shape [4, 3]", $"shape {t[0].T.Shape}");
+        Assert.Equal([2, 3, 4], t.Shape);
+    }
+
+    [Fact]
     public void MatrixWithFractions()
         => Assert.Equal("tensor([[ 1.0000,  2.5000],\n        [-3.0000,  4.0000]])", Tensor.FromArray(new float[,] { { 1, 2.5f }, { -3, 4 } }).ToString());
 

@@ -48,7 +48,9 @@ public sealed class ReadmeSnippetTests
     {
         var net = new LeNet();
         Assert.StartsWith("LeNet(", net.ToString());
-        Assert.Equal("conv1.weight", net.NamedParameters().First().Name);
+        var (name, p) = net.NamedParameters().First();
+        Assert.Equal("conv1.weight [6, 1, 5, 5] 150", $"{name} {p.Shape} {p.Numel}"); // the README's line prints the shape and the element count
+        Assert.Contains("Console.WriteLine($\"{name} {p.Shape} {p.Numel}\");  // conv1.weight [6, 1, 5, 5] 150", ReadmeExampleTests.Readme());
         net.LoadStateDict(net.StateDict());
         Assert.Same(net, net.To(Device.CudaIsAvailable ? Device.Cuda() : Device.Cpu));
         Assert.Equal([2, 10], net.Call(Tensor.Rand(2, 1, 28, 28)).Shape);

@@ -17,23 +17,37 @@ public static class Checkpoints
 
     /// <summary>Writes a checkpoint of an experiment's model into its run folder.</summary>
     public static string Save(ExperimentContext ctx, string name, Module model) =>
-        Save(ctx.Run.File($"{name}.safetensors"), model, new Dictionary<string, string>
+        Save(ctx.Run.WritePath($"{name}.safetensors"), model, new Dictionary<string, string>
         {
             ["experiment"] = ctx.Experiment.Name, ["configHash"] = ctx.ConfigHash, ["seed"] = ctx.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
     /// <summary>
     /// Loads a checkpoint into a model of the same architecture: a file of model weights, or the model part
-    /// (<c>model.*</c>) of a training checkpoint written by <see cref="Trainer"/>.
+    /// (<c>model.*</c>) of a training checkpoint written by <see cref="Trainer"/>. The weights are checked against the
+    /// model (names, shapes, types) before any is copied; a mismatch is an error naming the file and a few of the keys.
     /// </summary>
     public static void Load(string path, Module model)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint {path} does not exist", path);
         var file = SafeTensors.Read(path);
-        if (file.Metadata.TryGetValue("format", out var format) && format == Trainer.CheckpointFormat)
-            model.LoadStateDict(file.Tensors.Where(kv => kv.Key.StartsWith("model.", StringComparison.Ordinal))
-                .ToDictionary(kv => kv.Key["model.".Length..], kv => kv.Value, StringComparer.Ordinal));
-        else
-            model.LoadStateDict(new Dictionary<string, Tensor>(file.Tensors));
+        var weights = file.Metadata.TryGetValue("format", out var format) && format == Trainer.CheckpointFormat
+            ? file.Tensors.Where(kv => kv.Key.StartsWith("model.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key["model.".Length..], kv => kv.Value, StringComparer.Ordinal)
+            : new Dictionary<string, Tensor>(file.Tensors, StringComparer.Ordinal);
+        var own = model.StateDict();
+        var missing = own.Keys.Where(k => !weights.ContainsKey(k)).ToList();
+        var unexpected = weights.Keys.Where(k => !own.ContainsKey(k)).ToList();
+        var misShaped = own.Where(kv => weights.TryGetValue(kv.Key, out var w) && (!w.Shape.SequenceEqual(kv.Value.Shape) || w.DType != kv.Value.DType))
+            .Select(kv => $"{kv.Key} {Describe(weights[kv.Key])} (the model's is {Describe(kv.Value)})").ToList();
+        var problems = new[] { List("it lacks", missing), List("it has extra", unexpected), List("it has", misShaped) }.Where(p => p.Length > 0).ToList();
+        if (problems.Count > 0)
+            throw new InvalidDataException($"checkpoint {path} does not fit the model: {string.Join("; ", problems)}. Was it written for another model or data set?");
+        model.LoadStateDict(weights);
     }
+
+    private static string Describe(Tensor t) => $"{t.DType} [{string.Join(", ", t.Shape.Take(8))}{(t.Rank > 8 ? ", …" : "")}]";
+
+    // At most five names, each cut short: a hostile file may hold half a million of them.
+    private static string List(string what, List<string> keys) => keys.Count == 0 ? ""
+        : $"{what} {string.Join(", ", keys.Take(5).Select(k => k.Length <= 80 ? k : k[..80] + "…"))}{(keys.Count > 5 ? $" and {keys.Count - 5} more" : "")}";
 }

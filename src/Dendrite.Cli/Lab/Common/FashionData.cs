@@ -6,7 +6,7 @@ public static class FashionData
     /// <summary>Loads the training and test sets (the first <paramref name="trainLimit"/>/<paramref name="testLimit"/> samples when given).</summary>
     public static (LabeledData Train, LabeledData Test) Load(ExperimentContext ctx, int? trainLimit, int? testLimit, bool flatten)
     {
-        string dir = ctx.FashionMnistDir ?? throw new InvalidOperationException(LabData.InstallHint);
+        string dir = ctx.FashionMnistDir ?? throw new DirectoryNotFoundException(LabData.MissingFashionMnist());
         var train = LabDatasets.FashionMnist(dir, train: true, trainLimit);
         var test = LabDatasets.FashionMnist(dir, train: false, testLimit);
         ctx.Log($"  Fashion-MNIST: {train.Count} training and {test.Count} test images from {dir}", Ui.Tone.Detail);

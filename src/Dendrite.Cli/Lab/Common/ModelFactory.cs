@@ -16,6 +16,42 @@ public static class ModelFactory
     /// <param name="Init">"default" (PyTorch's layer defaults) or "he" (Kaiming normal weights for ReLU, zero biases).</param>
     public sealed record Options(string Activation = "relu", double Dropout = 0, bool BatchNorm = false, string Init = "default");
 
+    /// <summary>The activation names <see cref="Activation"/> knows.</summary>
+    public static IReadOnlyList<string> Activations { get; } = ["relu", "sigmoid", "tanh", "leaky-relu", "gelu"];
+
+    /// <summary>The initialisations <see cref="ApplyInit"/> knows.</summary>
+    public static IReadOnlyList<string> Inits { get; } = ["default", "he"];
+
+    /// <summary>
+    /// What is wrong with a model spec for data of <paramref name="inputs"/> features and <paramref name="classes"/>
+    /// classes (<paramref name="images"/>: 28×28 images a CNN can take), or null when it can be built.
+    /// </summary>
+    public static string? Problem(string spec, int inputs, int classes, bool images)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        switch (Kind(spec))
+        {
+            case "softmax" when spec.Equals("softmax", StringComparison.OrdinalIgnoreCase):
+                return null;
+            case "lenet" or "cnn" when spec.Split(':').Length == 1:
+                return images ? null : $"{spec} takes 28x28 images, but this data set has {inputs} features: use an MLP such as mlp:{inputs}-16-16-{classes}";
+            case "mlp":
+                var parts = spec.Split(':', 2);
+                if (parts.Length < 2)
+                    return null; // mlp alone: [inputs, 256, classes]
+                var sizes = parts[1].Split('-');
+                if (sizes.Length < 2 || sizes.Any(t => !int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1))
+                    return $"expected mlp:<inputs>-<hidden>...-<classes> with positive whole sizes, e.g. mlp:{inputs}-256-{classes}";
+                if (int.Parse(sizes[0], CultureInfo.InvariantCulture) != inputs)
+                    return $"an MLP's first size must be the {inputs} input features of the data, e.g. mlp:{inputs}-{string.Join("-", sizes.Skip(1))}";
+                if (int.Parse(sizes[^1], CultureInfo.InvariantCulture) != classes)
+                    return $"an MLP's last size must be the {classes} classes of the data, e.g. mlp:{string.Join("-", sizes.SkipLast(1))}-{classes}";
+                return null;
+            default:
+                return $"unknown model: use softmax, mlp:{inputs}-256-{classes} (any hidden sizes), lenet or cnn";
+        }
+    }
+
     /// <summary>Whether a model takes images [N, 1, 28, 28] (CNNs) rather than flat vectors [N, 784].</summary>
     public static bool TakesImages(string spec) => Kind(spec) is "lenet" or "cnn";
 

@@ -43,7 +43,7 @@ public sealed class MoonsMlpExperiment : IExperiment
         // The book's run (RunnerV2_2): N(0, 1) weights, zero biases, BCE on sigmoid outputs, full batch; whenever the
         // dev accuracy improves the weights are saved, and the best ones are reloaded for the test set.
         var model = Build(1, cfg.Hidden, ctx.Rng(1));
-        var best = new BestModelCheckpoint("dev_accuracy", path: ctx.Run.File("best-dev.safetensors"));
+        var best = new BestModelCheckpoint("dev_accuracy", path: ctx.Run.WritePath("best-dev.safetensors"));
         var trainer = new Trainer(model, new SGD(model.Parameters(), lr: cfg.Lr), new BCELoss(), [new Accuracy()], callbacks: [best]);
         LabFit fit = default!;
         ctx.Progress(p => fit = LabTrainer.Fit(ctx, p, "2-5-1", trainer, LabTrainer.Loader(train, cfg.Train), LabTrainer.Loader(dev, cfg.Dev), cfg.Epochs));

@@ -78,7 +78,8 @@ public sealed class VanishingGradientsExperiment : IExperiment
         ctx.Expect("LeakyReLU keeps non-zero gradients", leaky.All(v => v > 0), string.Join(", ", leaky.Select(v => v.ToString("G3", CultureInfo.InvariantCulture))));
 
         ctx.Report.Text("One forward/backward pass of BCE on 1000 moons through a 2-3-3-3-3-1 network with weights drawn from N(0, 0.01²). " +
-                        "Bars show the L2 norm of each layer's weight gradient on a log scale (a bar is missing where the gradient is exactly 0).")
+                        "Bars show the L2 norm of each layer's weight gradient on a log scale whose range comes from the data, down to the smallest norm; " +
+                        "a gradient that is exactly 0 cannot be drawn on it and is written as 0 where its bar would stand.")
             .Add(new BarChartBlock("Gradient norms, biases 1: sigmoid vs ReLU", "‖∂L/∂W‖₂", layers,
                 [new BarSeries("sigmoid", sig), new BarSeries("ReLU", norms["ReLU, bias 1"])], LogY: true))
             .Add(new BarChartBlock("Gradient norms, biases −8: ReLU (dead) vs LeakyReLU", "‖∂L/∂W‖₂", layers,

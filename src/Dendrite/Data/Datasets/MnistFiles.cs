@@ -8,9 +8,9 @@ internal static class MnistFiles
     public const string TestImages = "t10k-images-idx3-ubyte";
     public const string TestLabels = "t10k-labels-idx1-ubyte";
 
-    /// <summary>Reads images [N, 28, 28] and labels [N] of one split, checking structure, counts and checksums.</summary>
+    /// <summary>Reads images [N, rows, cols] and labels [N] of one split, checking structure, counts, label range and checksums.</summary>
     public static (byte[] Pixels, byte[] Labels, int Rows, int Cols) Load(string displayName, string folder, bool train,
-        IReadOnlyDictionary<string, string[]>? knownMd5, string installHint)
+        IReadOnlyDictionary<string, string[]>? knownMd5, string installHint, int classCount)
     {
         string imagesName = train ? TrainImages : TestImages;
         string labelsName = train ? TrainLabels : TestLabels;
@@ -20,6 +20,10 @@ internal static class MnistFiles
         var labels = Idx.Read(labelsPath, Idx.LabelsMagic, Md5For(knownMd5, labelsName));
         if (images.Dims[0] != labels.Dims[0])
             throw new DatasetFileException(labelsPath, $"{displayName}: '{imagesPath}' holds {images.Dims[0]} images but '{labelsPath}' holds {labels.Dims[0]} labels.");
+        int bad = labels.Data.AsSpan().IndexOfAnyInRange((byte)classCount, byte.MaxValue);
+        if (bad >= 0)
+            throw new DatasetFileException(labelsPath,
+                $"{displayName}: '{labelsPath}' gives sample {bad} the label {labels.Data[bad]}, outside the {classCount} classes 0..{classCount - 1} (the file is corrupt).");
         return (images.Data, labels.Data, images.Dims[1], images.Dims[2]);
     }
 

@@ -13,7 +13,7 @@ public abstract class MnistLayoutDataset : ByteImageDataset
     /// <summary>Reads the <paramref name="train"/> or test split from <paramref name="folder"/>, checking <paramref name="md5"/> when given.</summary>
     private protected MnistLayoutDataset(string displayName, string folder, bool train, IReadOnlyDictionary<string, string[]>? md5, string installHint,
         IReadOnlyList<string> classes, bool flatten, ITransform? transform)
-        : this(folder, train, MnistFiles.Load(displayName, folder, train, md5, installHint), classes, flatten, transform)
+        : this(folder, train, MnistFiles.Load(displayName, folder, train, md5, installHint, classes.Count), classes, flatten, transform)
     {
     }
 

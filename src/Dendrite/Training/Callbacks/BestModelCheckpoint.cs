@@ -87,10 +87,14 @@ public sealed class BestModelCheckpoint : TrainerCallback
     /// <inheritdoc/>
     public override void LoadState(JsonNode? state, IReadOnlyDictionary<string, Tensor> tensors, string prefix)
     {
-        Best = state?["best"]?.GetValue<double>() ?? double.NaN;
-        BestEpoch = state?["best_epoch"]?.GetValue<int>() ?? 0;
-        _best = state?["has_state"]?.GetValue<bool>() == true
+        double best = state?["best"]?.GetValue<double>() ?? double.NaN;
+        int bestEpoch = state?["best_epoch"]?.GetValue<int>() ?? 0;
+        bool hasState = state?["has_state"]?.GetValue<bool>() == true;
+        var weights = hasState
             ? tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value, StringComparer.Ordinal)
             : null;
+        if (bestEpoch < 0 || (hasState && weights!.Count == 0))
+            throw new InvalidDataException($"BestModelCheckpoint: the saved state is inconsistent (best_epoch {bestEpoch}, has_state {hasState}, {weights?.Count ?? 0} saved weights).");
+        (Best, BestEpoch, _best) = (best, bestEpoch, weights);
     }
 }

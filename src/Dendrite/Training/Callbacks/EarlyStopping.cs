@@ -72,8 +72,11 @@ public sealed class EarlyStopping : TrainerCallback
     /// <inheritdoc/>
     public override void LoadState(JsonNode? state, IReadOnlyDictionary<string, Tensor> tensors, string prefix)
     {
-        Best = state?["best"]?.GetValue<double>() ?? double.NaN;
-        BestEpoch = state?["best_epoch"]?.GetValue<int>() ?? 0;
-        Wait = state?["wait"]?.GetValue<int>() ?? 0;
+        double best = state?["best"]?.GetValue<double>() ?? double.NaN;
+        int bestEpoch = state?["best_epoch"]?.GetValue<int>() ?? 0;
+        int wait = state?["wait"]?.GetValue<int>() ?? 0;
+        if (bestEpoch < 0 || wait < 0)
+            throw new InvalidDataException($"EarlyStopping: the saved state is inconsistent (best_epoch {bestEpoch}, wait {wait}).");
+        (Best, BestEpoch, Wait) = (best, bestEpoch, wait);
     }
 }

@@ -1,7 +1,9 @@
+using System.Text.Json.Nodes;
+
 namespace Dendrite.Training.Metrics;
 
 /// <summary>Shared implementation of precision, recall and F1 over a streaming confusion matrix.</summary>
-public abstract class ClassScoreMetric : IMetric
+public abstract class ClassScoreMetric : IStatefulMetric
 {
     private readonly ConfusionMatrix _matrix;
     private readonly ClassAverage _average;
@@ -51,4 +53,10 @@ public abstract class ClassScoreMetric : IMetric
 
     /// <inheritdoc/>
     public void Reset() => _matrix.Reset();
+
+    /// <inheritdoc/>
+    public JsonNode SaveState() => _matrix.SaveState();
+
+    /// <inheritdoc/>
+    public void LoadState(JsonNode state) => _matrix.LoadState(state);
 }

@@ -1,10 +1,12 @@
+using System.Text.Json.Nodes;
+
 namespace Dendrite.Training.Metrics;
 
 /// <summary>
 /// Counts of (true class, predicted class) pairs. <see cref="Compute"/> gives the accuracy (trace / total);
 /// <see cref="Matrix"/> gives the counts, rows = true class, columns = predicted class.
 /// </summary>
-public sealed class ConfusionMatrix : IMetric
+public sealed class ConfusionMatrix : IStatefulMetric
 {
     private readonly long[,] _counts;
     private readonly double _threshold;
@@ -69,6 +71,28 @@ public sealed class ConfusionMatrix : IMetric
 
     /// <inheritdoc/>
     public void Reset() => Array.Clear(_counts);
+
+    /// <inheritdoc/>
+    public JsonNode SaveState()
+    {
+        var rows = new JsonArray();
+        for (int i = 0; i < NumClasses; i++)
+            rows.Add(new JsonArray([.. Enumerable.Range(0, NumClasses).Select(j => (JsonNode)_counts[i, j])]));
+        return new JsonObject { ["counts"] = rows };
+    }
+
+    /// <inheritdoc/>
+    public void LoadState(JsonNode state)
+    {
+        var o = MetricState.Object(state, "ConfusionMatrix");
+        if (o["counts"] is not JsonArray rows || rows.Count != NumClasses || rows.Any(r => r is not JsonArray { Count: var n } || n != NumClasses))
+            throw new InvalidDataException($"ConfusionMatrix: the saved state's 'counts' must be a {NumClasses}x{NumClasses} array of counts.");
+        var counts = new long[NumClasses, NumClasses];
+        for (int i = 0; i < NumClasses; i++)
+            for (int j = 0; j < NumClasses; j++)
+                counts[i, j] = MetricState.Count(rows[i]![j], $"counts[{i}][{j}]", "ConfusionMatrix");
+        Array.Copy(counts, _counts, counts.Length);
+    }
 
     /// <summary>Precision, recall and F1 of class <paramref name="c"/> (0 where undefined), and whether it occurs at all.</summary>
     internal (double Precision, double Recall, double F1, bool Present) ClassScores(int c)

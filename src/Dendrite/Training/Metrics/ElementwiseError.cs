@@ -1,7 +1,9 @@
+using System.Text.Json.Nodes;
+
 namespace Dendrite.Training.Metrics;
 
 /// <summary>Shared accumulation for element-wise regression errors.</summary>
-public abstract class ElementwiseError : IMetric
+public abstract class ElementwiseError : IStatefulMetric
 {
     private double _sum;
     private long _count;
@@ -33,4 +35,16 @@ public abstract class ElementwiseError : IMetric
 
     /// <inheritdoc/>
     public void Reset() => (_sum, _count) = (0, 0);
+
+    /// <inheritdoc/>
+    public JsonNode SaveState() => new JsonObject { ["sum"] = _sum, ["count"] = _count };
+
+    /// <inheritdoc/>
+    public void LoadState(JsonNode state)
+    {
+        var o = MetricState.Object(state, GetType().Name);
+        double sum = MetricState.Number(o, "sum", GetType().Name);
+        long count = MetricState.Count(o, "count", GetType().Name);
+        (_sum, _count) = (sum, count);
+    }
 }
