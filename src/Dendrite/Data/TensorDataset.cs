@@ -91,7 +91,7 @@ public sealed class TensorDataset : IDataset<Tensor[]>, IBatchDataset
         }
         var shape = (int[])src.ShapeArray.Clone();
         shape[0] = indices.Length;
-        var dst = Tensor.Allocate(shape, src.DType, false);
+        var dst = Tensor.AllocateHost(shape, src.DType, false);
         int row = src.Size(0) == 0 ? 0 : src.Numel / src.Size(0);
         CpuRows.Gather(src.Raw, indices, row, dst.Raw);
         return dst;

@@ -137,15 +137,14 @@ public static partial class SafeTensors
         s.Write(plan.Header);
         foreach (var e in plan.Entries)
         {
+            // The elements in row-major order, copied to the host from whatever device holds them.
             var t = e.Tensor.Detach();
-            if (!t.IsContiguous)
-                t = t.CopyDense();
             switch (t.DType)
             {
-                case DType.Float32: s.Write(MemoryMarshal.AsBytes(t.Span<float>())); break;
-                case DType.Float64: s.Write(MemoryMarshal.AsBytes(t.Span<double>())); break;
-                case DType.Int64: s.Write(MemoryMarshal.AsBytes(t.Span<long>())); break;
-                default: s.Write(MemoryMarshal.AsBytes(t.Span<bool>())); break;
+                case DType.Float32: s.Write(MemoryMarshal.AsBytes(t.ToArray<float>().AsSpan())); break;
+                case DType.Float64: s.Write(MemoryMarshal.AsBytes(t.ToArray<double>().AsSpan())); break;
+                case DType.Int64: s.Write(MemoryMarshal.AsBytes(t.ToArray<long>().AsSpan())); break;
+                default: s.Write(MemoryMarshal.AsBytes(t.ToArray<bool>().AsSpan())); break;
             }
         }
     }

@@ -109,12 +109,13 @@ public sealed partial class Tensor
     internal void SetFlat(int i, double value)
     {
         int o = FlatToOffset(i);
-        switch (DType)
+        switch (Storage)
         {
-            case DType.Float32: Array<float>()[o] = (float)value; break;
-            case DType.Float64: Array<double>()[o] = value; break;
-            case DType.Int64: Array<long>()[o] = (long)value; break;
-            default: Array<bool>()[o] = value != 0; break;
+            case CpuStorage<float> f: f.Data[o] = (float)value; break;
+            case CpuStorage<double> d: d.Data[o] = value; break;
+            case CpuStorage<long> l: l.Data[o] = (long)value; break;
+            case CpuStorage<bool> b: b.Data[o] = value != 0; break;
+            default: throw new InvalidOperationException($"internal: SetFlat on a tensor on {Device}; write device tensors with Fill or CopyFrom.");
         }
     }
 

@@ -14,8 +14,8 @@ public sealed partial class Tensor
         return new Tensor(NewStorage(backend, dtype, ShapeUtil.Numel(shape), zeroed), shape);
     }
 
-    /// <summary>A new dense CPU tensor.</summary>
-    internal static Tensor Allocate(int[] shape, DType dtype, bool zeroed) => Allocate(shape, dtype, zeroed, Backends.Cpu.CpuBackend.Instance);
+    /// <summary>A new dense CPU tensor (creation helpers and the host data path).</summary>
+    internal static Tensor AllocateHost(int[] shape, DType dtype, bool zeroed) => Allocate(shape, dtype, zeroed, Backends.Cpu.CpuBackend.Instance);
 
     /// <summary>A new dense tensor with <paramref name="like"/>'s shape on its device (shape and stride arrays are immutable, so they are shared).</summary>
     internal static Tensor AllocateLike(Tensor like, DType dtype, bool zeroed)
@@ -44,13 +44,13 @@ public sealed partial class Tensor
     }
 
     /// <summary>A tensor with uninitialized contents.</summary>
-    public static Tensor Empty(params ReadOnlySpan<int> shape) => Allocate(shape.ToArray(), DType.Float32, false);
+    public static Tensor Empty(params ReadOnlySpan<int> shape) => AllocateHost(shape.ToArray(), DType.Float32, false);
 
     /// <summary>A tensor with uninitialized contents on <paramref name="device"/> (default: the CPU).</summary>
     public static Tensor Empty(int[] shape, DType dtype = DType.Float32, Device? device = null) => Allocate((int[])shape.Clone(), dtype, false, BackendOf(device));
 
     /// <summary>A tensor of zeros.</summary>
-    public static Tensor Zeros(params ReadOnlySpan<int> shape) => Allocate(shape.ToArray(), DType.Float32, true);
+    public static Tensor Zeros(params ReadOnlySpan<int> shape) => AllocateHost(shape.ToArray(), DType.Float32, true);
 
     /// <summary>A tensor of zeros on <paramref name="device"/> (default: the CPU).</summary>
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false, Device? device = null)
@@ -117,7 +117,7 @@ public sealed partial class Tensor
         if ((end - start) / step < 0)
             throw new ArgumentException($"Arange: the range [{start}, {end}) with step {step} is empty in the wrong direction.");
         int n = (int)Math.Ceiling((end - start) / step);
-        var t = Allocate([n], dtype, false);
+        var t = AllocateHost([n], dtype, false);
         for (int i = 0; i < n; i++)
             t.SetFlat(i, start + i * step);
         return t.ToDevice(device);
@@ -128,7 +128,7 @@ public sealed partial class Tensor
     {
         if (steps < 0)
             throw new ArgumentException($"Linspace: number of steps must be non-negative, got {steps}.");
-        var t = Allocate([steps], dtype, false);
+        var t = AllocateHost([steps], dtype, false);
         double step = steps > 1 ? (end - start) / (steps - 1) : 0;
         // Fill symmetrically from both ends, as PyTorch does, so the last value is exactly `end`.
         int half = steps / 2;
@@ -141,7 +141,7 @@ public sealed partial class Tensor
     public static Tensor Eye(int n, int? m = null, DType dtype = DType.Float32, Device? device = null)
     {
         int cols = m ?? n;
-        var t = Allocate([n, cols], dtype, true);
+        var t = AllocateHost([n, cols], dtype, true);
         for (int i = 0; i < Math.Min(n, cols); i++)
             t.SetFlat(i * cols + i, 1.0);
         return t.ToDevice(device);

@@ -150,13 +150,6 @@ public sealed partial class Tensor
 
     // ---- raw element access (host memory only) ----
 
-    /// <summary>The contiguous span of this CPU tensor's elements; only valid when <see cref="IsContiguous"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal Span<T> Span<T>() where T : unmanaged => Raw.Span<T>();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal T[] Array<T>() where T : unmanaged => CpuViews.Host<T>(Storage).Data;
-
     /// <summary>Replaces this tensor's data with <paramref name="source"/>'s (same shape), keeping the object: how
     /// <c>Module.To</c> moves parameters and buffers so that optimizers holding them keep working.</summary>
     internal void SetData(Tensor source)

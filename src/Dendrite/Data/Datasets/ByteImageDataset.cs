@@ -103,7 +103,7 @@ public abstract class ByteImageDataset : IDataset<Tensor[]>, IBatchDataset
     {
         get
         {
-            var image = Tensor.Allocate((int[])_imageShape.Clone(), DType.Float32, false);
+            var image = Tensor.AllocateHost((int[])_imageShape.Clone(), DType.Float32, false);
             ToTensor.ScaleInto(GetImageBytes(index), Backends.Cpu.CpuViews.Span<float>(image.Raw));
             if (Transform is not null)
                 image = Transform.Apply(image);
@@ -131,7 +131,7 @@ public abstract class ByteImageDataset : IDataset<Tensor[]>, IBatchDataset
             var shape = new int[_imageShape.Length + 1];
             shape[0] = indices.Length;
             _imageShape.CopyTo(shape, 1);
-            images = Tensor.Allocate(shape, DType.Float32, false);
+            images = Tensor.AllocateHost(shape, DType.Float32, false);
             var dst = Backends.Cpu.CpuViews.Span<float>(images.Raw);   // a fresh CPU tensor: the host data path writes it in place
             // Rows are scattered (a shuffled batch): prefetch a few rows ahead so each starts in cache.
             const int Ahead = 8; // 8 rows of 784 bytes keep ~100 line fills in flight (measured best of 4/8/16/32)

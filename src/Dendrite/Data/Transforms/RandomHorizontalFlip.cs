@@ -39,7 +39,7 @@ public sealed class RandomHorizontalFlip : ITransform
             return src.IndexSelect(-1, new Tensor(src.Backend.FromHost(reversed), [w]));
         }
         src = src.Contiguous();
-        var dst = Tensor.Allocate((int[])src.ShapeArray.Clone(), src.DType, false);
+        var dst = Tensor.AllocateHost((int[])src.ShapeArray.Clone(), src.DType, false);
         int rows = w == 0 ? 0 : src.Numel / w;
         CpuRows.Reverse(src.Raw, rows, w, dst.Raw);
         return dst;
