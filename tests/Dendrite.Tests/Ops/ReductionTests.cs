@@ -122,4 +122,25 @@ public sealed class ReductionTests
     [Fact]
     public void UnbiasedVarianceOfOneElementIsNaN()
         => Assert.True(double.IsNaN(Tensor.FromArray(new double[] { 4 }).Var().Item()));
+
+    [Fact]
+    public void ReductionsOverNoElementsMatchPyTorch()
+    {
+        // torch: zeros(0, 3).mean(0) = [nan]*3, .sum(0) = [0]*3, .var(0) = .std(0) = [nan]*3 (biased too), logsumexp = -inf.
+        Assert.All(Tensor.Zeros(0, 3).Mean(0).ToArray<float>(), v => Assert.True(float.IsNaN(v)));
+        Assert.All(Tensor.Zeros(3, 0).Mean(1).ToArray<float>(), v => Assert.True(float.IsNaN(v)));
+        Assert.True(double.IsNaN(Tensor.Zeros(0, 3).Mean().Item()));
+        Assert.Equal(new[] { 0f, 0f, 0f }, Tensor.Zeros(0, 3).Sum(0).ToArray<float>());
+        Assert.Equal(0.0, Tensor.Zeros(0).Sum().Item());
+        foreach (bool unbiased in new[] { true, false })
+        {
+            Assert.All(Tensor.Zeros(0, 3).Var([0], unbiased: unbiased).ToArray<float>(), v => Assert.True(float.IsNaN(v)));
+            Assert.All(Tensor.Zeros(3, 0).Var([1], unbiased: unbiased).ToArray<float>(), v => Assert.True(float.IsNaN(v)));
+            Assert.All(Tensor.Zeros(0, 3).Std([0], unbiased: unbiased).ToArray<float>(), v => Assert.True(float.IsNaN(v)));
+        }
+        Assert.All(Tensor.Zeros(0, 3).LogSumExp(0).ToArray<float>(), v => Assert.Equal(float.NegativeInfinity, v));
+        Assert.Equal(new[] { 0, 3 }, Tensor.Zeros(0, 3).Softmax(0).Shape);
+        Assert.Empty(Tensor.Zeros(3, 0).Max(0).Values.ToArray<float>());
+        Assert.Throws<ArgumentException>(() => Tensor.Zeros(0, 3).Max(0));
+    }
 }

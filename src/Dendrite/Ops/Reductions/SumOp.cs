@@ -23,7 +23,10 @@ internal sealed class SumOp : GradFn
             src = src.To(DType.Int64);
         var y = Tensor.Allocate(layout.OutShape, src.DType, false, x.Backend);
         int count = layout.R;
-        x.Backend.Sum(src.Raw, layout.Outer, count, layout.Inner, y.Raw, mean ? 1.0 / count : 1.0);
+        if (mean && count == 0)
+            y.FillUnchecked(double.NaN);   // the mean of nothing is NaN (PyTorch), the sum of nothing 0
+        else
+            x.Backend.Sum(src.Raw, layout.Outer, count, layout.Inner, y.Raw, mean ? 1.0 / count : 1.0);
         var kept = layout.KeptShape;
         if (!ShouldRecord(x))
             return y;

@@ -21,7 +21,14 @@ internal sealed class VarOp : GradFn
         int ddof = unbiased ? 1 : 0;
         var y = Tensor.Allocate(layout.OutShape, x.DType, false, x.Backend);
         var mean = Tensor.Allocate((int[])layout.OutShape.Clone(), x.DType, false, x.Backend);
-        x.Backend.Moments(layout.Src.Raw, layout.Outer, layout.R, layout.Inner, mean.Raw, y.Raw, ddof);
+        if (layout.R == 0)
+        {
+            // No elements: mean and variance are NaN, as in PyTorch.
+            y.FillUnchecked(double.NaN);
+            mean.FillUnchecked(double.NaN);
+        }
+        else
+            x.Backend.Moments(layout.Src.Raw, layout.Outer, layout.R, layout.Inner, mean.Raw, y.Raw, ddof);
         if (!ShouldRecord(x))
             return y;
         var fn = new VarOp { _keptShape = layout.KeptShape, _scale = 2.0 / (layout.R - ddof) };
