@@ -35,6 +35,7 @@ public static class CliApp
         root.Subcommands.Add(SearchCommand.Build(console));
         root.Subcommands.Add(ReportCommand.Build(console));
         root.Subcommands.Add(CompareCommand.Build(console));
+        root.Subcommands.Add(DevicesCommand.Build(console));
         return root;
     }
 

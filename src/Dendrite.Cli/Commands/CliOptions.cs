@@ -43,6 +43,22 @@ public static class CliOptions
             },
         };
 
+    /// <summary>--device, checked while parsing: a device name this machine can use (the message says why not).</summary>
+    public static Option<string?> Device(string description) =>
+        new("--device")
+        {
+            Description = description,
+            CustomParser = r =>
+            {
+                if (Token(r, "--device") is not { } s)
+                    return null;
+                if (Training.DeviceChoice.Problem(s) is not { } problem)
+                    return s;
+                r.AddError($"--device is '{Shorten(s)}': {problem}");
+                return null;
+            },
+        };
+
     /// <summary>A flag that may also be given a value: <c>--batchnorm</c>, <c>--batchnorm true</c>, <c>--batchnorm false</c>.</summary>
     public static Option<bool?> Flag(string name, string description) =>
         new(name) { Description = description, Arity = ArgumentArity.ZeroOrOne, CustomParser = r => ParseFlag(r, name) };

@@ -16,7 +16,8 @@ public static class EvalCommand
         var dataset = new Option<string?>("--dataset") { Description = "Data set to evaluate on (default: the one it was trained on)" };
         var config = new Option<string?>("--config") { Description = "The run's config.json (default: the one beside the checkpoint)" };
         var limit = CliOptions.Int("--test-limit", "Evaluate on the first N test samples only");
-        var cmd = new Command("eval", "Evaluate a checkpoint: test loss and accuracy") { checkpoint, dataset, config, limit };
+        var device = new Option<string?>("--device") { Description = "Where to evaluate: auto (CUDA when available, else the CPU), cpu, cuda, cuda:N or ilgpu-cpu" };
+        var cmd = new Command("eval", "Evaluate a checkpoint: test loss and accuracy") { checkpoint, dataset, config, limit, device };
         cmd.SetAction(parse => CliApp.Guard(console, parse, ui =>
         {
             string ckpt = parse.GetValue(checkpoint)!;
@@ -28,11 +29,17 @@ public static class EvalCommand
                     : $"{cfgPath} does not exist: pass the run's config.json with --config (eval needs the settings the checkpoint was trained with)");
             var cfg = TrainConfig.FromSettings(Json.ReadObject(cfgPath)["settings"], cfgPath);
             // The model is the one the checkpoint holds, whatever data set it is evaluated on.
-            cfg = cfg with { Model = cfg.ModelOrDefault, Dataset = parse.GetValue(dataset) ?? cfg.Dataset, TestLimit = parse.GetValue(limit) ?? cfg.TestLimit };
+            // The device the run trained on is the default; eval runs wherever --device says (auto: CUDA when available).
+            cfg = cfg with
+            {
+                Model = cfg.ModelOrDefault, Dataset = parse.GetValue(dataset) ?? cfg.Dataset, TestLimit = parse.GetValue(limit) ?? cfg.TestLimit,
+                Device = parse.GetValue(device) ?? "auto",
+            };
             cfg.Validate(key => key switch
             {
                 "dataset" when parse.GetResult(dataset) is not null => "--dataset",
                 "testLimit" when parse.GetResult(limit) is not null => "--test-limit",
+                "device" => "--device",
                 "model" when parse.GetResult(dataset) is not null => $"--dataset {cfg.Dataset}: the checkpoint's model (\"model\" in {cfgPath})",
                 _ => $"\"{key}\" in {cfgPath}",
             });
@@ -44,10 +51,11 @@ public static class EvalCommand
             if (ui.Mode == Ui.OutputMode.Json)
                 ui.Json(new JsonObject
                 {
-                    ["checkpoint"] = Path.GetFullPath(ckpt), ["dataset"] = cfg.Dataset, ["samples"] = data.Test.Count,
+                    ["checkpoint"] = Path.GetFullPath(ckpt), ["dataset"] = cfg.Dataset, ["device"] = DeviceChoice.Resolve(cfg.Device).ToString(), ["samples"] = data.Test.Count,
                     ["testLoss"] = eval.Loss, ["testAcc"] = eval.Accuracy,
                 }.ToJsonString(Json.Options));
             ui.Summary(new Ui.TableData($"eval {Path.GetFileName(ckpt)} on {cfg.Dataset}", "metric", "value")
+                .Add("device", DeviceChoice.Resolve(cfg.Device).ToString())
                 .Add("samples", data.Test.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .Add("test loss", eval.Loss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))
                 .Add("test accuracy", eval.Accuracy.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)));

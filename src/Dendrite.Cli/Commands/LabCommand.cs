@@ -22,9 +22,11 @@ public static class LabCommand
         var quick = new Option<bool>("--quick") { Description = "Run the reduced version (fewer epochs and samples)" };
         var seed = CliOptions.Int("--seed", "Random seed", 42);
         var outDir = new Option<string>("--out") { Description = "Folder that receives the run folders", DefaultValueFactory = _ => "runs" };
-        var run = new Command("run", "Run experiments: names or 'all'") { names, quick, seed, outDir };
+        var device = CliOptions.Device("Where to train (default cpu): auto (CUDA when available, else the CPU), cpu, cuda, cuda:N or ilgpu-cpu");
+        var run = new Command("run", "Run experiments: names or 'all'") { names, quick, seed, outDir, device };
         run.SetAction(parse => CliApp.Guard(console, parse, ui =>
-            RunMany(ui, parse.GetValue(names) ?? [], parse.GetValue(quick), parse.GetValue(seed), parse.GetValue(outDir) ?? "runs")));
+            RunMany(ui, parse.GetValue(names) ?? [], parse.GetValue(quick), parse.GetValue(seed), parse.GetValue(outDir) ?? "runs",
+                device: Training.DeviceChoice.Resolve(parse.GetValue(device) ?? "cpu"))));
         lab.Subcommands.Add(run);
         return lab;
     }
@@ -49,14 +51,17 @@ public static class LabCommand
     }
 
     /// <summary>Runs the named experiments (or all); exit code 1 when any failed (skipped is not failure).</summary>
-    public static int RunMany(IConsoleUi ui, IReadOnlyList<string> names, bool quick, int seed, string outRoot, string? fashionMnistRoot = null)
+    public static int RunMany(IConsoleUi ui, IReadOnlyList<string> names, bool quick, int seed, string outRoot, string? fashionMnistRoot = null,
+        Device? device = null)
     {
         var selected = ExperimentRegistry.Resolve(names);
         RunFolder.CheckRoot(outRoot);
         string? fashion = LabData.FindFashionMnist(fashionMnistRoot);
         var outcomes = new List<ExperimentOutcome>();
         var total = System.Diagnostics.Stopwatch.StartNew();
-        foreach (var e in selected) outcomes.Add(ExperimentRunner.Run(e, quick, seed, outRoot, ui, fashion));
+        if (device is { IsCpu: false })
+            ui.Line($"device: {device} (models trained with the Trainer run there; the from-scratch lessons compute on the CPU)", Tone.Detail);
+        foreach (var e in selected) outcomes.Add(ExperimentRunner.Run(e, quick, seed, outRoot, ui, fashion, device: device));
         total.Stop();
 
         int failed = outcomes.Count(o => o.Status == ExperimentRunner.Failed);

@@ -54,6 +54,9 @@ public sealed class TrainOptions
     /// <summary>--test-limit.</summary>
     public Option<int?> TestLimit { get; } = CliOptions.Int("--test-limit", "Use only the first N test samples");
 
+    /// <summary>--device.</summary>
+    public Option<string?> Device { get; } = new("--device") { Description = "Where to train: auto (CUDA when available, else the CPU), cpu, cuda, cuda:N or ilgpu-cpu" };
+
     /// <summary>--config.</summary>
     public Option<string?> Config { get; } = new("--config") { Description = "A JSON config file with the same keys (camelCase: weightDecay); options given here override it" };
 
@@ -62,7 +65,7 @@ public sealed class TrainOptions
 
     /// <summary>The options that describe the run (all but <see cref="Epochs"/> and <see cref="Out"/>).</summary>
     public IEnumerable<Option> Settings => [Dataset, Model, Act, Opt, Lr, Batch, WeightDecay, Dropout, Batchnorm, EarlyStop, Init, Scheduler, Seed,
-        TrainLimit, TestLimit, Config];
+        TrainLimit, TestLimit, Device, Config];
 
     /// <summary>Adds every option to a command.</summary>
     public void AddTo(Command cmd)
@@ -97,6 +100,7 @@ public sealed class TrainOptions
             Seed = parse.GetValue(Seed) ?? cfg.Seed,
             TrainLimit = parse.GetValue(TrainLimit) ?? cfg.TrainLimit,
             TestLimit = parse.GetValue(TestLimit) ?? cfg.TestLimit,
+            Device = parse.GetValue(Device) ?? cfg.Device,
         };
         return cfg.Validate(Where(parse, file));
     }

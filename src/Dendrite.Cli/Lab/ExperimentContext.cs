@@ -30,6 +30,12 @@ public sealed class ExperimentContext(IExperiment experiment, bool quick, int se
     /// <summary>The Fashion-MNIST folder, or null when it is not installed.</summary>
     public string? FashionMnistDir { get; } = fashionMnistDir;
 
+    /// <summary>
+    /// The device models are trained on (<c>--device</c>; the CPU by default): <see cref="Common.LabTrainer"/> moves each
+    /// model there, and experiments that build their own tensors create them there.
+    /// </summary>
+    public Device Device { get; set; } = Device.Cpu;
+
     /// <summary>The report page content.</summary>
     public ReportDocument Report { get; } = new() { Title = experiment.Title, Description = experiment.Description };
 
@@ -53,6 +59,7 @@ public sealed class ExperimentContext(IExperiment experiment, bool quick, int se
             ["experiment"] = Experiment.Name,
             ["seed"] = Seed,
             ["quick"] = Quick,
+            ["device"] = Device.ToString(),
             ["settings"] = Json.ToNode(settings),
         };
         ConfigHash = Run.WriteConfig(config);

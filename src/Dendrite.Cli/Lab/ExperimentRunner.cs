@@ -38,7 +38,7 @@ public static class ExperimentRunner
     /// the run's metrics table (commands that print their own summary turn it off).
     /// </summary>
     public static ExperimentOutcome Run(IExperiment experiment, bool quick, int seed, string outRoot, IConsoleUi ui, string? fashionMnistDir,
-        RunFolder? existing = null, bool printTable = true)
+        RunFolder? existing = null, bool printTable = true, Device? device = null)
     {
         ui.Heading($"{experiment.Name}: {experiment.Title}{(quick ? " (quick)" : "")}");
         if (experiment.NeedsFashionMnist && fashionMnistDir is null)
@@ -50,7 +50,7 @@ public static class ExperimentRunner
 
         var run = existing ?? RunFolder.Create(outRoot, experiment.Name, DateTime.Now);
         using var stage = existing?.Stage();
-        var ctx = new ExperimentContext(experiment, quick, seed, run, ui, fashionMnistDir);
+        var ctx = new ExperimentContext(experiment, quick, seed, run, ui, fashionMnistDir) { Device = device ?? Device.Cpu };
         var sw = Stopwatch.StartNew();
         string status = Ok;
         string? message = null;

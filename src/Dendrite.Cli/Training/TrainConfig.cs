@@ -65,6 +65,9 @@ public sealed record TrainConfig
     /// <summary>Fraction of the training set held out as the validation (dev) split.</summary>
     public double DevFraction { get; init; } = 0.1;
 
+    /// <summary>Where to train: auto (CUDA when available, else the CPU), cpu, cuda, cuda:N or ilgpu-cpu.</summary>
+    public string Device { get; init; } = "auto";
+
     /// <summary>The model spec with the per-data-set default filled in.</summary>
     public string ModelOrDefault => Model ?? (Dataset is "moons" or "circles" ? "mlp:2-16-16-2" : "mlp:784-256-10");
 
@@ -183,6 +186,7 @@ public sealed record TrainConfig
             .AtLeast("trainLimit", TrainLimit, 2)
             .AtLeast("testLimit", TestLimit, 1)
             .Finite("devFraction", DevFraction, 0, inclusive: false, below: 1)
+            .Problem("device", Device, DeviceChoice.Problem(Device))
             // Settings the chosen model would silently ignore are mistakes too.
             .Require("batchnorm", Batchnorm, !Batchnorm || kind == "mlp", $"false for {kind} (BatchNorm is added to MLPs only)")
             .Require("dropout", Dropout, Dropout == 0 || kind is "mlp" or "cnn", $"0 for {kind} (dropout is added to mlp and cnn models only)")

@@ -40,7 +40,11 @@ public sealed class TrainExperiment(TrainConfig config, string? resume = null, C
     /// <inheritdoc />
     public void Run(ExperimentContext ctx)
     {
-        var cfg = ctx.UseConfig(config);
+        // config.json records the device the run actually used (auto resolved).
+        var device = DeviceChoice.Resolve(config.Device);
+        ctx.Device = device;
+        var cfg = ctx.UseConfig(config with { Device = device.ToString() });
+        ctx.Log($"  device: {device}", Ui.Tone.Detail);
         var data = TrainJob.LoadData(cfg);
         ctx.Log($"  {data.Train.Count} train / {data.Dev.Count} dev / {data.Test.Count} test samples", Ui.Tone.Detail);
         var best = new BestModelCheckpoint("dev_accuracy", path: ctx.Run.WritePath(BestCheckpoint), restoreBestAtEnd: false);

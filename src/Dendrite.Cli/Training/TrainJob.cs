@@ -73,7 +73,7 @@ public static class TrainJob
         double? lr = null, double? weightDecay = null)
     {
         var modelRng = new Generator((ulong)cfg.Seed + 1);
-        var model = BuildModel(cfg, data, modelRng);
+        var model = BuildModel(cfg, data, modelRng).To(DeviceChoice.Resolve(cfg.Device));
         var opt = BuildOptimizer(cfg, model.Parameters(), lr, weightDecay);
         var (scheduler, plateau) = BuildScheduler(cfg, opt);
         var all = new List<TrainerCallback>(callbacks ?? []);

@@ -32,6 +32,8 @@ public sealed class CliUsageErrorTests
         { ["--model", "cnn", "--batchnorm"], "must be 0 for" },
         { ["--batchnorm", "--model", "softmax"], "--batchnorm is True, but must be false for softmax" },
         { ["--config", "/nonexistent/cfg.json"], "--config: the config file /nonexistent/cfg.json does not exist" },
+        { ["--device", "gpu"], "--device is 'gpu': not a device (use auto, cpu, cuda, cuda:N or ilgpu-cpu)" },
+        { ["--device", "cuda:x"], "--device is 'cuda:x': not a device" },
     };
 
     [Theory]

@@ -35,6 +35,8 @@ public static class LabTrainer
         int epochs, bool logHistory = true, CancellationToken cancellationToken = default)
     {
         var bar = progress is null ? null : new TrainingProgressBar(progress, series);
+        // The model trains on the run's device; its parameters move in place, so the optimizer keeps them.
+        trainer.Model.To(ctx.Device);
         trainer.Log = null;
         trainer.Progress = bar;
         int before = trainer.EpochsCompleted;
@@ -91,9 +93,10 @@ public static class LabTrainer
         try
         {
             var parts = new List<Tensor>();
+            var device = model.Device;
             using (Grad.NoGrad())
                 for (int start = 0; start < x.Size(0); start += batch)
-                    parts.Add(model.Forward(x.Narrow(0, start, Math.Min(batch, x.Size(0) - start))));
+                    parts.Add(model.Forward(x.Narrow(0, start, Math.Min(batch, x.Size(0) - start)).To(device)));
             return parts.Count == 1 ? parts[0] : Tensor.Cat(parts, 0);
         }
         finally
