@@ -87,11 +87,41 @@ public sealed class FitFunctionExperiment : IExperiment
         double reluTest = ctx.Metrics["test_mse_ReLU_halving_lr"]!.GetValue<double>(), linTest = ctx.Metrics["test_mse_no_activation"]!.GetValue<double>();
         ctx.Target("ReLU fits x² much better than the linear network", reluTest < linTest / 5, $"test MSE {reluTest:G3} vs {linTest:G3}");
 
+        ShowDevices(ctx, train);
+
         ctx.Report.Text($"{cfg.TrainSamples} training points uniform on [−2, 2], 1-{cfg.Hidden}-1 network, Adam with batch {cfg.BatchSize}, {cfg.Epochs} epochs. " +
                         $"The halving schedule multiplies the lr by 0.5 every {cfg.HalveEvery} epochs, from {cfg.Lr} down to {cfg.MinLr}. " +
                         "Outside [−2, 2] the ReLU network continues linearly: it has never seen that region, so it cannot know the curve goes on bending.")
             .Add(new LineChartBlock("Fit vs truth on [−4, 4] (trained on [−2, 2])", "x", "y", [.. fits]))
             .Add(new TableBlock("Mean squared errors", ["model", "train MSE", "test MSE [−2, 2]", "MSE outside [−2, 2]", "final lr"], [.. rows]));
+    }
+
+    // The course's first step on devices: pick CUDA when there is one, move the model and every tensor there, and a
+    // tensor left behind on the CPU is an error naming the op and both devices (shown, not thrown).
+    private static void ShowDevices(ExperimentContext ctx, LabeledData train)
+    {
+        var auto = Device.CudaIsAvailable ? Device.Cuda() : Device.Cpu;
+        // Somewhere other than the CPU to leave a tensor behind from: the run's device, else a GPU, else ilgpu-cpu.
+        var other = !ctx.Device.IsCpu ? ctx.Device : Device.CudaIsAvailable ? Device.Cuda() : Device.IlgpuCpu;
+        var model = new Sequential(new Linear(1, 4, generator: ctx.Rng(4)), new ReLU(), new Linear(4, 1, generator: ctx.Rng(4))).To(other);
+        string error;
+        try
+        {
+            model.Call(train.X);   // x is still on the CPU
+            error = "(no error)";
+        }
+        catch (ArgumentException e)
+        {
+            error = e.Message;
+        }
+        ctx.Metric("device", ctx.Device.ToString());
+        ctx.Expect("a tensor left on the CPU is refused by name", error.Contains($"found {other} and cpu", StringComparison.Ordinal) ||
+            error.Contains($"found cpu and {other}", StringComparison.Ordinal), error);
+        string cuda = Device.CudaIsAvailable ? $"{Device.CudaCount} CUDA device(s)" : $"no CUDA ({Device.CudaUnavailableReason})";
+        ctx.Report.Text($"Devices. This run trained on {ctx.Device} (--device; auto would pick {auto} here: {cuda}). The course's recipe is " +
+                        "`var device = Device.CudaIsAvailable ? Device.Cuda() : Device.Cpu; model.To(device); x = x.To(device);` — the model's " +
+                        $"parameters move in place, and every input must follow. Forgetting the input: a model moved to {other} called on a CPU " +
+                        $"tensor stops before any kernel runs with: {error}");
     }
 
     private static string F4(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
