@@ -28,6 +28,18 @@ public sealed class GradCheckTests
         Assert.True(GradCheck.Check(entry.F, inputs));
     }
 
+    /// <summary>The same catalogue with every input on ilgpu-cpu: the GPU backend's forward and backward kernels.</summary>
+    [Theory]
+    [Trait("Category", "Gpu")]
+    [MemberData(nameof(Names))]
+    public void MatchesFiniteDifferencesOnIlgpuCpu(string name)
+    {
+        var entry = Catalogue[name];
+        var inputs = entry.Inputs(new Generator((ulong)name.Length * 7919 + 17))
+            .Select(t => { var d = t.Detach().To(Device.IlgpuCpu); d.RequiresGrad = t.RequiresGrad; return d; }).ToArray();
+        Assert.True(GradCheck.Check(entry.F, inputs));
+    }
+
     [Fact]
     public void CatalogueCoversTheOpSet()
     {
