@@ -17,6 +17,7 @@ public static class Program
         ["w6"] = args => WorkloadDriver.Execute(Workload.All[5], args),
         ["phases"] = PhaseProfile.Run,
         ["report"] = CompareReport.Run,
+        ["gpu-gemm"] = GpuGemmBench.Run,
     };
 
     /// <summary>Dispatches to the command named by the first argument.</summary>

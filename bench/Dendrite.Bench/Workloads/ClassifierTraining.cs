@@ -26,6 +26,8 @@ public static class ClassifierTraining
     {
         int n = train.Count;
         int maxSteps = options.StepsPerEpoch ?? int.MaxValue;
+        var device = options.Device ?? Device.Cpu;
+        model.To(device);   // parameters move in place: the optimizer built on them keeps working
         var lossFn = new CrossEntropyLoss();
         var epochSeconds = new List<double>();
         var epochLoss = new List<double>();
@@ -40,7 +42,7 @@ public static class ClassifierTraining
             {
                 var xy = train.GetBatch(perm.AsSpan(i, Math.Min(batch, n - i)));
                 opt.ZeroGrad();
-                var loss = lossFn.Call(model.Call(xy[0]), xy[1]);
+                var loss = lossFn.Call(model.Call(xy[0].To(device)), xy[1].To(device));
                 loss.Backward();
                 opt.Step();
                 total += loss.Item();
@@ -77,9 +79,10 @@ public static class ClassifierTraining
             {
                 int[] idx = Enumerable.Range(i, Math.Min(evalBatch, count - i)).ToArray();
                 var xy = test.GetBatch(idx);
-                var output = model.Call(xy[0]);
-                lossSum += sumLoss.Call(output, xy[1]).Item();
-                correct += output.ArgMax(1).Eq(xy[1]).Sum().Item();
+                var (x, y) = (xy[0].To(model.Device), xy[1].To(model.Device));
+                var output = model.Call(x);
+                lossSum += sumLoss.Call(output, y).Item();
+                correct += output.ArgMax(1).Eq(y).Sum().Item();
             }
         }
         return (lossSum / count, correct / count);

@@ -20,7 +20,7 @@ public static class WorkloadDriver
     {
         int[] threads = Args.IntList(args, "--threads") ?? [1, 2];
         int reps = Args.Int(args, "--reps") ?? 3;
-        var options = new WorkloadOptions(Args.Int(args, "--epochs"), Args.Int(args, "--steps"), Args.Int(args, "--test-samples"));
+        var options = new WorkloadOptions(Args.Int(args, "--epochs"), Args.Int(args, "--steps"), Args.Int(args, "--test-samples"), Args.Device(args));
         if (threads.Length == 0 || threads.Any(t => t < 1) || reps < 1)
             throw new ArgumentException($"{workload.Command}: need --threads with counts >= 1 and --reps >= 1.");
 
@@ -58,6 +58,8 @@ public static class WorkloadDriver
         result["dotnet_version"] = Environment.Version.ToString();
         result["dendrite_threads"] = Threads.Count;
         result["loadavg_1m_at_end"] = ProcessMemory.LoadAverage1m();
+        if (options.Device is { } device)
+            result["device"] = device.ToString();
         if (options.IsShortened)
             result["shortened"] = $"epochs={options.Epochs}, steps={options.StepsPerEpoch}, test_samples={options.TestSamples}";
         return result;
@@ -82,6 +84,11 @@ public static class WorkloadDriver
                 psi.ArgumentList.Add(name);
                 psi.ArgumentList.Add(v.ToString(CultureInfo.InvariantCulture));
             }
+        }
+        if (Args.Text(parentArgs, "--device") is { } device)
+        {
+            psi.ArgumentList.Add("--device");
+            psi.ArgumentList.Add(device);
         }
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {host}.");
         string stdout = process.StandardOutput.ReadToEnd();

@@ -7,7 +7,8 @@ namespace Dendrite.Bench.Workloads;
 /// <param name="Epochs">Number of epochs instead of the workload's own.</param>
 /// <param name="StepsPerEpoch">Stop each epoch after this many steps (the shuffle stream still draws whole permutations).</param>
 /// <param name="TestSamples">Evaluate on only the first this-many test samples.</param>
-public sealed record WorkloadOptions(int? Epochs = null, int? StepsPerEpoch = null, int? TestSamples = null)
+/// <param name="Device">Train on this device instead of the CPU (W3-W5): the model moves there and every batch is copied there.</param>
+public sealed record WorkloadOptions(int? Epochs = null, int? StepsPerEpoch = null, int? TestSamples = null, Device? Device = null)
 {
     /// <summary>The reference job, no overrides.</summary>
     public static WorkloadOptions Full { get; } = new();

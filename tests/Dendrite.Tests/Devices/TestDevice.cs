@@ -21,4 +21,10 @@ public static class TestDevice
 
     /// <summary>The device under test.</summary>
     public static Device Current => Parsed.Value;
+
+    /// <summary>
+    /// The device the GPU suites run on: the device under test when it is a GPU kind (cuda on a GPU machine), else
+    /// ilgpu-cpu, the GPU backend on the CPU.
+    /// </summary>
+    public static Device Gpu => Current.IsCpu ? Device.IlgpuCpu : Current;
 }

@@ -8,11 +8,14 @@ using Dendrite.Training.Metrics;
 
 namespace Dendrite.Tests.Devices;
 
-/// <summary>Training end to end on ilgpu-cpu (the GPU backend without a GPU): the same jobs and bars as on the CPU.</summary>
+/// <summary>
+/// Training end to end on the GPU backend (ilgpu-cpu, or the GPU named by DENDRITE_TEST_DEVICE): the same jobs and
+/// bars as on the CPU.
+/// </summary>
 [Trait("Category", "Gpu")]
 public sealed class TrainingOnDeviceTests
 {
-    private static readonly Device D = Device.IlgpuCpu;
+    private static readonly Device D = TestDevice.Gpu;
 
     // The NNDL 2-5-1 sigmoid MLP: N(0, 1) weights from Generator(2), zero biases (as in TrainerTests).
     private static Sequential MoonsMlp()

@@ -28,7 +28,7 @@ public sealed class GradCheckTests
         Assert.True(GradCheck.Check(entry.F, inputs));
     }
 
-    /// <summary>The same catalogue with every input on ilgpu-cpu: the GPU backend's forward and backward kernels.</summary>
+    /// <summary>The same catalogue with every input on the GPU backend (ilgpu-cpu, or DENDRITE_TEST_DEVICE's GPU).</summary>
     [Theory]
     [Trait("Category", "Gpu")]
     [MemberData(nameof(Names))]
@@ -36,7 +36,7 @@ public sealed class GradCheckTests
     {
         var entry = Catalogue[name];
         var inputs = entry.Inputs(new Generator((ulong)name.Length * 7919 + 17))
-            .Select(t => { var d = t.Detach().To(Device.IlgpuCpu); d.RequiresGrad = t.RequiresGrad; return d; }).ToArray();
+            .Select(t => { var d = t.Detach().To(Devices.TestDevice.Gpu); d.RequiresGrad = t.RequiresGrad; return d; }).ToArray();
         Assert.True(GradCheck.Check(entry.F, inputs));
     }
 
