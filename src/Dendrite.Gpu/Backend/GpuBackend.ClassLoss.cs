@@ -4,6 +4,7 @@ using Dendrite.Gpu.Kernels.ClassLoss;
 using Dendrite.Gpu.Kernels.Elementwise;
 using Dendrite.Gpu.Kernels.Loss;
 using Dendrite.Gpu.Kernels.Reductions;
+using Dendrite.Gpu.Memory;
 using ILGPU;
 
 namespace Dendrite.Gpu.Backend;
@@ -31,7 +32,7 @@ internal sealed partial class GpuBackend
     }
 
     // The labels as a dense view: the view itself, or gathered (row-major) into `scratch`.
-    private ArrayView<long> DenseLabels(StorageView v, Memory.DeviceBuffer? scratch)
+    private ArrayView<long> DenseLabels(StorageView v, DeviceBuffer? scratch)
     {
         if (scratch is null)
             return Dense<long>(v);

@@ -1,4 +1,3 @@
-using System.Numerics;
 using Dendrite.Backends;
 using Dendrite.Backends.Cpu;
 using Dendrite.Gpu.Backend;
@@ -91,7 +90,4 @@ internal static class BackendPair
         var rng = new Random(seed);
         return Enumerable.Range(0, n).Select(_ => low + (high - low) * rng.NextDouble()).ToArray();
     }
-
-    /// <summary>Whether T is float32.</summary>
-    public static DType DTypeOf<T>() where T : IFloatingPointIeee754<T> => typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
 }
