@@ -1,0 +1,134 @@
+using System.Numerics;
+using ILGPU;
+
+namespace Dendrite.Gpu.Kernels.Optim;
+
+/// <summary>
+/// The fused optimizer updates: one grid-stride pass over a parameter, its gradient and its state, updated in place.
+/// Each reproduces the CPU backend's arithmetic operation by operation (same products, same order, no fused
+/// multiply-adds in the source), so ilgpu-cpu follows the CPU trajectory bit for bit; on CUDA the PTX assembler may
+/// contract a multiply and an add into an FMA (an ulp per step). Absent state buffers are stand-in views never read.
+/// </summary>
+internal static class OptimizerKernels
+{
+    /// <summary>
+    /// SGD: d = g (+ λp); with momentum b = d (first step) or μb + (1 − τ)d, then d = d + μb (Nesterov) or b;
+    /// p = p + (−lr)·d.
+    /// </summary>
+    [GpuKernel]
+    [KernelInstance(typeof(float)), KernelInstance(typeof(double))]
+    public static void Sgd<T>(ArrayView<T> p, ArrayView<T> g, ArrayView<T> buf, long n, SgdArgs<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long stride = (long)Grid.DimX * Group.DimX;
+        for (long i = Grid.GlobalIndex.X; i < n; i += stride)
+        {
+            T pi = p[i];
+            T d = g[i];
+            if (a.HasWeightDecay != 0)
+                d += a.WeightDecay * pi;
+            if (a.HasMomentum != 0)
+            {
+                T b = a.First != 0 ? d : buf[i] * a.Momentum + a.OneMinusDampening * d;
+                buf[i] = b;
+                d = a.Nesterov != 0 ? d + a.Momentum * b : b;
+            }
+            p[i] = pi + a.NegLr * d;
+        }
+    }
+
+    /// <summary>
+    /// Adam/AdamW: p = p·decay; d = g (+ l2·p); m = m·β₁ + (1 − β₁)·d; v = v·β₂ + (1 − β₂)·d²; v̂ = max(vmax, v)
+    /// (AMSGrad, stored back) or v; p = p + negStep·(m / (√v̂ / √bc₂ + ε)).
+    /// </summary>
+    [GpuKernel]
+    [KernelInstance(typeof(float)), KernelInstance(typeof(double))]
+    public static void Adam<T>(ArrayView<T> p, ArrayView<T> g, ArrayView<T> m, ArrayView<T> v, ArrayView<T> vmax, long n, AdamArgs<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long stride = (long)Grid.DimX * Group.DimX;
+        for (long i = Grid.GlobalIndex.X; i < n; i += stride)
+        {
+            T pk = p[i];
+            if (a.HasDecay != 0)
+                pk *= a.Decay;
+            T d = g[i];
+            if (a.HasL2 != 0)
+                d += a.L2 * pk;
+            T mk = m[i] * a.Beta1 + a.OneMinusBeta1 * d;
+            T sk = v[i] * a.Beta2 + a.OneMinusBeta2 * (d * d);
+            m[i] = mk;
+            v[i] = sk;
+            if (a.Amsgrad != 0)
+            {
+                T old = vmax[i];
+                // max with NaN winning, as T.Max
+                sk = T.IsNaN(old) || old > sk ? old : sk;
+                vmax[i] = sk;
+            }
+            p[i] = pk + a.NegStepSize * (mk / (T.Sqrt(sk) / a.Bc2Sqrt + a.Eps));
+        }
+    }
+
+    /// <summary>
+    /// RMSprop: d = g (+ λp); v = v·α + (1 − α)·d²; centered: m = m·α + (1 − α)·d, denom = √(v − m²) + ε, else
+    /// √v + ε; momentum: b = b·μ + d/denom, p = p + (−lr)·b, else p = p + (−lr)·(d/denom).
+    /// </summary>
+    [GpuKernel]
+    [KernelInstance(typeof(float)), KernelInstance(typeof(double))]
+    public static void Rmsprop<T>(ArrayView<T> p, ArrayView<T> g, ArrayView<T> sq, ArrayView<T> buf, ArrayView<T> gradAvg, long n,
+        RmspropArgs<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long stride = (long)Grid.DimX * Group.DimX;
+        for (long i = Grid.GlobalIndex.X; i < n; i += stride)
+        {
+            T pi = p[i];
+            T d = g[i];
+            if (a.HasWeightDecay != 0)
+                d += a.WeightDecay * pi;
+            T v = sq[i] * a.Alpha + a.OneMinusAlpha * (d * d);
+            sq[i] = v;
+            T denom;
+            if (a.Centered != 0)
+            {
+                T mk = gradAvg[i] * a.Alpha + a.OneMinusAlpha * d;
+                gradAvg[i] = mk;
+                denom = T.Sqrt(v - mk * mk) + a.Eps;
+            }
+            else
+            {
+                denom = T.Sqrt(v) + a.Eps;
+            }
+            if (a.HasMomentum != 0)
+            {
+                T b = buf[i] * a.Momentum + d / denom;
+                buf[i] = b;
+                p[i] = pi + a.NegLr * b;
+            }
+            else
+            {
+                p[i] = pi + a.NegLr * (d / denom);
+            }
+        }
+    }
+
+    /// <summary>Adagrad: d = g (+ λp); s = s + d²; p = p + (−clr)·(d / (√s + ε)).</summary>
+    [GpuKernel]
+    [KernelInstance(typeof(float)), KernelInstance(typeof(double))]
+    public static void Adagrad<T>(ArrayView<T> p, ArrayView<T> g, ArrayView<T> sum, long n, AdagradArgs<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long stride = (long)Grid.DimX * Group.DimX;
+        for (long i = Grid.GlobalIndex.X; i < n; i += stride)
+        {
+            T pi = p[i];
+            T d = g[i];
+            if (a.HasWeightDecay != 0)
+                d += a.WeightDecay * pi;
+            T acc = sum[i] + d * d;
+            sum[i] = acc;
+            p[i] = pi + a.NegClr * (d / (T.Sqrt(acc) + a.Eps));
+        }
+    }
+}
