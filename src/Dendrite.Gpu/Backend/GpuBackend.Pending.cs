@@ -13,13 +13,6 @@ internal sealed partial class GpuBackend
     public void NllLossBackward(StorageView labels, StorageView? weight, StorageView gy, StorageView? denominator, int m, int c, long ignoreIndex, StorageView dLogProbs) => throw Pending("NllLossBackward");
     public void ReduceClassLoss(StorageView perRow, StorageView labels, StorageView? weight, long ignoreIndex, bool mean, StorageView output, StorageView denominator) => throw Pending("ReduceClassLoss");
 
-    // ---- Conv ----
-    public void Conv2d(StorageView x, StorageView weight, StorageView? bias, Conv2dGeometry g, int groups, StorageView y) => throw Pending("Conv2d");
-    public void Conv2dBackward(StorageView x, StorageView weight, StorageView gy, Conv2dGeometry g, int groups, StorageView? dx, StorageView? dWeight, StorageView? dBias) => throw Pending("Conv2dBackward");
-    public bool FusesConv2dReluMaxPool(DType dtype, Conv2dGeometry g, int outChannels) => throw Pending("FusesConv2dReluMaxPool");
-    public KernelState? Conv2dReluMaxPool(StorageView x, StorageView weight, StorageView? bias, Conv2dGeometry g, StorageView pooled, bool keepState) => throw Pending("Conv2dReluMaxPool");
-    public void Conv2dReluMaxPoolBackward(StorageView x, StorageView weight, StorageView gPooled, KernelState state, Conv2dGeometry g, StorageView? dx, StorageView? dWeight, StorageView? dBias) => throw Pending("Conv2dReluMaxPoolBackward");
-
     // ---- Elementwise ----
     public void Unary(UnaryOp op, StorageView x, StorageView y) => throw Pending("Unary");
     public void UnaryBackward(UnaryOp op, StorageView g, StorageView saved, StorageView dx) => throw Pending("UnaryBackward");
@@ -45,13 +38,6 @@ internal sealed partial class GpuBackend
     public void MseLoss(StorageView x, StorageView t, StorageView diff, StorageView loss) => throw Pending("MseLoss");
     public void MseLossBackward(StorageView diff, StorageView gy, StorageView gx) => throw Pending("MseLossBackward");
 
-    // ---- Norm ----
-    public void BatchNormStatistics(StorageView x, int n, int c, int s, StorageView mean, StorageView variance) => throw Pending("BatchNormStatistics");
-    public void BatchNorm(StorageView x, int n, int c, int s, StorageView mean, StorageView invStd, StorageView? gamma, StorageView? beta, StorageView y) => throw Pending("BatchNorm");
-    public void BatchNormBackward(StorageView x, StorageView gy, int n, int c, int s, StorageView mean, StorageView invStd, StorageView? gamma, bool training, StorageView sumG, StorageView sumGxhat, StorageView? dx) => throw Pending("BatchNormBackward");
-    public void LayerNorm(StorageView x, StorageView? gamma, StorageView? beta, int rows, int d, double eps, StorageView y, StorageView mean, StorageView invStd) => throw Pending("LayerNorm");
-    public void LayerNormBackward(StorageView x, StorageView gy, StorageView? gamma, StorageView mean, StorageView invStd, int rows, int d, StorageView? dx, StorageView? dGamma, StorageView? dBeta) => throw Pending("LayerNormBackward");
-
     // ---- Optim ----
     public void SgdStep(StorageView p, StorageView g, StorageView? momentumBuffer, SgdHyper h) => throw Pending("SgdStep");
     public void AdamStep(StorageView p, StorageView g, StorageView expAvg, StorageView expAvgSq, StorageView? maxExpAvgSq, AdamHyper h) => throw Pending("AdamStep");
@@ -59,14 +45,6 @@ internal sealed partial class GpuBackend
     public void AdagradStep(StorageView p, StorageView g, StorageView sum, double clr, double weightDecay, double eps) => throw Pending("AdagradStep");
     public void TotalNorm(StorageView[] xs, double normType, StorageView total) => throw Pending("TotalNorm");
     public void ScaleToNorm(StorageView[] xs, StorageView total, double maxNorm) => throw Pending("ScaleToNorm");
-
-    // ---- Pool ----
-    public KernelState? MaxPool2d(StorageView x, int planes, Pool2dGeometry g, StorageView y, bool keepState) => throw Pending("MaxPool2d");
-    public void MaxPool2dBackward(StorageView gy, KernelState state, int planes, Pool2dGeometry g, StorageView dx) => throw Pending("MaxPool2dBackward");
-    public void AvgPool2d(StorageView x, int planes, Pool2dGeometry g, StorageView y) => throw Pending("AvgPool2d");
-    public void AvgPool2dBackward(StorageView gy, int planes, Pool2dGeometry g, StorageView dx) => throw Pending("AvgPool2dBackward");
-    public void AdaptiveAvgPool2d(StorageView x, int planes, int h, int w, int outH, int outW, StorageView y) => throw Pending("AdaptiveAvgPool2d");
-    public void AdaptiveAvgPool2dBackward(StorageView gy, int planes, int h, int w, int outH, int outW, StorageView dx) => throw Pending("AdaptiveAvgPool2dBackward");
 
     // ---- Random ----
     public void FillUniform(StorageView dst, ulong seed, ulong counter, double low, double high) => throw Pending("FillUniform");
