@@ -44,11 +44,14 @@ internal static class NnParity
     /// Asserts |actual − expected| ≤ rtol·|expected| + atol element by element (float64: 1e-10, 1e-12; float32: 1e-4,
     /// 1e-5), with NaN only against NaN and infinities equal.
     /// </summary>
-    public static void Close(Tensor expected, Tensor actual, string what)
+    public static void Close(Tensor expected, Tensor actual, string what) => Close(expected, actual, what, expected.DType);
+
+    /// <summary>As <see cref="Close(Tensor, Tensor, string)"/> with the tolerance of <paramref name="computedIn"/> (Float64 results computed in float32).</summary>
+    public static void Close(Tensor expected, Tensor actual, string what, DType computedIn)
     {
         Assert.Equal(expected.ShapeArray, actual.ShapeArray);
         Assert.Equal(expected.DType, actual.DType);
-        Close(Read(expected), Read(actual), expected.DType, what);
+        Close(Read(expected), Read(actual), computedIn, what);
     }
 
     /// <inheritdoc cref="Close(Tensor, Tensor, string)"/>
