@@ -17,14 +17,14 @@ internal sealed partial class GpuBackend
             {
                 case DType.Float32: Conv2d<float>(x, weight, bias, g, groups, y); break;
                 case DType.Float64: Conv2d<double>(x, weight, bias, g, groups, y); break;
-                default: throw Unsupported("Conv2d", x.DType);
+                default: throw FloatingOnly("Conv2d", x.DType);
             }
         }
     }
 
     private void Conv2d<T>(StorageView x, StorageView weight, StorageView? bias, Conv2dGeometry g, int groups, StorageView y)
         where T : unmanaged, INumber<T> =>
-        Convolution.Forward(Gpu, Dense<T>(x), Dense<T>(weight), Optional<T>(bias), Dense<T>(y), x.Shape[0], weight.Shape[0], groups,
+        Convolution.Forward(Gpu, Dense<T>(x), Dense<T>(weight), DenseOrNull<T>(bias), Dense<T>(y), x.Shape[0], weight.Shape[0], groups,
             ConvParams.From(g, groups));
 
     public void Conv2dBackward(StorageView x, StorageView weight, StorageView gy, Conv2dGeometry g, int groups,
@@ -36,7 +36,7 @@ internal sealed partial class GpuBackend
             {
                 case DType.Float32: Conv2dBackward<float>(x, weight, gy, g, groups, dx, dWeight, dBias); break;
                 case DType.Float64: Conv2dBackward<double>(x, weight, gy, g, groups, dx, dWeight, dBias); break;
-                default: throw Unsupported("Conv2dBackward", x.DType);
+                default: throw FloatingOnly("Conv2dBackward", x.DType);
             }
         }
     }
@@ -44,7 +44,7 @@ internal sealed partial class GpuBackend
     private void Conv2dBackward<T>(StorageView x, StorageView weight, StorageView gy, Conv2dGeometry g, int groups,
         StorageView? dx, StorageView? dWeight, StorageView? dBias) where T : unmanaged, INumber<T> =>
         Convolution.Backward(Gpu, Dense<T>(x), Dense<T>(weight), Dense<T>(gy), x.Shape[0], weight.Shape[0], groups, ConvParams.From(g, groups),
-            Optional<T>(dx), Optional<T>(dWeight), Optional<T>(dBias));
+            DenseOrNull<T>(dx), DenseOrNull<T>(dWeight), DenseOrNull<T>(dBias));
 
     // The fusion saves the ReLU output, one launch and one pass over the convolution output in each direction, for
     // every stride-1 single-group convolution in a floating dtype (the op has checked stride, dilation and groups).
@@ -61,7 +61,7 @@ internal sealed partial class GpuBackend
             {
                 DType.Float32 => Conv2dReluMaxPool<float>(x, weight, bias, g, pooled, keepState),
                 DType.Float64 => Conv2dReluMaxPool<double>(x, weight, bias, g, pooled, keepState),
-                _ => throw Unsupported("Conv2dReluMaxPool", x.DType),
+                _ => throw FloatingOnly("Conv2dReluMaxPool", x.DType),
             };
         }
     }
@@ -77,7 +77,7 @@ internal sealed partial class GpuBackend
         var result = keepState ? new DeviceReluPoolCodes(codes) : null;
         if (pooled.Numel > 0)
         {
-            var b = Optional<T>(bias);
+            var b = DenseOrNull<T>(bias);
             Gpu.Kernel<ArrayView<T>, ArrayView<T>, int, ArrayView<T>, ArrayView<byte>, int, int, int, int, int>(ConvEpilogueKernels.BiasReluMaxPool)(
                 Gpu.Stream, Gpu.GridStride(pooled.Numel), conv.View<T>(), b ?? conv.View<T>(), b is null ? 0 : 1, Dense<T>(pooled),
                 codes.View<byte>(), keepState ? 1 : 0, n * o, o, g.OutH, g.OutW);
@@ -97,7 +97,7 @@ internal sealed partial class GpuBackend
             {
                 case DType.Float32: Conv2dReluMaxPoolBackward<float>(x, weight, gPooled, codes, g, dx, dWeight, dBias); break;
                 case DType.Float64: Conv2dReluMaxPoolBackward<double>(x, weight, gPooled, codes, g, dx, dWeight, dBias); break;
-                default: throw Unsupported("Conv2dReluMaxPoolBackward", x.DType);
+                default: throw FloatingOnly("Conv2dReluMaxPoolBackward", x.DType);
             }
         }
     }
@@ -114,12 +114,6 @@ internal sealed partial class GpuBackend
             Gpu.Kernel<ArrayView<T>, ArrayView<byte>, ArrayView<T>, int, int, int>(ConvEpilogueKernels.ExpandPooledGradient)(
                 Gpu.Stream, Gpu.GridStride(convSize), Dense<T>(gPooled), codes.Buffer.View<byte>(), gc, n * o, g.OutH, g.OutW);
         Convolution.Backward(Gpu, Dense<T>(x), Dense<T>(weight), gc, n, o, 1, ConvParams.From(g, 1),
-            Optional<T>(dx), Optional<T>(dWeight), Optional<T>(dBias));
+            DenseOrNull<T>(dx), DenseOrNull<T>(dWeight), DenseOrNull<T>(dBias));
     }
-
-    /// <summary>The dense elements of an optional view, or null.</summary>
-    private static ArrayView<T>? Optional<T>(StorageView? v) where T : unmanaged => v is { } view ? Dense<T>(view) : null;
-
-    private NotSupportedException Unsupported(string op, DType dtype) =>
-        new($"{op}: {dtype} is not supported on {Device} (float32 and float64 only).");
 }

@@ -16,12 +16,12 @@ internal sealed partial class GpuBackend
             switch (x.DType)
             {
                 case DType.Float32:
-                    BatchNormalization.Statistics<float, FloatOps>(Gpu, Dense<float>(x), n, c, s, Dense<double>(mean), Dense<double>(variance));
+                    BatchNormalization.Statistics<float, Float32Real>(Gpu, Dense<float>(x), n, c, s, Dense<double>(mean), Dense<double>(variance));
                     break;
                 case DType.Float64:
-                    BatchNormalization.Statistics<double, DoubleOps>(Gpu, Dense<double>(x), n, c, s, Dense<double>(mean), Dense<double>(variance));
+                    BatchNormalization.Statistics<double, Float64Real>(Gpu, Dense<double>(x), n, c, s, Dense<double>(mean), Dense<double>(variance));
                     break;
-                default: throw Unsupported("BatchNormStatistics", x.DType);
+                default: throw FloatingOnly("BatchNormStatistics", x.DType);
             }
         }
     }
@@ -32,16 +32,16 @@ internal sealed partial class GpuBackend
         lock (Gate)
         {
             ArrayView<double> mu = Dense<double>(mean), inv = Dense<double>(invStd);
-            ArrayView<double>? ga = Optional<double>(gamma), be = Optional<double>(beta);
+            ArrayView<double>? ga = DenseOrNull<double>(gamma), be = DenseOrNull<double>(beta);
             switch (x.DType)
             {
                 case DType.Float32:
-                    BatchNormalization.Normalize<float, FloatOps>(Gpu, Dense<float>(x), n, c, s, mu, inv, ga, be, Dense<float>(y));
+                    BatchNormalization.Normalize<float, Float32Real>(Gpu, Dense<float>(x), n, c, s, mu, inv, ga, be, Dense<float>(y));
                     break;
                 case DType.Float64:
-                    BatchNormalization.Normalize<double, DoubleOps>(Gpu, Dense<double>(x), n, c, s, mu, inv, ga, be, Dense<double>(y));
+                    BatchNormalization.Normalize<double, Float64Real>(Gpu, Dense<double>(x), n, c, s, mu, inv, ga, be, Dense<double>(y));
                     break;
-                default: throw Unsupported("BatchNorm", x.DType);
+                default: throw FloatingOnly("BatchNorm", x.DType);
             }
         }
     }
@@ -52,18 +52,18 @@ internal sealed partial class GpuBackend
         lock (Gate)
         {
             ArrayView<double> mu = Dense<double>(mean), inv = Dense<double>(invStd), sg = Dense<double>(sumG), sgx = Dense<double>(sumGxhat);
-            ArrayView<double>? ga = Optional<double>(gamma);
+            ArrayView<double>? ga = DenseOrNull<double>(gamma);
             switch (x.DType)
             {
                 case DType.Float32:
-                    BatchNormalization.Backward<float, FloatOps>(Gpu, Dense<float>(x), Dense<float>(gy), n, c, s, mu, inv, ga, training, sg, sgx,
-                        Optional<float>(dx));
+                    BatchNormalization.Backward<float, Float32Real>(Gpu, Dense<float>(x), Dense<float>(gy), n, c, s, mu, inv, ga, training, sg, sgx,
+                        DenseOrNull<float>(dx));
                     break;
                 case DType.Float64:
-                    BatchNormalization.Backward<double, DoubleOps>(Gpu, Dense<double>(x), Dense<double>(gy), n, c, s, mu, inv, ga, training, sg, sgx,
-                        Optional<double>(dx));
+                    BatchNormalization.Backward<double, Float64Real>(Gpu, Dense<double>(x), Dense<double>(gy), n, c, s, mu, inv, ga, training, sg, sgx,
+                        DenseOrNull<double>(dx));
                     break;
-                default: throw Unsupported("BatchNormBackward", x.DType);
+                default: throw FloatingOnly("BatchNormBackward", x.DType);
             }
         }
     }
@@ -76,14 +76,14 @@ internal sealed partial class GpuBackend
             switch (x.DType)
             {
                 case DType.Float32:
-                    LayerNormalization.Forward<float, FloatOps>(Gpu, Dense<float>(x), Optional<float>(gamma), Optional<float>(beta), rows, d, eps,
+                    LayerNormalization.Forward<float, Float32Real>(Gpu, Dense<float>(x), DenseOrNull<float>(gamma), DenseOrNull<float>(beta), rows, d, eps,
                         Dense<float>(y), Dense<float>(mean), Dense<float>(invStd));
                     break;
                 case DType.Float64:
-                    LayerNormalization.Forward<double, DoubleOps>(Gpu, Dense<double>(x), Optional<double>(gamma), Optional<double>(beta), rows, d, eps,
+                    LayerNormalization.Forward<double, Float64Real>(Gpu, Dense<double>(x), DenseOrNull<double>(gamma), DenseOrNull<double>(beta), rows, d, eps,
                         Dense<double>(y), Dense<double>(mean), Dense<double>(invStd));
                     break;
-                default: throw Unsupported("LayerNorm", x.DType);
+                default: throw FloatingOnly("LayerNorm", x.DType);
             }
         }
     }
@@ -96,14 +96,14 @@ internal sealed partial class GpuBackend
             switch (x.DType)
             {
                 case DType.Float32:
-                    LayerNormalization.Backward<float, FloatOps>(Gpu, Dense<float>(x), Dense<float>(gy), Optional<float>(gamma), Dense<float>(mean),
-                        Dense<float>(invStd), rows, d, Optional<float>(dx), Optional<float>(dGamma), Optional<float>(dBeta));
+                    LayerNormalization.Backward<float, Float32Real>(Gpu, Dense<float>(x), Dense<float>(gy), DenseOrNull<float>(gamma), Dense<float>(mean),
+                        Dense<float>(invStd), rows, d, DenseOrNull<float>(dx), DenseOrNull<float>(dGamma), DenseOrNull<float>(dBeta));
                     break;
                 case DType.Float64:
-                    LayerNormalization.Backward<double, DoubleOps>(Gpu, Dense<double>(x), Dense<double>(gy), Optional<double>(gamma),
-                        Dense<double>(mean), Dense<double>(invStd), rows, d, Optional<double>(dx), Optional<double>(dGamma), Optional<double>(dBeta));
+                    LayerNormalization.Backward<double, Float64Real>(Gpu, Dense<double>(x), Dense<double>(gy), DenseOrNull<double>(gamma),
+                        Dense<double>(mean), Dense<double>(invStd), rows, d, DenseOrNull<double>(dx), DenseOrNull<double>(dGamma), DenseOrNull<double>(dBeta));
                     break;
-                default: throw Unsupported("LayerNormBackward", x.DType);
+                default: throw FloatingOnly("LayerNormBackward", x.DType);
             }
         }
     }

@@ -22,7 +22,7 @@ internal sealed partial class GpuBackend
                 case DType.Float64: Pool2d.MaxForward(Gpu, Dense<double>(x), Dense<double>(y), indices.View<int>(), keepState, planes, p); break;
                 default:
                     indices.Dispose();
-                    throw Unsupported("MaxPool2d", x.DType);
+                    throw FloatingOnly("MaxPool2d", x.DType);
             }
             // Without a state the positions were never written: the block goes straight back to the cache.
             if (!keepState)
@@ -41,7 +41,7 @@ internal sealed partial class GpuBackend
             {
                 case DType.Float32: Pool2d.MaxBackward(Gpu, Dense<float>(gy), indices, Dense<float>(dx), planes, p); break;
                 case DType.Float64: Pool2d.MaxBackward(Gpu, Dense<double>(gy), indices, Dense<double>(dx), planes, p); break;
-                default: throw Unsupported("MaxPool2dBackward", gy.DType);
+                default: throw FloatingOnly("MaxPool2dBackward", gy.DType);
             }
         }
     }
@@ -55,7 +55,7 @@ internal sealed partial class GpuBackend
             {
                 case DType.Float32: Pool2d.AvgForward(Gpu, Dense<float>(x), Dense<float>(y), planes, p, (float)(g.KH * g.KW)); break;
                 case DType.Float64: Pool2d.AvgForward(Gpu, Dense<double>(x), Dense<double>(y), planes, p, (double)(g.KH * g.KW)); break;
-                default: throw Unsupported("AvgPool2d", x.DType);
+                default: throw FloatingOnly("AvgPool2d", x.DType);
             }
         }
     }
@@ -69,7 +69,7 @@ internal sealed partial class GpuBackend
             {
                 case DType.Float32: Pool2d.AvgBackward(Gpu, Dense<float>(gy), Dense<float>(dx), planes, p, (float)(g.KH * g.KW)); break;
                 case DType.Float64: Pool2d.AvgBackward(Gpu, Dense<double>(gy), Dense<double>(dx), planes, p, (double)(g.KH * g.KW)); break;
-                default: throw Unsupported("AvgPool2dBackward", gy.DType);
+                default: throw FloatingOnly("AvgPool2dBackward", gy.DType);
             }
         }
     }
@@ -80,9 +80,9 @@ internal sealed partial class GpuBackend
         {
             switch (x.DType)
             {
-                case DType.Float32: Pool2d.AdaptiveForward<float, FloatOps>(Gpu, Dense<float>(x), Dense<float>(y), planes, h, w, outH, outW); break;
-                case DType.Float64: Pool2d.AdaptiveForward<double, DoubleOps>(Gpu, Dense<double>(x), Dense<double>(y), planes, h, w, outH, outW); break;
-                default: throw Unsupported("AdaptiveAvgPool2d", x.DType);
+                case DType.Float32: Pool2d.AdaptiveForward<float, Float32Real>(Gpu, Dense<float>(x), Dense<float>(y), planes, h, w, outH, outW); break;
+                case DType.Float64: Pool2d.AdaptiveForward<double, Float64Real>(Gpu, Dense<double>(x), Dense<double>(y), planes, h, w, outH, outW); break;
+                default: throw FloatingOnly("AdaptiveAvgPool2d", x.DType);
             }
         }
     }
@@ -93,9 +93,9 @@ internal sealed partial class GpuBackend
         {
             switch (gy.DType)
             {
-                case DType.Float32: Pool2d.AdaptiveBackward<float, FloatOps>(Gpu, Dense<float>(gy), Dense<float>(dx), planes, h, w, outH, outW); break;
-                case DType.Float64: Pool2d.AdaptiveBackward<double, DoubleOps>(Gpu, Dense<double>(gy), Dense<double>(dx), planes, h, w, outH, outW); break;
-                default: throw Unsupported("AdaptiveAvgPool2dBackward", gy.DType);
+                case DType.Float32: Pool2d.AdaptiveBackward<float, Float32Real>(Gpu, Dense<float>(gy), Dense<float>(dx), planes, h, w, outH, outW); break;
+                case DType.Float64: Pool2d.AdaptiveBackward<double, Float64Real>(Gpu, Dense<double>(gy), Dense<double>(dx), planes, h, w, outH, outW); break;
+                default: throw FloatingOnly("AdaptiveAvgPool2dBackward", gy.DType);
             }
         }
     }

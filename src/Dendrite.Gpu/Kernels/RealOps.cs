@@ -19,7 +19,7 @@ internal interface IRealOps<T> where T : unmanaged
 }
 
 /// <summary>float: <see cref="IRealOps{T}"/>.</summary>
-internal readonly struct FloatOps : IRealOps<float>
+internal readonly struct Float32Real : IRealOps<float>
 {
     /// <inheritdoc/>
     public float FromDouble(double x) => (float)x;
@@ -32,7 +32,7 @@ internal readonly struct FloatOps : IRealOps<float>
 }
 
 /// <summary>double: <see cref="IRealOps{T}"/>.</summary>
-internal readonly struct DoubleOps : IRealOps<double>
+internal readonly struct Float64Real : IRealOps<double>
 {
     /// <inheritdoc/>
     public double FromDouble(double x) => x;

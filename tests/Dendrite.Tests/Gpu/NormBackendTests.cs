@@ -96,10 +96,10 @@ public sealed class NormBackendTests
         if (path == NormPath.Auto)
             gpu.BatchNormStatistics(x.Raw, n, c, s, mean.Raw, variance.Raw);
         else if (x.DType == DType.Float32)
-            BatchNormalization.Statistics<float, FloatOps>(gpu.Gpu, GpuBackend.Dense<float>(x.Raw), n, c, s, GpuBackend.Dense<double>(mean.Raw),
+            BatchNormalization.Statistics<float, Float32Real>(gpu.Gpu, GpuBackend.Dense<float>(x.Raw), n, c, s, GpuBackend.Dense<double>(mean.Raw),
                 GpuBackend.Dense<double>(variance.Raw), path);
         else
-            BatchNormalization.Statistics<double, DoubleOps>(gpu.Gpu, GpuBackend.Dense<double>(x.Raw), n, c, s, GpuBackend.Dense<double>(mean.Raw),
+            BatchNormalization.Statistics<double, Float64Real>(gpu.Gpu, GpuBackend.Dense<double>(x.Raw), n, c, s, GpuBackend.Dense<double>(mean.Raw),
                 GpuBackend.Dense<double>(variance.Raw), path);
     }
 
@@ -113,11 +113,11 @@ public sealed class NormBackendTests
         }
         var ga = gamma is null ? (ILGPU.ArrayView<double>?)null : GpuBackend.Dense<double>(gamma.Raw);
         if (x.DType == DType.Float32)
-            BatchNormalization.Backward<float, FloatOps>(gpu.Gpu, GpuBackend.Dense<float>(x.Raw), GpuBackend.Dense<float>(g.Raw), n, c, s,
+            BatchNormalization.Backward<float, Float32Real>(gpu.Gpu, GpuBackend.Dense<float>(x.Raw), GpuBackend.Dense<float>(g.Raw), n, c, s,
                 GpuBackend.Dense<double>(mean.Raw), GpuBackend.Dense<double>(invStd.Raw), ga, training, GpuBackend.Dense<double>(sumG.Raw),
                 GpuBackend.Dense<double>(sumGx.Raw), dx is null ? null : GpuBackend.Dense<float>(dx.Raw), path);
         else
-            BatchNormalization.Backward<double, DoubleOps>(gpu.Gpu, GpuBackend.Dense<double>(x.Raw), GpuBackend.Dense<double>(g.Raw), n, c, s,
+            BatchNormalization.Backward<double, Float64Real>(gpu.Gpu, GpuBackend.Dense<double>(x.Raw), GpuBackend.Dense<double>(g.Raw), n, c, s,
                 GpuBackend.Dense<double>(mean.Raw), GpuBackend.Dense<double>(invStd.Raw), ga, training, GpuBackend.Dense<double>(sumG.Raw),
                 GpuBackend.Dense<double>(sumGx.Raw), dx is null ? null : GpuBackend.Dense<double>(dx.Raw), path);
     }
@@ -180,16 +180,16 @@ public sealed class NormBackendTests
             Tensor dGammaD = Tensor.Zeros([d], dtype, device: D), dBetaD = Tensor.Zeros([d], dtype, device: D);
             if (dtype == DType.Float32)
             {
-                LayerNormalization.Forward<float, FloatOps>(gpu.Gpu, V<float>(xd), V<float>(gd), V<float>(bd), rows, d, 1e-5, V<float>(yd),
+                LayerNormalization.Forward<float, Float32Real>(gpu.Gpu, V<float>(xd), V<float>(gd), V<float>(bd), rows, d, 1e-5, V<float>(yd),
                     V<float>(meanD), V<float>(invD), NormPath.Collective);
-                LayerNormalization.Backward<float, FloatOps>(gpu.Gpu, V<float>(xd), V<float>(gyd), V<float>(gd), V<float>(meanD), V<float>(invD),
+                LayerNormalization.Backward<float, Float32Real>(gpu.Gpu, V<float>(xd), V<float>(gyd), V<float>(gd), V<float>(meanD), V<float>(invD),
                     rows, d, withDx ? V<float>(dxD) : null, V<float>(dGammaD), V<float>(dBetaD), NormPath.Collective);
             }
             else
             {
-                LayerNormalization.Forward<double, DoubleOps>(gpu.Gpu, V<double>(xd), V<double>(gd), V<double>(bd), rows, d, 1e-5, V<double>(yd),
+                LayerNormalization.Forward<double, Float64Real>(gpu.Gpu, V<double>(xd), V<double>(gd), V<double>(bd), rows, d, 1e-5, V<double>(yd),
                     V<double>(meanD), V<double>(invD), NormPath.Collective);
-                LayerNormalization.Backward<double, DoubleOps>(gpu.Gpu, V<double>(xd), V<double>(gyd), V<double>(gd), V<double>(meanD),
+                LayerNormalization.Backward<double, Float64Real>(gpu.Gpu, V<double>(xd), V<double>(gyd), V<double>(gd), V<double>(meanD),
                     V<double>(invD), rows, d, withDx ? V<double>(dxD) : null, V<double>(dGammaD), V<double>(dBetaD), NormPath.Collective);
             }
             Close(y, yd, "warp layer norm y");
