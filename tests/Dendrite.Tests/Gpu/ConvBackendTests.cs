@@ -24,7 +24,8 @@ public sealed class ConvBackendTests
         new(2, 2, 9, 8, 3, 3, 2, (2, 3), (1, 0), (2, 1), Bias: false),
         new(3, 4, 5, 5, 6, 3, 3, (1, 2), (0, 1), (1, 1), Groups: 2),
         new(1, 4, 6, 5, 8, 2, 3, (1, 1), (1, 1), (1, 2), Groups: 4),     // more groups than images
-        new(2, 3, 4, 5, 2, 1, 1, (1, 1), (0, 0), (1, 1), Bias: false),   // pointwise
+        new(2, 3, 4, 5, 2, 1, 1, (1, 1), (0, 0), (1, 1), Bias: false),   // pointwise: the image is its column matrix
+        new(2, 3, 5, 5, 2, 1, 1, (2, 2), (0, 0), (1, 1)),                // 1×1 with stride: im2col
         new(2, 1, 1, 1, 3, 1, 1, (1, 1), (0, 0), (1, 1)),                // 1×1 image
         new(0, 3, 5, 5, 2, 3, 3, (1, 1), (1, 1), (1, 1)),                // empty batch
     ];
@@ -59,11 +60,12 @@ public sealed class ConvBackendTests
     [Fact]
     public void TiledGemmAndSeveralBlocksGiveTheSameGradients()
     {
-        // 5 images in blocks of 2 (the last one short), through the 64×64 tiled GEMM, grouped and not.
+        // 5 images in blocks of 2 (the last one short), through the 64×64 tiled GEMM, grouped and not, pointwise and not.
         foreach (var dtype in FloatTypes)
         {
             CheckDirect(new Case(5, 4, 6, 7, 6, 3, 3, (1, 1), (1, 1), (1, 1), Groups: 2), dtype);
             CheckDirect(new Case(5, 3, 5, 5, 4, 2, 2, (2, 1), (0, 1), (1, 2)), dtype);
+            CheckDirect(new Case(5, 4, 3, 4, 6, 1, 1, (1, 1), (0, 0), (1, 1), Groups: 2), dtype);
         }
     }
 

@@ -27,4 +27,7 @@ internal struct ConvParams
 
     /// <summary>Elements of one input image, C·H·W.</summary>
     public readonly int ImageSize => C * H * W;
+
+    /// <summary>A 1×1 kernel with stride 1 and no padding: the column matrix of an image is the image, [C, H·W].</summary>
+    public readonly bool IsPointwise => KH == 1 && KW == 1 && StrideH == 1 && StrideW == 1 && PadH == 0 && PadW == 0;
 }

@@ -35,8 +35,8 @@ internal static class Convolution
         if (n == 0 || o == 0)
             return;
         int nb = BlockImages(device, n, (long)kAll * pixels, (long)kAll * pixels, blockElements);
-        using var columns = device.Allocate<T>((long)nb * kAll * pixels);
-        var cols = columns.View<T>();
+        // A pointwise convolution's column matrix is the image itself ([C, H·W]): no im2col, no column buffer.
+        using var columns = p.IsPointwise ? null : device.Allocate<T>((long)nb * kAll * pixels);
         T beta = T.Zero;
         if (bias is { } b)
         {
@@ -48,7 +48,7 @@ internal static class Convolution
         for (int n0 = 0; n0 < n; n0 += nb)
         {
             int count = Math.Min(nb, n - n0);
-            Im2Col(device, x.SubView((long)n0 * image, (long)count * image), cols, count, p);
+            var cols = Columns(device, x.SubView((long)n0 * image, (long)count * image), columns, count, p);
             if (groups <= count)
             {
                 // One launch per group, batched over the block's images (A broadcast).
@@ -94,16 +94,15 @@ internal static class Convolution
             return;
         long weights = (long)o * kg;
         int nb = BlockImages(device, n, (long)kAll * pixels, dw is null ? 0 : weights, blockElements);
-        using var columns = device.Allocate<T>((long)nb * kAll * pixels);
+        using var columns = p.IsPointwise ? null : device.Allocate<T>((long)nb * kAll * pixels);
         using var partials = dw is null ? null : device.Allocate<T>(nb * weights);
         using var blockSum = dw is not null && nb < n ? device.Allocate<T>(weights) : null;
-        var cols = columns.View<T>();
         for (int n0 = 0; n0 < n; n0 += nb)
         {
             int count = Math.Min(nb, n - n0);
             if (dw is { } dW)
             {
-                Im2Col(device, x.SubView((long)n0 * image, (long)count * image), cols, count, p);
+                var cols = Columns(device, x.SubView((long)n0 * image, (long)count * image), columns, count, p);
                 WeightPartials(device, gy, cols, partials!.View<T>(), n0, count, o, groups, p, path);
                 // dW (+)= Σ over the block's images of the partials [count, O·Kg], in image order per weight.
                 var part = partials.View<T>();
@@ -118,7 +117,9 @@ internal static class Convolution
             }
             if (dx is { } dX)
             {
-                // dcols_n,gi [Kg, L] = W_giᵀ [Kg, Og] · gy_n,gi [Og, L], then col2im folds them into dx.
+                // dcols_n,gi [Kg, L] = W_giᵀ [Kg, Og] · gy_n,gi [Og, L], then col2im folds them into dx (pointwise: dcols is dx).
+                var block = dX.SubView((long)n0 * image, (long)count * image);
+                var cols = p.IsPointwise ? block : columns!.View<T>();
                 if (groups <= count)
                 {
                     for (int gi = 0; gi < groups; gi++)
@@ -135,9 +136,9 @@ internal static class Convolution
                             gy, (long)(n0 + j) * o * pixels, pixels, (long)og * pixels,
                             T.Zero, cols, (long)j * kAll * pixels, pixels, (long)kg * pixels, groups, path);
                 }
-                var block = dX.SubView((long)n0 * image, (long)count * image);
-                device.Kernel<ArrayView<T>, ArrayView<T>, int, ConvParams>(Im2ColKernels.Col2Im)(
-                    device.Stream, device.GridStride(block.Length), cols, block, count, p);
+                if (!p.IsPointwise)
+                    device.Kernel<ArrayView<T>, ArrayView<T>, int, ConvParams>(Im2ColKernels.Col2Im)(
+                        device.Stream, device.GridStride(block.Length), cols, block, count, p);
             }
         }
     }
@@ -183,11 +184,18 @@ internal static class Convolution
         Reductions.Reductions.Middle(device, sums, 1, n, o, (long)n * o, o, 1, db, new SumOp<T>());
     }
 
-    private static void Im2Col<T>(GpuDevice device, ArrayView<T> x, ArrayView<T> cols, int count, ConvParams p) where T : unmanaged, INumber<T>
+    // The column matrices [count, C·KH·KW, L] of the images x [count, C, H, W]: x itself for a pointwise convolution,
+    // else im2col into the column buffer.
+    private static ArrayView<T> Columns<T>(GpuDevice device, ArrayView<T> x, Memory.DeviceBuffer? buffer, int count, ConvParams p)
+        where T : unmanaged, INumber<T>
     {
+        if (p.IsPointwise)
+            return x;
+        var cols = buffer!.View<T>();
         long total = (long)count * p.ColumnRows * p.Pixels;
         device.Kernel<ArrayView<T>, ArrayView<T>, int, ConvParams>(Im2ColKernels.Im2Col)(
             device.Stream, device.GridStride(total), x, cols.SubView(0, total), count, p);
+        return cols;
     }
 
     // Images per block: as many as keep the column buffer and the dW partials within blockElements (at least one),
