@@ -168,7 +168,7 @@ internal sealed partial class GpuBackend : IBackend
             switch (dst.DType)
             {
                 case DType.Float32: Fill(dst, (float)value); break;
-                case DType.Float64: Fill(dst, value); break;
+                case DType.Float64: Fill<double>(dst, value); break;
                 case DType.Int64: Fill(dst, (long)value); break;
                 default: Fill(dst, value != 0 ? (byte)1 : (byte)0); break;
             }

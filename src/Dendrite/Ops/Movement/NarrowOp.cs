@@ -53,7 +53,7 @@ internal sealed class NarrowOp : GradFn
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
-        var full = Tensor.Zeros(_inputShape, g.DType);
+        var full = Tensor.Zeros(_inputShape, g.DType, device: g.Device);
         var target = full.Narrow(_dim, _start, _length);
         target.CopyFromUnchecked(_select ? g.Unsqueeze(_dim) : g);
         return [full];
