@@ -14,7 +14,7 @@ namespace Dendrite.Gpu.Kernels;
 /// backend. The PTX assembler may fuse a multiply and an add into an FMA, which can move a CUDA result by an ulp
 /// against <c>ilgpu-cpu</c>; the range reductions are written so their products are exact, fused or not.
 /// </remarks>
-internal static class DeviceMath
+internal static partial class DeviceMath
 {
     // ln 2 split so that k·Ln2Hi is exact for |k| < 2¹¹ (Ln2Hi has 32 significant bits).
     private const double Ln2Hi = 6.93147180369123816490e-01;

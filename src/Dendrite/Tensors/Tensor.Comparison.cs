@@ -48,10 +48,10 @@ public sealed partial class Tensor
     public static Tensor Where(Tensor condition, Tensor x, Tensor y) => WhereOp.Apply(condition, x, y);
 
     /// <summary><paramref name="x"/> where <paramref name="condition"/> is true, else the scalar <paramref name="y"/>.</summary>
-    public static Tensor Where(Tensor condition, Tensor x, double y) => WhereOp.Apply(condition, x, Scalar(y, x.DType));
+    public static Tensor Where(Tensor condition, Tensor x, double y) => WhereOp.Apply(condition, x, Scalar(y, x.DType, device: x.Device));
 
     /// <summary>The scalar <paramref name="x"/> where <paramref name="condition"/> is true, else <paramref name="y"/>.</summary>
-    public static Tensor Where(Tensor condition, double x, Tensor y) => WhereOp.Apply(condition, Scalar(x, y.DType), y);
+    public static Tensor Where(Tensor condition, double x, Tensor y) => WhereOp.Apply(condition, Scalar(x, y.DType, device: y.Device), y);
 
     /// <summary>
     /// A copy with <paramref name="value"/> where <paramref name="mask"/> (Bool, broadcasting to this shape) is true.
