@@ -5,7 +5,8 @@ namespace Dendrite.Tests.Gradients;
 /// <summary>
 /// Every differentiable op checked against central finite differences (full Jacobians, float64), each on an input
 /// domain where it is smooth: Log/Sqrt on positive inputs, ReLU/Abs/Clamp away from their kinks, Max on distinct
-/// values. Views are exercised on non-contiguous inputs (transposes, narrowed slices).
+/// values. Views are exercised on non-contiguous inputs (transposes, narrowed slices). Index and mask tensors the
+/// functions build follow the inputs' device, so the catalogue also runs on the GPU backend.
 /// </summary>
 public sealed class GradCheckTests
 {
@@ -151,13 +152,13 @@ public sealed class GradCheckTests
         Add("cat/dim0", t => Tensor.Cat([t[0], t[1]]), g => [R(g, 2, 3), R(g, 1, 3)]);
         Add("cat/dim1-three", t => Tensor.Cat([t[0], t[1].T, t[2]], 1), g => [R(g, 2, 2), R(g, 3, 2), R(g, 2, 1)]);
         Add("stack", t => Tensor.Stack([t[0], t[1]], 1), g => [R(g, 2, 3), R(g, 2, 3)]);
-        Add("gather", t => t[0].Gather(1, Tensor.FromArray(new long[] { 2, 0, 0, 1, 1, 1 }, 3, 2)), g => [R(g, 3, 4)]);
-        Add("gather/dim0-transposed", t => t[0].T.Gather(0, Tensor.FromArray(new long[] { 3, 0, 2, 1, 1, 3 }, 2, 3)), g => [R(g, 3, 4)]);
-        Add("index_select", t => t[0].IndexSelect(0, Tensor.FromArray(new long[] { 2, 0, 2 })), g => [R(g, 3, 4)]);
-        Add("index_select/dim1", t => t[0].IndexSelect(1, Tensor.FromArray(new long[] { 1, 3, 1 })), g => [R(g, 2, 4, 2)]);
+        Add("gather", t => t[0].Gather(1, Tensor.FromArray(new long[] { 2, 0, 0, 1, 1, 1 }, 3, 2).To(t[0].Device)), g => [R(g, 3, 4)]);
+        Add("gather/dim0-transposed", t => t[0].T.Gather(0, Tensor.FromArray(new long[] { 3, 0, 2, 1, 1, 3 }, 2, 3).To(t[0].Device)), g => [R(g, 3, 4)]);
+        Add("index_select", t => t[0].IndexSelect(0, Tensor.FromArray(new long[] { 2, 0, 2 }).To(t[0].Device)), g => [R(g, 3, 4)]);
+        Add("index_select/dim1", t => t[0].IndexSelect(1, Tensor.FromArray(new long[] { 1, 3, 1 }).To(t[0].Device)), g => [R(g, 2, 4, 2)]);
         Add("where", t => Tensor.Where(t[0].Gt(0.0), t[0], t[1]), g => [Away(g, [0.0], 3, 4), R(g, 4)]);
-        Add("where/scalar", t => Tensor.Where(Tensor.FromArray(new[] { true, false, true }), t[0], 0.5), g => [R(g, 2, 3)]);
-        Add("masked_fill", t => t[0].MaskedFill(Tensor.FromArray(new[] { false, true, false, true }), -1.0) * t[0], g => [R(g, 3, 4)]);
+        Add("where/scalar", t => Tensor.Where(Tensor.FromArray(new[] { true, false, true }).To(t[0].Device), t[0], 0.5), g => [R(g, 2, 3)]);
+        Add("masked_fill", t => t[0].MaskedFill(Tensor.FromArray(new[] { false, true, false, true }).To(t[0].Device), -1.0) * t[0], g => [R(g, 3, 4)]);
         return c;
     }
 
