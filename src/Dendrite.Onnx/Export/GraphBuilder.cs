@@ -95,6 +95,8 @@ internal sealed class GraphBuilder
         _graph.Name = graphName;
         Reserve(InputName);
         Reserve(OutputName);
+        foreach (var (_, state) in Model.State)
+            Reserve(state);
         _names[_trace.Input] = InputName;
         _graph.Input.Add(ValueInfo(InputName, _trace.Input, _twin?.Input));
         bool outputIsValue = _trace.Producer(_trace.Output) is { } p && p.Op.Kind != TracedOp.ConstantKind;
@@ -139,7 +141,6 @@ internal sealed class GraphBuilder
             return name;
         if (Model.StateName(t) is { } state)
         {
-            Reserve(state);
             _graph.Initializer.Add(TensorData.ToProto(state, t));
             return _names[t] = state;
         }
@@ -189,7 +190,7 @@ internal sealed class GraphBuilder
     private void Reserve(string name)
     {
         if (!_taken.Add(name))
-            throw new OnnxExportException($"Onnx.Export: the name '{name}' is used twice in the graph (a parameter or buffer named like the graph's input or output?).");
+            throw new OnnxExportException($"Onnx.Export: the name '{name}' is used twice in the graph: a parameter or buffer is named like the graph's input or output; rename it.");
     }
 
     /// <summary>Adds an initializer.</summary>

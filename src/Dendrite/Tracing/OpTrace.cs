@@ -10,9 +10,10 @@ namespace Dendrite.Tracing;
 /// </summary>
 /// <remarks>
 /// Ops call <c>if (OpTrace.IsActive) OpTrace.Record(...)</c>: with no session open anywhere, the cost is one read of a
-/// static field and an untaken branch, and nothing is allocated. Sessions are per thread; other threads (data-loader
-/// workers) are not recorded. The record does not depend on the device: it holds the tensors, whose values stay where
-/// they are until an exporter copies them.
+/// static field and an untaken branch (the check inlines; it reads no thread-local state), and nothing is allocated.
+/// Sessions are per thread: while one is open, ops on other threads (data-loader workers) pass the check but are not
+/// recorded. The record does not depend on the device: it holds the tensors, whose values stay where they are until an
+/// exporter copies them.
 /// </remarks>
 internal static class OpTrace
 {
@@ -22,8 +23,11 @@ internal static class OpTrace
     [ThreadStatic]
     private static OpTraceSession? t_session;
 
-    /// <summary>True when a session is open on this thread: ops should report.</summary>
-    public static bool IsActive => s_open != 0 && t_session is not null;
+    /// <summary>True when a session is open on any thread: ops should report (what another thread's ops report is dropped).</summary>
+    public static bool IsActive => s_open != 0;
+
+    /// <summary>True when a session is open on this thread, so that what ops report is recorded.</summary>
+    public static bool IsRecording => Current is not null;
 
     /// <summary>The session open on this thread, or null.</summary>
     internal static OpTraceSession? Current => s_open != 0 ? t_session : null;
@@ -39,13 +43,13 @@ internal static class OpTrace
     public static TracedOp Record(string kind, Tensor[] outputs, params Tensor?[] inputs)
     {
         var session = Current;
-        var op = new TracedOp(kind, inputs, outputs, session?.CurrentModule);
         if (session is null)
-            return op;
+            return TracedOp.Discarded;
         foreach (var o in outputs)
             foreach (var i in inputs)
                 if (ReferenceEquals(o, i))
-                    return op;
+                    return TracedOp.Discarded;
+        var op = new TracedOp(kind, inputs, outputs, session.CurrentModule);
         session.Add(op);
         return op;
     }

@@ -15,6 +15,9 @@ internal sealed class TracedOp
 
     private readonly List<KeyValuePair<string, object>> _attributes = [];
 
+    /// <summary>What <see cref="OpTrace.Record(string, Tensor, Tensor?[])"/> returns when nothing is recorded: it keeps no attributes.</summary>
+    internal static TracedOp Discarded { get; } = new("(not recorded)", [], [], null);
+
     internal TracedOp(string kind, Tensor?[] inputs, Tensor[] outputs, Module? module)
     {
         Kind = kind;
@@ -58,7 +61,8 @@ internal sealed class TracedOp
     /// </summary>
     public TracedOp With(string name, object value)
     {
-        _attributes.Add(new(name, value is int[] a ? a.Clone() : value));
+        if (!ReferenceEquals(this, Discarded))
+            _attributes.Add(new(name, value is int[] a ? a.Clone() : value));
         return this;
     }
 

@@ -14,7 +14,7 @@ public sealed class OpTraceTests
         Tensor h, y;
         using (var session = OpTraceSession.Start())
         {
-            Assert.True(OpTrace.IsActive);
+            Assert.True(OpTrace.IsRecording);
             h = x.Linear(w).LeakyRelu(0.25);
             y = h.Softmax(-1);
             Assert.Equal(["Linear", "LeakyRelu", "Softmax"], session.Ops.Select(o => o.Kind));
@@ -28,7 +28,7 @@ public sealed class OpTraceTests
             Assert.Same(y, session.Ops[2].Outputs[0]);
             Assert.Null(linear.Module);
         }
-        Assert.False(OpTrace.IsActive);
+        Assert.False(OpTrace.IsRecording);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class OpTraceTests
         session.Dispose();
         Tensor.RandN([2, 2], new Generator(1)).Relu().Sum();
         Assert.Empty(session.Ops);
-        Assert.False(OpTrace.IsActive);
+        Assert.False(OpTrace.IsRecording);
     }
 
     [Fact]

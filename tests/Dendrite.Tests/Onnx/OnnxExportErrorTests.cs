@@ -143,6 +143,14 @@ public sealed class OnnxExportErrorTests
     }
 
     [Fact]
+    public void AParameterNamedLikeTheGraphsOutputFails()
+    {
+        var w = Tensor.RandN([4], new Generator(3));
+        var e = Fails(new FnModule(x => x * w, ("output", w)), X(2, 4));
+        Assert.Equal("Onnx.Export: the name 'output' is used twice in the graph: a parameter or buffer is named like the graph's input or output; rename it.", e.Message);
+    }
+
+    [Fact]
     public void BadArgumentsAreRefusedBeforeAnythingRuns()
     {
         var model = new Linear(3, 2);
