@@ -31,7 +31,7 @@ public sealed partial class Trainer
     {
         ArgumentNullException.ThrowIfNull(path);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (k, t) in Model.StateDict())
+        foreach (var (k, t) in UnwrappedModel.StateDict())
             tensors["model." + k] = t;
         var opt = Optimizer.StateDict();
         foreach (var (k, t) in opt.Tensors)
@@ -159,7 +159,7 @@ public sealed partial class Trainer
                 _callbacks[i].LoadState(callbackStates[i], callbackTensors[i], "");
             throw;
         }
-        Model.LoadStateDict(c.Model); // keys, shapes and dtypes were checked by the reader: this cannot fail half-way
+        UnwrappedModel.LoadStateDict(c.Model); // keys, shapes and dtypes were checked by the reader: this cannot fail half-way
         History = c.History;
         EpochsCompleted = c.EpochsCompleted;
         GlobalStep = c.GlobalStep;
