@@ -55,6 +55,12 @@ public sealed unsafe class ProcessGroup : IProcessGroup, IDisposable
     /// <summary>The number of processes as the launcher's environment gives it, before <see cref="Init"/> (1 when not launched by MPI, null when the launcher does not say).</summary>
     public static int? LaunchSize => MpiLaunch.Current.Launched ? MpiLaunch.Current.Size : 1;
 
+    /// <summary>This process's rank among the processes on its machine, from the launcher's environment (0 when not launched by MPI); for choosing a GPU per process.</summary>
+    public static int LocalRank => MpiLaunch.Current.LocalRank;
+
+    /// <summary>The number of processes of the job on this machine, from the launcher's environment (1 when not launched by MPI or not known).</summary>
+    public static int LocalSize => MpiLaunch.Current.LocalSize;
+
     /// <summary>
     /// The world group of this process, created on the first call: when <see cref="LaunchedByMpi"/>, MPI is loaded
     /// (<c>libmpich.so.12</c>, else <c>libmpi.so.12</c>) and initialized; otherwise a world of size 1 without MPI.

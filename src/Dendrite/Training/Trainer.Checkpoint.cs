@@ -94,6 +94,17 @@ public sealed partial class Trainer
     }
 
     /// <summary>
+    /// The files of the checkpoint at <paramref name="path"/>: the file itself and, when there is one, the history
+    /// journal beside it that checkpoints written by <see cref="Fit"/> refer to. Copy all of them to move a checkpoint.
+    /// </summary>
+    public static IReadOnlyList<string> CheckpointFiles(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string journal = HistoryJournal.PathFor(path);
+        return File.Exists(journal) ? [path, journal] : [path];
+    }
+
+    /// <summary>
     /// Restores a checkpoint written by <see cref="SaveCheckpoint(string)"/> (or by <see cref="Fit"/>) into this
     /// trainer, whose model, optimizer, metrics, schedulers and callbacks must be built the same way. The whole file is
     /// read and checked first: a malformed, hand-edited or mismatched checkpoint is a
