@@ -11,6 +11,10 @@ namespace Dendrite.Distributed;
 /// the epoch, and batch k of every rank together make up positions [k·B·size, (k+1)·B·size) of the permutation: the
 /// global batch a single process with batch B·size would see. Call <see cref="SetEpoch"/> before each epoch to
 /// reshuffle (<see cref="Trainer"/> does); pass it to a <see cref="DataLoader"/> as <c>sampler:</c>.
+/// Given a <see cref="Generator"/> instead, each epoch's permutation is the next one drawn from that stream, as a
+/// shuffled <see cref="DataLoader"/> draws it: pass the loader's own generator (seeded identically on every rank), and
+/// the global batches are exactly those of the same loader shuffling in one process, and a training checkpoint (which
+/// saves the loader's generator) resumes the order on any number of processes.
 /// </summary>
 public sealed class DistributedSampler : ISampler
 {
@@ -28,7 +32,9 @@ public sealed class DistributedSampler : ISampler
     /// needs (every rank makes the same number of steps). False: the indices are dealt out as they are, so every
     /// sample counts exactly once and shard sizes differ by at most one, for evaluation.
     /// </param>
-    public DistributedSampler(int datasetCount, int rank, int worldSize, bool shuffle = true, ulong seed = 0, bool dropLast = false, bool evenShards = true)
+    /// <param name="generator">Draw each epoch's permutation from this stream instead of <c>Seed + epoch</c> (requires <paramref name="shuffle"/>).</param>
+    public DistributedSampler(int datasetCount, int rank, int worldSize, bool shuffle = true, ulong seed = 0, bool dropLast = false, bool evenShards = true,
+        Generator? generator = null)
     {
         if (datasetCount < 0)
             throw new ArgumentOutOfRangeException(nameof(datasetCount), datasetCount, "DistributedSampler: the dataset count must be non-negative.");
@@ -38,6 +44,9 @@ public sealed class DistributedSampler : ISampler
             throw new ArgumentOutOfRangeException(nameof(rank), rank, $"DistributedSampler: the rank must be in 0 .. {worldSize - 1}.");
         if (dropLast && !evenShards)
             throw new ArgumentException("DistributedSampler: dropLast evens the shards out; it cannot be combined with evenShards: false.", nameof(dropLast));
+        if (generator is not null && !shuffle)
+            throw new ArgumentException("DistributedSampler: a generator shuffles; it cannot be combined with shuffle: false.", nameof(generator));
+        Generator = generator;
         DatasetCount = datasetCount;
         Rank = rank;
         WorldSize = worldSize;
@@ -56,8 +65,9 @@ public sealed class DistributedSampler : ISampler
     }
 
     /// <summary>A sampler for this process's rank in <paramref name="group"/>.</summary>
-    public DistributedSampler(int datasetCount, IProcessGroup group, bool shuffle = true, ulong seed = 0, bool dropLast = false, bool evenShards = true)
-        : this(datasetCount, (group ?? throw new ArgumentNullException(nameof(group))).Rank, group.Size, shuffle, seed, dropLast, evenShards)
+    public DistributedSampler(int datasetCount, IProcessGroup group, bool shuffle = true, ulong seed = 0, bool dropLast = false, bool evenShards = true,
+        Generator? generator = null)
+        : this(datasetCount, (group ?? throw new ArgumentNullException(nameof(group))).Rank, group.Size, shuffle, seed, dropLast, evenShards, generator)
     {
     }
 
@@ -73,8 +83,11 @@ public sealed class DistributedSampler : ISampler
     /// <summary>Whether each epoch is a new permutation.</summary>
     public bool Shuffle { get; }
 
-    /// <summary>The shuffle seed (epoch e draws from <c>new Generator(Seed + e)</c>).</summary>
+    /// <summary>The shuffle seed (epoch e draws from <c>new Generator(Seed + e)</c>) when there is no <see cref="Generator"/>.</summary>
     public ulong Seed { get; }
+
+    /// <summary>The stream each epoch's permutation is drawn from, or null to draw it from <see cref="Seed"/> and the epoch.</summary>
+    public Generator? Generator { get; }
 
     /// <summary>Whether the tail is dropped rather than padded.</summary>
     public bool DropLast { get; }
@@ -82,7 +95,7 @@ public sealed class DistributedSampler : ISampler
     /// <summary>Whether every rank gets the same number of indices.</summary>
     public bool EvenShards { get; }
 
-    /// <summary>The epoch whose indices <see cref="Indices"/> gives.</summary>
+    /// <summary>The epoch whose indices <see cref="Indices"/> gives (with a <see cref="Generator"/>, only recorded).</summary>
     public int Epoch => _epoch;
 
     /// <inheritdoc/>
@@ -101,7 +114,9 @@ public sealed class DistributedSampler : ISampler
     {
         int n = DatasetCount;
         int[] order;
-        if (Shuffle)
+        if (Generator is not null)
+            order = Generator.Permutation(n);
+        else if (Shuffle)
             order = new Generator(Seed + (ulong)_epoch).Permutation(n);
         else
         {
@@ -118,5 +133,6 @@ public sealed class DistributedSampler : ISampler
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"DistributedSampler(rank {Rank} of {WorldSize}, {Count} of {DatasetCount} samples{(Shuffle ? $", shuffled, seed {Seed}, epoch {_epoch}" : "")})";
+        $"DistributedSampler(rank {Rank} of {WorldSize}, {Count} of {DatasetCount} samples" +
+        (Generator is not null ? ", shuffled from a generator)" : Shuffle ? $", shuffled, seed {Seed}, epoch {_epoch})" : ")");
 }

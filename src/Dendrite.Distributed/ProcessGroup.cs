@@ -207,6 +207,9 @@ public sealed unsafe class ProcessGroup : IProcessGroup, IDisposable
     {
         Console.Out.Flush();
         Console.Error.Flush();
+        // mpiexec stops forwarding output once it tears the job down: give it a moment to pass on what was just printed.
+        if (_mpi is not null)
+            Thread.Sleep(250);
         if (_mpi is not null && !_disposed)
             _mpi.Abort(MpiAbi.CommWorld, exitCode);
         Environment.Exit(exitCode);

@@ -62,13 +62,16 @@ internal static class DistributedTrain
             }
             else
                 (code, job) = Receive(group, scratch!);
-            if (code == 0)
+            if (code != 0)
             {
-                using var ctrlC = new CtrlC(rankConsole);
-                code = CliApp.Guard(rankConsole, parse, u => job!.Run is { } run
-                    ? TrainCommand.Resume(u, run, job.Config, job.Checkpoint!, ctrlC.Token, group)
-                    : TrainCommand.Fresh(u, job.Config, job.OutRoot, ctrlC.Token, group), ui);
+                // Every process knows rank 0's verdict: they end together, without an abort.
+                group.Dispose();
+                return code;
             }
+            using var ctrlC = new CtrlC(rankConsole);
+            code = CliApp.Guard(rankConsole, parse, u => job!.Run is { } run
+                ? TrainCommand.Resume(u, run, job.Config, job.Checkpoint!, ctrlC.Token, group)
+                : TrainCommand.Fresh(u, job.Config, job.OutRoot, ctrlC.Token, group), ui);
         }
         finally
         {

@@ -71,8 +71,9 @@ public static class TrainJob
     /// The model's generator (which dropout keeps drawing from) is tracked, so checkpoints resume exactly.
     /// With a <paramref name="group"/> (distributed training), the model is wrapped in a
     /// <see cref="DistributedDataParallel"/> on <paramref name="device"/>, the train loader gives this process its
-    /// shard of every epoch in batches of <c>cfg.Batch / group.Size</c> (so <c>cfg.Batch</c> is the global batch), and
-    /// the dev and test loaders give it its share of those sets (the trainer sums the results over the processes).
+    /// shard of every epoch in batches of <c>cfg.Batch / group.Size</c> (so <c>cfg.Batch</c> is the global batch: the
+    /// shards come from the permutation the single-process loader draws, so the global batches are the same), and the
+    /// dev and test loaders give it its share of those sets (the trainer sums the results over the processes).
     /// </summary>
     public static TrainSetup Build(TrainConfig cfg, JobData data, ulong shuffleSeed, IEnumerable<TrainerCallback>? callbacks = null,
         double? lr = null, double? weightDecay = null, ProcessGroup? group = null, Device? device = null)
@@ -94,14 +95,16 @@ public static class TrainJob
             LabTrainer.EvalLoader(data.Test));
     }
 
-    // This process's shard: for training (shuffleSeed given) equal shards of each epoch's permutation; for evaluation
+    // This process's shard: for training (shuffleSeed given) equal shards of each epoch's permutation, drawn from the
+    // loader's generator as the single-process loader draws it (the checkpoint saves that generator); for evaluation
     // every sample once, in order.
     private static DataLoader ShardLoader(LabeledData data, int batchSize, ProcessGroup group, ulong? shuffleSeed)
     {
-        var sampler = shuffleSeed is { } seed
-            ? new DistributedSampler(data.Count, group, shuffle: true, seed: seed)
+        var generator = new Generator(shuffleSeed ?? 0);
+        var sampler = shuffleSeed is not null
+            ? new DistributedSampler(data.Count, group, generator: generator)
             : new DistributedSampler(data.Count, group, shuffle: false, evenShards: false);
-        return new DataLoader(new TensorDataset(data.X, data.Y), Math.Max(1, Math.Min(batchSize, sampler.Count)), sampler: sampler);
+        return new DataLoader(new TensorDataset(data.X, data.Y), Math.Max(1, Math.Min(batchSize, sampler.Count)), generator: generator, sampler: sampler);
     }
 
     /// <summary>Builds the configured model for the data, drawing its initial weights (and later dropout masks) from <paramref name="rng"/>.</summary>
