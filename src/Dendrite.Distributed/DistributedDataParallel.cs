@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Dendrite.NN;
 using Dendrite.Training;
@@ -28,6 +29,7 @@ public sealed class DistributedDataParallel : Module, IDistributedModel
     private readonly Module _module;
     private readonly List<GradientBucket> _buckets;
     private bool _queued;
+    private long _averagingTicks;
 
     /// <summary>Wraps <paramref name="module"/> for training over <paramref name="group"/> (default: <see cref="ProcessGroup.Init"/>).</summary>
     /// <param name="module">The model, built the same way on every rank, already on its device.</param>
@@ -64,6 +66,12 @@ public sealed class DistributedDataParallel : Module, IDistributedModel
     /// <summary>The bytes of gradient in each bucket, in order.</summary>
     public IReadOnlyList<long> BucketBytes => [.. _buckets.Select(b => b.Bytes)];
 
+    /// <summary>
+    /// The time spent averaging gradients so far (copies to and from the buckets and the all-reduces, including any
+    /// wait for slower ranks): the communication cost of training, for comparison with the epoch time.
+    /// </summary>
+    public TimeSpan GradientAveragingTime => Stopwatch.GetElapsedTime(0, _averagingTicks);
+
     /// <summary>The wrapped model's output.</summary>
     public override Tensor Forward(Tensor input) => _module.Forward(input);
 
@@ -77,6 +85,7 @@ public sealed class DistributedDataParallel : Module, IDistributedModel
 
     private void AverageGradients()
     {
+        long start = Stopwatch.GetTimestamp();
         try
         {
             foreach (var bucket in _buckets)
@@ -85,6 +94,7 @@ public sealed class DistributedDataParallel : Module, IDistributedModel
         finally
         {
             _queued = false;
+            _averagingTicks += Stopwatch.GetTimestamp() - start;
         }
     }
 

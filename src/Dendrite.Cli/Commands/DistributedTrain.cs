@@ -68,7 +68,7 @@ internal static class DistributedTrain
                 group.Dispose();
                 return code;
             }
-            using var ctrlC = new CtrlC(rankConsole);
+            using var ctrlC = new CtrlC(group.IsMain ? console : Silent(rankConsole)); // one "stopping" message, from rank 0
             code = CliApp.Guard(rankConsole, parse, u => job!.Run is { } run
                 ? TrainCommand.Resume(u, run, job.Config, job.Checkpoint!, ctrlC.Token, group)
                 : TrainCommand.Fresh(u, job.Config, job.OutRoot, ctrlC.Token, group), ui);
