@@ -28,7 +28,7 @@ public sealed class DistributedDataParallel : Module, IDistributedModel
 {
     private readonly Module _module;
     private readonly List<GradientBucket> _buckets;
-    private bool _queued;
+    private readonly Action _average;
     private long _averagingTicks;
 
     /// <summary>Wraps <paramref name="module"/> for training over <paramref name="group"/> (default: <see cref="ProcessGroup.Init"/>).</summary>
@@ -48,6 +48,7 @@ public sealed class DistributedDataParallel : Module, IDistributedModel
         foreach (var (_, t) in module.NamedParameters().Concat(buffers))
             BroadcastFromRank0(t);
         _buckets = parameters.Count == 0 ? [] : GradientBucket.Build(parameters.Select(p => p.Tensor), (long)(bucketCapMB * (1 << 20)));
+        _average = AverageGradients;
         foreach (var (_, p) in parameters)
             p.RegisterPostAccumulateGradHook(OnGradientAccumulated);
     }
@@ -75,12 +76,11 @@ public sealed class DistributedDataParallel : Module, IDistributedModel
     /// <summary>The wrapped model's output.</summary>
     public override Tensor Forward(Tensor input) => _module.Forward(input);
 
+    // Every parameter's hook queues the same callback; the pass runs it once, after the last gradient.
     private void OnGradientAccumulated(Tensor parameter)
     {
-        if (_queued || Group.Size == 1)
-            return;
-        _queued = true;
-        Autograd.Autograd.QueueCallback(AverageGradients);
+        if (Group.Size > 1)
+            Autograd.Autograd.QueueCallback(_average);
     }
 
     private void AverageGradients()
@@ -93,7 +93,6 @@ public sealed class DistributedDataParallel : Module, IDistributedModel
         }
         finally
         {
-            _queued = false;
             _averagingTicks += Stopwatch.GetTimestamp() - start;
         }
     }

@@ -14,7 +14,8 @@ namespace Dendrite.MpiHost;
 /// <c>float64-cpu</c>, <c>float32-ilgpu-cpu</c>, ...). After every step the ranks compare a checksum of their
 /// parameters; every epoch rank 0 checks that the gathered shards are disjoint and cover the data. Rank 0 writes
 /// <c>--out</c>: per run the final parameters, the checksum agreement and the shard problems found. With
-/// <c>--fail-rank R --fail-step S</c>, rank R throws before step S (the scenario <c>fail</c>).
+/// <c>--fail-rank R --fail-step S</c>, rank R throws before step S (the scenario <c>fail</c>); with
+/// <c>--odd-rank R</c>, rank R builds a wider model than the others.
 /// </summary>
 internal static class TrainScenario
 {
@@ -25,13 +26,14 @@ internal static class TrainScenario
         var group = ProcessGroup.Init();
         int steps = options.Int("steps", 20);
         int failRank = options.Int("fail-rank", -1), failStep = options.Int("fail-step", -1);
+        int hidden = group.Rank == options.Int("odd-rank", -1) ? 17 : 16;
         var result = new JsonObject { ["world"] = group.Size };
         foreach (var run in options.String("runs", "float32-cpu").Split(','))
         {
             int dash = run.IndexOf('-');
             var dtype = run[..dash] == "float64" ? DType.Float64 : DType.Float32;
             var device = Device.Parse(run[(dash + 1)..]);
-            result[run] = Train(group, dtype, device, steps, failRank, failStep);
+            result[run] = Train(group, dtype, device, hidden, steps, failRank, failStep);
         }
         if (group.Rank == 0 && options.String("out", "") is { Length: > 0 } path)
             File.WriteAllText(path, result.ToJsonString());
@@ -39,13 +41,13 @@ internal static class TrainScenario
         return 0;
     }
 
-    private static JsonObject Train(ProcessGroup group, DType dtype, Device device, int steps, int failRank, int failStep)
+    private static JsonObject Train(ProcessGroup group, DType dtype, Device device, int hidden, int steps, int failRank, int failStep)
     {
         var (x, y) = Moons.Make(Samples, 0.1, new Generator(3));
         var data = new TensorDataset(x.To(dtype), y.To(DType.Int64));
         var init = new Generator(5);
-        var model = new Sequential(new Linear(2, 16, dtype: dtype, generator: init), new Tanh(),
-            new Linear(16, 16, dtype: dtype, generator: init), new Tanh(), new Linear(16, 2, dtype: dtype, generator: init));
+        var model = new Sequential(new Linear(2, hidden, dtype: dtype, generator: init), new Tanh(),
+            new Linear(hidden, 16, dtype: dtype, generator: init), new Tanh(), new Linear(16, 2, dtype: dtype, generator: init));
         model.To(device);
         // A tiny bucket cap (about 500 bytes) so that the gradients travel in several buckets.
         var ddp = new DistributedDataParallel(model, group, bucketCapMB: 0.0005);

@@ -73,7 +73,9 @@ internal static class Engine
     {
         if (t_depth == 0)
             throw new InvalidOperationException("Autograd.QueueCallback: no backward pass is running on this thread; queue callbacks from a hook during Backward().");
-        (t_callbacks ??= []).Add(callback);
+        var queued = t_callbacks ??= [];
+        if (!queued.Contains(callback))
+            queued.Add(callback);
     }
 
     // The callbacks of this pass, including any they queue themselves.

@@ -310,7 +310,7 @@ public sealed partial class Trainer
                     m.Update(detached, y);
             }
             lossSum += lossValue;
-            samples += batch.Size;
+            samples += batch.Size * (group?.Size ?? 1); // distributed: every rank's batch has this size
             foreach (var c in _callbacks)
                 c.OnStepEnd(context);
             if (Reporter is { } reporter)

@@ -11,15 +11,11 @@ public sealed class BackwardCallbackTests
         var b = Tensor.FromArray([3f]);
         a.RequiresGrad = b.RequiresGrad = true;
         var events = new List<string>();
-        bool queued = false;
+        Action end = () => events.Add($"end a:{string.Join(",", a.Grad!.ToArray<float>())} b:{b.Grad!.ToArray<float>()[0]}");
         void OnLeaf(Tensor leaf, string name)
         {
             events.Add($"{name}:{string.Join(",", leaf.Grad!.ToArray<float>())}");
-            if (!queued)
-            {
-                queued = true;
-                Autograd.Autograd.QueueCallback(() => events.Add($"end a:{string.Join(",", a.Grad!.ToArray<float>())} b:{b.Grad!.ToArray<float>()[0]}"));
-            }
+            Autograd.Autograd.QueueCallback(end); // queued by both leaves, run once
         }
         a.RegisterPostAccumulateGradHook(t => OnLeaf(t, "a"));
         b.RegisterPostAccumulateGradHook(t => OnLeaf(t, "b"));
@@ -31,7 +27,6 @@ public sealed class BackwardCallbackTests
 
         // A second backward accumulates; the hook sees the total.
         events.Clear();
-        queued = false;
         (a.Sum() * 2).Backward();
         Assert.Equal(["a:6,6", "end a:6,6 b:3"], events);
     }
@@ -47,6 +42,27 @@ public sealed class BackwardCallbackTests
         Assert.Equal(new[] { 2f, 4f }, g[0]!.ToArray<float>());
         Assert.Equal(0, calls);
         Assert.Null(a.Grad);
+    }
+
+    [Fact]
+    public void ABackwardPassThatThrowsDropsItsCallbacksAndTheNextPassQueuesAfresh()
+    {
+        var a = Tensor.FromArray([1f]);
+        a.RequiresGrad = true;
+        int runs = 0;
+        bool fail = true;
+        Action count = () => runs++;
+        a.RegisterPostAccumulateGradHook(_ => Autograd.Autograd.QueueCallback(count));
+        a.RegisterPostAccumulateGradHook(_ =>
+        {
+            if (fail)
+                throw new InvalidOperationException("a hook fails");
+        });
+        Assert.Throws<InvalidOperationException>(() => a.Sum().Backward());
+        Assert.Equal(0, runs);
+        fail = false;
+        a.Sum().Backward();
+        Assert.Equal(1, runs);
     }
 
     [Fact]

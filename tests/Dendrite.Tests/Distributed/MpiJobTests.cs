@@ -60,6 +60,15 @@ public sealed class MpiJobTests
         }
     }
 
+    // Rank 1 builds a different model: refused at construction, on every rank, before any gradient is exchanged.
+    [MpiFact]
+    public void RanksThatBuildDifferentModelsAreRefusedAtTheStart()
+    {
+        var job = MpiJob.Run(2, MpiJob.Host, ["train", "--odd-rank", "1"], timeoutSeconds: 60);
+        Assert.NotEqual(0, job.Code);
+        Assert.Contains("DistributedDataParallel: rank 1 wraps a different model than rank 0 (6 parameters and buffers of 373 elements against 6 of 354", job.Err);
+    }
+
     // Rank 1 throws before step 3 while rank 0 waits for it in the gradient all-reduce: the unhandled exception
     // aborts the job (MPI_Abort) instead of leaving rank 0 waiting forever.
     [MpiFact]
