@@ -7,15 +7,18 @@ namespace Dendrite.Distributed;
 /// A run of same-dtype parameters whose gradients are averaged with one all-reduce: the gradients are flattened into
 /// one host buffer, followed by one flag per parameter (1 when this rank has its gradient), summed over the ranks,
 /// divided by the number of ranks and written back. A parameter without a gradient on some rank counts as zero there;
-/// one without a gradient on every rank keeps none. On the CPU each gradient is copied straight into the buffer and
-/// back; on another device the gradients are concatenated there first, so the buffer crosses to the host and back
-/// once per bucket.
+/// one without a gradient on every rank keeps none. On the CPU the averaged gradients stay in the buffer: each
+/// parameter's <c>Grad</c> becomes a view of its part (PyTorch's <c>gradient_as_bucket_view</c>), so the next backward
+/// pass accumulates straight into the buffer (<c>ZeroGrad</c> zeroes it in place) and nothing is copied; a gradient
+/// that is not such a view (the first step, or after <c>ZeroGrad(setToNone: true)</c>) is copied in once. On another
+/// device the gradients are concatenated there, so the buffer crosses to the host and back once per bucket.
 /// </summary>
 internal sealed class GradientBucket
 {
     private readonly Tensor[] _params;
     private readonly int[] _offsets;
     private readonly Array _buffer;
+    private Tensor[]? _views; // on the CPU: each parameter's part of the buffer, shaped like it
 
     public GradientBucket(IReadOnlyList<Tensor> parameters)
     {
@@ -61,12 +64,15 @@ internal sealed class GradientBucket
             flags[i] = _params[i].Grad is null ? T.Zero : T.One;
         if (device == Device.Cpu)
         {
+            // The CPU backend keeps the array itself: these views are the buffer.
+            _views ??= Views(new Tensor(_params[0].Backend.FromHost(buffer), [buffer.Length]));
             for (int i = 0; i < _params.Length; i++)
             {
-                if (_params[i].Grad is { } g)
-                    g.CopyToHost(buffer, _offsets[i]);
-                else
+                var g = _params[i].Grad;
+                if (g is null)
                     buffer.AsSpan(_offsets[i], _offsets[i + 1] - _offsets[i]).Clear();
+                else if (!ReferenceEquals(g, _views[i]))
+                    g.CopyToHost(buffer, _offsets[i]);
             }
         }
         else
@@ -76,21 +82,30 @@ internal sealed class GradientBucket
         }
         group.AllReduce(buffer.AsSpan());
         TensorPrimitives.Divide(buffer.AsSpan(0, n), T.CreateChecked(group.Size), buffer.AsSpan(0, n));
-        // One storage over the buffer on the parameters' device: the CPU backend keeps the array itself, another
-        // backend copies it over once.
-        var averaged = new Tensor(_params[0].Backend.FromHost(buffer), [buffer.Length]);
+        if (device == Device.Cpu)
+        {
+            for (int i = 0; i < _params.Length; i++)
+                if (flags[i] != T.Zero) // else no rank has a gradient for it
+                    _params[i].Grad = _views![i];
+            return;
+        }
+        // Another device: the buffer goes over once, and each gradient takes its part there.
+        var averaged = Views(new Tensor(_params[0].Backend.FromHost(buffer), [buffer.Length]));
         for (int i = 0; i < _params.Length; i++)
         {
             var p = _params[i];
             if (flags[i] == T.Zero)
-                continue; // no rank has a gradient for it
-            var slice = averaged.Narrow(0, _offsets[i], _offsets[i + 1] - _offsets[i]).View(p.ShapeArray);
+                continue;
             if (p.Grad is null)
-                p.Grad = slice.Clone();
+                p.Grad = averaged[i].Clone();
             else
-                p.Grad.CopyFrom(slice);
+                p.Grad.CopyFrom(averaged[i]);
         }
     }
+
+    // Each parameter's part of a flat tensor laid out like the buffer, shaped like the parameter.
+    private Tensor[] Views(Tensor flat) =>
+        [.. _params.Select((p, i) => flat.Narrow(0, _offsets[i], _offsets[i + 1] - _offsets[i]).View(p.ShapeArray))];
 
     /// <summary>Splits <paramref name="parameters"/>, in order, into buckets of one dtype and at most <paramref name="capBytes"/> each (a larger parameter gets a bucket of its own).</summary>
     public static List<GradientBucket> Build(IEnumerable<Tensor> parameters, long capBytes)

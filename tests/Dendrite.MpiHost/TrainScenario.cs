@@ -67,7 +67,8 @@ internal static class TrainScenario
                     break;
                 if (group.Rank == failRank && step == failStep)
                     throw new InvalidOperationException($"rank {failRank} fails on purpose before step {failStep}");
-                opt.ZeroGrad();
+                // Odd steps drop the gradients (setToNone): DDP's gradients that live in its buckets must cope with both.
+                opt.ZeroGrad(setToNone: step % 2 == 1);
                 var loss = lossFn.Call(ddp.Call(xb.To(device)), yb.To(device));
                 loss.Backward();
                 opt.Step();
