@@ -11,8 +11,15 @@ internal static class MpiJob
     /// <summary>mpiexec on the PATH, or null.</summary>
     public static string? Mpiexec { get; } = FindOnPath("mpiexec");
 
-    /// <summary>Whether MPICH (its mpiexec and libmpich.so.12) is installed.</summary>
-    public static bool Available => Mpiexec is not null && System.Runtime.InteropServices.NativeLibrary.TryLoad("libmpich.so.12", out _);
+    /// <summary>
+    /// Whether MPICH (its mpiexec and libmpich.so.12) is installed. The library is looked for, never loaded: loading it
+    /// brings in UCX, whose SIGSEGV handler would end this test process at the first null dereference .NET catches.
+    /// </summary>
+    public static bool Available => Mpiexec is not null && LibraryDirectories().Any(dir => File.Exists(Path.Combine(dir, "libmpich.so.12")));
+
+    private static IEnumerable<string> LibraryDirectories() =>
+        (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"]);
 
     /// <summary>The test program started under mpiexec (tests/Dendrite.MpiHost), beside the test assembly.</summary>
     public static string Host => Path.Combine(AppContext.BaseDirectory, "Dendrite.MpiHost");
