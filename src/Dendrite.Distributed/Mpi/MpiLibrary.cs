@@ -48,13 +48,16 @@ internal sealed unsafe class MpiLibrary
     public string Soname { get; }
 
     /// <summary>Loads the first MPI library found, or throws <see cref="MpiUnavailableException"/> saying what to install.</summary>
-    public static MpiLibrary Load()
+    public static MpiLibrary Load() => Load(MpiAbi.Sonames);
+
+    /// <summary>Loads the first of <paramref name="sonames"/> that can be loaded.</summary>
+    public static MpiLibrary Load(IReadOnlyList<string> sonames)
     {
-        foreach (var soname in MpiAbi.Sonames)
+        foreach (var soname in sonames)
             if (NativeLibrary.TryLoad(soname, out nint handle))
                 return new MpiLibrary(handle, soname);
         throw new MpiUnavailableException(
-            $"MPI is not installed: none of {string.Join(", ", MpiAbi.Sonames)} could be loaded. Dendrite's distributed training uses MPICH " +
+            $"MPI is not installed: none of {string.Join(", ", sonames)} could be loaded. Dendrite's distributed training uses MPICH " +
             "(on Debian or Ubuntu: apt-get install mpich, which brings mpiexec and libmpich.so.12).");
     }
 

@@ -13,8 +13,9 @@ public sealed class MpiJobTests
     {
         var job = MpiJob.Run(2, MpiJob.Host, ["collectives"]);
         Assert.True(job.Code == 0, job.Err);
-        Assert.Contains("collectives ok on rank 0 of 2 (libmpich.so.12", job.Out);
-        Assert.Contains("collectives ok on rank 1 of 2 (libmpich.so.12", job.Out);
+        Assert.Contains("collectives ok on rank 0 of 2 (libmpich.so.12 (MPICH Version:", job.Out);
+        Assert.Contains("collectives ok on rank 1 of 2 (libmpich.so.12 (MPICH Version:", job.Out);
+        Assert.Contains("libmpich loaded)", job.Out);
     }
 
     [MpiFact]
@@ -22,7 +23,7 @@ public sealed class MpiJobTests
     {
         var job = MpiJob.Run(null, MpiJob.Host, ["collectives"]);
         Assert.True(job.Code == 0, job.Err);
-        Assert.Contains("collectives ok on rank 0 of 1 (none)", job.Out);
+        Assert.Contains("collectives ok on rank 0 of 1 (none; libmpich not loaded)", job.Out);
     }
 
     // 20 SGD steps (momentum 0.9) of an MLP on moons, global batch 48: two ranks on 24 samples each against one

@@ -36,6 +36,14 @@ public sealed class ProcessGroupTests
     }
 
     [Fact]
+    public void AMissingMpiLibraryIsAnErrorNamingThePackageToInstall()
+    {
+        var e = Assert.Throws<MpiUnavailableException>(() => MpiLibrary.Load(["libmpich-not-here.so.12"]));
+        Assert.Contains("none of libmpich-not-here.so.12 could be loaded", e.Message);
+        Assert.Contains("apt-get install mpich", e.Message);
+    }
+
+    [Fact]
     public void TheLaunchIsReadFromTheLaunchersEnvironment()
     {
         MpiLaunch Detect(params (string Key, string Value)[] env) => MpiLaunch.Detect(k => env.FirstOrDefault(e => e.Key == k).Value);
