@@ -169,6 +169,6 @@ public sealed class DistributedDataParallel : Module, IDistributedModel
         }
         if (Group.Rank != 0)
             using (Autograd.Autograd.NoGrad())
-                t.CopyFrom(source);
+                t.CopyFrom(source.Reshape(shape)); // FromArray makes a 0-d tensor (BatchNorm's step count) 1-d
     }
 }

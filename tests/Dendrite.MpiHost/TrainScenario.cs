@@ -11,7 +11,8 @@ namespace Dendrite.MpiHost;
 /// <summary>
 /// SGD with momentum on an MLP over 200 moons samples, global batch 48 split evenly over the ranks by a
 /// DistributedSampler, for <c>--steps</c> steps, once per entry of <c>--runs</c> (<c>float32-cpu</c>,
-/// <c>float64-cpu</c>, <c>float32-ilgpu-cpu</c>, ...). After every step the ranks compare a checksum of their
+/// <c>float64-cpu</c>, <c>float32-ilgpu-cpu</c>, ...; a <c>+bn</c> suffix adds a BatchNorm1d, whose running
+/// statistics must stay per rank while the parameters agree). After every step the ranks compare a checksum of their
 /// parameters; every epoch rank 0 checks that the gathered shards are disjoint and cover the data. Rank 0 writes
 /// <c>--out</c>: per run the final parameters, the checksum agreement and the shard problems found. With
 /// <c>--fail-rank R --fail-step S</c>, rank R throws before step S (the scenario <c>fail</c>); with
@@ -30,10 +31,12 @@ internal static class TrainScenario
         var result = new JsonObject { ["world"] = group.Size };
         foreach (var run in options.String("runs", "float32-cpu").Split(','))
         {
-            int dash = run.IndexOf('-');
-            var dtype = run[..dash] == "float64" ? DType.Float64 : DType.Float32;
-            var device = Device.Parse(run[(dash + 1)..]);
-            result[run] = Train(group, dtype, device, hidden, steps, failRank, failStep);
+            bool batchNorm = run.EndsWith("+bn", StringComparison.Ordinal);
+            string spec = batchNorm ? run[..^3] : run;
+            int dash = spec.IndexOf('-');
+            var dtype = spec[..dash] == "float64" ? DType.Float64 : DType.Float32;
+            var device = Device.Parse(spec[(dash + 1)..]);
+            result[run] = Train(group, dtype, device, hidden, batchNorm, steps, failRank, failStep);
         }
         if (group.Rank == 0 && options.String("out", "") is { Length: > 0 } path)
             File.WriteAllText(path, result.ToJsonString());
@@ -41,13 +44,16 @@ internal static class TrainScenario
         return 0;
     }
 
-    private static JsonObject Train(ProcessGroup group, DType dtype, Device device, int hidden, int steps, int failRank, int failStep)
+    private static JsonObject Train(ProcessGroup group, DType dtype, Device device, int hidden, bool batchNorm, int steps, int failRank, int failStep)
     {
         var (x, y) = Moons.Make(Samples, 0.1, new Generator(3));
         var data = new TensorDataset(x.To(dtype), y.To(DType.Int64));
         var init = new Generator(5);
-        var model = new Sequential(new Linear(2, hidden, dtype: dtype, generator: init), new Tanh(),
-            new Linear(hidden, 16, dtype: dtype, generator: init), new Tanh(), new Linear(16, 2, dtype: dtype, generator: init));
+        var model = batchNorm
+            ? new Sequential(new Linear(2, hidden, dtype: dtype, generator: init), new BatchNorm1d(hidden, dtype: dtype), new Tanh(),
+                new Linear(hidden, 16, dtype: dtype, generator: init), new Tanh(), new Linear(16, 2, dtype: dtype, generator: init))
+            : new Sequential(new Linear(2, hidden, dtype: dtype, generator: init), new Tanh(),
+                new Linear(hidden, 16, dtype: dtype, generator: init), new Tanh(), new Linear(16, 2, dtype: dtype, generator: init));
         model.To(device);
         // A tiny bucket cap (about 500 bytes) so that the gradients travel in several buckets.
         var ddp = new DistributedDataParallel(model, group, bucketCapMB: 0.0005);
@@ -73,7 +79,7 @@ internal static class TrainScenario
                 loss.Backward();
                 opt.Step();
                 step++;
-                if (!SameOnEveryRank(group, Checksum(model)))
+                if (!SameOnEveryRank(group, Checksum(model.Parameters())))
                     mismatches++;
             }
             epoch++;
@@ -85,21 +91,25 @@ internal static class TrainScenario
         {
             ["steps"] = step,
             ["checksumMismatches"] = mismatches,
+            ["buffersSameOnEveryRank"] = SameOnEveryRank(group, Checksum(model.Buffers())),
             ["buckets"] = ddp.BucketCount,
             ["shardProblems"] = shardProblems,
             ["parameters"] = parameters,
         };
     }
 
-    // FNV-1a over the bytes of every parameter.
-    private static long Checksum(Module model)
+    // FNV-1a over the bytes of the tensors.
+    private static long Checksum(IEnumerable<Tensor> tensors)
     {
         ulong h = 14695981039346656037UL;
-        foreach (var p in model.Parameters())
+        foreach (var p in tensors)
         {
-            byte[] bytes = p.DType == DType.Float64
-                ? MemoryMarshal.AsBytes(p.ToArray<double>().AsSpan()).ToArray()
-                : MemoryMarshal.AsBytes(p.ToArray<float>().AsSpan()).ToArray();
+            byte[] bytes = p.DType switch
+            {
+                DType.Float64 => MemoryMarshal.AsBytes(p.ToArray<double>().AsSpan()).ToArray(),
+                DType.Int64 => MemoryMarshal.AsBytes(p.ToArray<long>().AsSpan()).ToArray(),
+                _ => MemoryMarshal.AsBytes(p.ToArray<float>().AsSpan()).ToArray(),
+            };
             foreach (byte b in bytes)
                 h = (h ^ b) * 1099511628211UL;
         }

@@ -35,7 +35,7 @@ public sealed class MpiJobTests
         string one = dir.File("one.json"), two = dir.File("two.json");
         var single = MpiJob.Run(null, MpiJob.Host, ["train", "--runs", "float32-cpu,float64-cpu", "--out", one]);
         Assert.True(single.Code == 0, single.Err);
-        var pair = MpiJob.Run(2, MpiJob.Host, ["train", "--runs", "float32-cpu,float64-cpu,float32-ilgpu-cpu", "--out", two]);
+        var pair = MpiJob.Run(2, MpiJob.Host, ["train", "--runs", "float32-cpu,float64-cpu,float32-ilgpu-cpu,float32-cpu+bn", "--out", two]);
         Assert.True(pair.Code == 0, pair.Err);
         var reference = JsonNode.Parse(File.ReadAllText(one))!;
         var distributed = JsonNode.Parse(File.ReadAllText(two))!;
@@ -48,6 +48,7 @@ public sealed class MpiJobTests
             Assert.Equal(0, r["checksumMismatches"]!.GetValue<int>()); // every rank held the same parameters after every step
             Assert.True(r["buckets"]!.GetValue<int>() >= 3, $"{run}: the gradients should travel in several buckets");
             Assert.Empty(r["shardProblems"]!.AsArray()); // each epoch's shards were disjoint and covered the data
+            Assert.True(r["buffersSameOnEveryRank"]!.GetValue<bool>()); // no buffers: trivially
             var expected = reference[against]!["parameters"]!.AsObject();
             var actual = r["parameters"]!.AsObject();
             Assert.Equal(expected.Select(kv => kv.Key), actual.Select(kv => kv.Key));
@@ -59,6 +60,10 @@ public sealed class MpiJobTests
                 Assert.True(diff <= tolerance * scale, $"{run} {name}: max difference {diff:E2} against max |value| {scale:E2} (tolerance {tolerance:E0} relative)");
             }
         }
+        // With BatchNorm the parameters still agree after every step, while each rank's running statistics follow its own batches.
+        var bn = distributed["float32-cpu+bn"]!;
+        Assert.Equal(0, bn["checksumMismatches"]!.GetValue<int>());
+        Assert.False(bn["buffersSameOnEveryRank"]!.GetValue<bool>());
     }
 
     // Rank 1 builds a different model: refused at construction, on every rank, before any gradient is exchanged.
