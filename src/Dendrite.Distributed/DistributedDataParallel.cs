@@ -17,7 +17,9 @@ namespace Dendrite.Distributed;
 /// one dtype, in parameter order) and each bucket is averaged with one all-reduce, once the backward pass has
 /// delivered every gradient (a post-accumulate hook on each parameter queues the averaging for the end of the pass).
 /// A parameter that got no gradient on some rank counts as zero there; one without a gradient on every rank keeps
-/// none. On a GPU device each bucket's gradients are concatenated on the device and cross to the host and back once.</para>
+/// none. On the CPU each parameter's <c>Grad</c> becomes a view of its bucket after the first step (PyTorch's
+/// <c>gradient_as_bucket_view</c>), so later backward passes accumulate into the buckets and averaging copies nothing;
+/// on a GPU device each bucket's gradients are concatenated on the device and cross to the host and back once.</para>
 /// <para>Buffers (BatchNorm's running statistics) are copied from rank 0 once, at construction, and then stay per rank
 /// (PyTorch's <c>broadcast_buffers=False</c>): each rank normalizes with its own batches' statistics.
 /// <see cref="Module.StateDict"/> of the wrapper names the entries <c>module.*</c>, as in PyTorch;
