@@ -18,6 +18,9 @@ public static class Program
         ["phases"] = PhaseProfile.Run,
         ["report"] = CompareReport.Run,
         ["gpu-gemm"] = GpuGemmBench.Run,
+        ["ddp"] = DdpBench.Run,
+        ["ddp-w4"] = DdpBench.W4,
+        ["ddp-allreduce"] = DdpBench.AllReduce,
     };
 
     /// <summary>Dispatches to the command named by the first argument.</summary>

@@ -72,11 +72,12 @@ public static class CliApp
     /// <summary>
     /// Runs a command body. What a user typed or a file held (a bad value, a missing or corrupt file) is one
     /// <c>error:</c> line naming the problem and exit code 2; anything else is reported as an internal error with
-    /// exit code 1. Stack traces appear only with --verbose.
+    /// exit code 1. Stack traces appear only with --verbose. <paramref name="ui"/> replaces the console's own front end
+    /// (the other processes of a distributed run print only their errors).
     /// </summary>
-    public static int Guard(CliConsole console, ParseResult parse, Func<IConsoleUi, int> body)
+    public static int Guard(CliConsole console, ParseResult parse, Func<IConsoleUi, int> body, IConsoleUi? ui = null)
     {
-        var ui = console.CreateUi(parse.GetValue(Quiet), parse.GetValue(JsonOutput), parse.GetValue(Verbose));
+        ui ??= console.CreateUi(parse.GetValue(Quiet), parse.GetValue(JsonOutput), parse.GetValue(Verbose));
         try
         {
             return body(ui);

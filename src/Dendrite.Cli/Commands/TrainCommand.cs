@@ -3,6 +3,7 @@ using Dendrite.Cli.Lab;
 using Dendrite.Cli.Runs;
 using Dendrite.Cli.Training;
 using Dendrite.Cli.Ui;
+using Dendrite.Distributed;
 using Dendrite.IO;
 using Dendrite.Training;
 
@@ -20,33 +21,53 @@ public static class TrainCommand
             Description = "Continue a run from its training checkpoint (last.safetensors), in its run folder; --epochs may raise the total",
             HelpName = "CHECKPOINT",
         };
+        var distributed = CliOptions.Flag("--distributed",
+            "Train one model over the processes mpiexec started (mpiexec -n 2 dendrite train --distributed ...); --batch is the global batch, split evenly over them");
         var cmd = new Command("train", "Train a model (checkpoints, history, metrics and an HTML report go to runs/train-<time>/; Ctrl+C stops cleanly with a checkpoint)")
-            { resume };
+            { resume, distributed };
         opts.AddTo(cmd);
-        cmd.SetAction(parse => CliApp.Guard(console, parse, ui =>
+        cmd.SetAction(parse =>
         {
-            string? checkpoint = parse.GetValue(resume);
-            if (checkpoint is null)
+            if (parse.GetValue(distributed) == true)
+                return DistributedTrain.Run(console, parse, opts, parse.GetValue(resume));
+            // Every process mpiexec starts runs this same command line: without --distributed they would all train
+            // their own copy into their own run folder. Only the first says so.
+            if (ProcessGroup.LaunchSize is > 1)
+                return CliApp.Guard(ProcessGroup.LaunchRank == 0 ? console : DistributedTrain.Silent(console), parse, _ =>
+                    throw new UsageException($"mpiexec started {ProcessGroup.LaunchSize} processes, but without --distributed each would train a model of its own: " +
+                                             "add --distributed to train one model over all of them"));
+            return CliApp.Guard(console, parse, ui =>
             {
-                var cfg = opts.Resolve(parse);
-                RunFolder.CheckRoot(parse.GetValue(opts.Out)!);
+                string? checkpoint = parse.GetValue(resume);
                 using var ctrlC = new CtrlC(console);
-                return Report(ui, RunExperiment(ui, new TrainExperiment(cfg, cancellationToken: ctrlC.Token), cfg.Seed, parse.GetValue(opts.Out)!));
-            }
-            var (run, resumed) = ResumeConfig(checkpoint, opts, parse);
-            using (var ctrlC = new CtrlC(console))
-            {
-                var experiment = new TrainExperiment(resumed, Path.GetFullPath(checkpoint), ctrlC.Token);
-                return Report(ui, ExperimentRunner.Run(experiment, quick: false, resumed.Seed, run.Path, ui, LabData.FindFashionMnist(), run, printTable: false));
-            }
-        }));
+                if (checkpoint is null)
+                {
+                    var cfg = opts.Resolve(parse);
+                    RunFolder.CheckRoot(parse.GetValue(opts.Out)!);
+                    return Fresh(ui, cfg, parse.GetValue(opts.Out)!, ctrlC.Token, group: null);
+                }
+                var (run, resumed) = ResumeConfig(checkpoint, opts, parse);
+                return Resume(ui, run, resumed, checkpoint, ctrlC.Token, group: null);
+            });
+        });
         return cmd;
+    }
+
+    /// <summary>Trains <paramref name="cfg"/> into a new run folder under <paramref name="outRoot"/> (over <paramref name="group"/> when given); returns the exit code.</summary>
+    internal static int Fresh(IConsoleUi ui, TrainConfig cfg, string outRoot, CancellationToken cancellationToken, ProcessGroup? group) =>
+        Report(ui, RunExperiment(ui, new TrainExperiment(cfg, cancellationToken: cancellationToken, group: group), cfg.Seed, outRoot));
+
+    /// <summary>Continues the run in <paramref name="run"/> from <paramref name="checkpoint"/> (over <paramref name="group"/> when given); returns the exit code.</summary>
+    internal static int Resume(IConsoleUi ui, RunFolder run, TrainConfig cfg, string checkpoint, CancellationToken cancellationToken, ProcessGroup? group)
+    {
+        var experiment = new TrainExperiment(cfg, Path.GetFullPath(checkpoint), cancellationToken, group);
+        return Report(ui, ExperimentRunner.Run(experiment, quick: false, cfg.Seed, run.Path, ui, LabData.FindFashionMnist(), run, printTable: false));
     }
 
     // The run folder of a checkpoint and the config it was trained with (--epochs may change; nothing else may),
     // checked before anything runs: a missing file, model weights instead of a training checkpoint, or a folder
     // without the run's config.json are usage errors.
-    private static (RunFolder Run, TrainConfig Config) ResumeConfig(string checkpoint, TrainOptions opts, ParseResult parse)
+    internal static (RunFolder Run, TrainConfig Config) ResumeConfig(string checkpoint, TrainOptions opts, ParseResult parse)
     {
         if (!File.Exists(checkpoint)) throw new UsageException($"--resume: the checkpoint {checkpoint} does not exist");
         var given = opts.Settings.Where(o => parse.GetResult(o) is not null).Select(o => o.Name).ToList();

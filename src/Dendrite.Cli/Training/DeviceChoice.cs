@@ -17,6 +17,18 @@ public static class DeviceChoice
         return Device.Parse(spec);
     }
 
+    /// <summary>
+    /// The device of one process of a distributed run: like <see cref="Resolve"/>, except that <c>auto</c> and
+    /// <c>cuda</c> without an index give each process on a machine its own GPU, cuda:(local rank mod GPU count).
+    /// </summary>
+    public static Device ResolveForProcess(string spec, int localRank)
+    {
+        var device = Resolve(spec);
+        string s = spec.Trim();
+        bool anyGpu = string.Equals(s, "auto", StringComparison.OrdinalIgnoreCase) || string.Equals(s, "cuda", StringComparison.OrdinalIgnoreCase);
+        return anyGpu && device.Type == DeviceType.Cuda && Device.CudaCount > 0 ? Device.Cuda(localRank % Device.CudaCount) : device;
+    }
+
     /// <summary>Why <paramref name="spec"/> cannot be used here (not a device, CUDA unavailable, no such GPU), or null.</summary>
     public static string? Problem(string spec)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Dendrite.Cli.Lab;
 using Dendrite.Cli.Lab.Common;
 using Dendrite.Cli.Reports;
+using Dendrite.Distributed;
 using Dendrite.Training;
 using Dendrite.Training.Callbacks;
 
@@ -13,9 +14,12 @@ namespace Dendrite.Cli.Training;
 /// (<c>best.safetensors</c>) whenever the dev accuracy improves; reports test accuracy of both. With
 /// <paramref name="resume"/> it continues from a training checkpoint exactly where that run stopped. When
 /// <paramref name="cancellationToken"/> is cancelled (Ctrl+C), the trainer ends at the next step, writes its
-/// checkpoint, and the run ends with an <see cref="OperationCanceledException"/> saying how to resume.
+/// checkpoint, and the run ends with an <see cref="OperationCanceledException"/> saying how to resume. With a
+/// <paramref name="group"/> of processes (<c>dendrite train --distributed</c>) every process runs this on its shard of
+/// the data, training one model (see <see cref="TrainJob.Build"/>); the trainer agrees on the results, and the
+/// caller gives only rank 0 the real run folder and console.
 /// </summary>
-public sealed class TrainExperiment(TrainConfig config, string? resume = null, CancellationToken cancellationToken = default) : IExperiment
+public sealed class TrainExperiment(TrainConfig config, string? resume = null, CancellationToken cancellationToken = default, ProcessGroup? group = null) : IExperiment
 {
     /// <summary>The training checkpoint written every epoch and on cancellation.</summary>
     public const string LastCheckpoint = "last.safetensors";
@@ -40,16 +44,21 @@ public sealed class TrainExperiment(TrainConfig config, string? resume = null, C
     /// <inheritdoc />
     public void Run(ExperimentContext ctx)
     {
-        // config.json records the device the run actually used (auto resolved).
-        var device = DeviceChoice.Resolve(config.Device);
+        // config.json records the device the run actually used (auto resolved; rank 0's in a distributed run).
+        var device = group is null ? DeviceChoice.Resolve(config.Device) : DeviceChoice.ResolveForProcess(config.Device, ProcessGroup.LocalRank);
         ctx.Device = device;
         var cfg = ctx.UseConfig(config with { Device = device.ToString() });
         ctx.Log($"  device: {device}", Ui.Tone.Detail);
+        if (group is not null)
+        {
+            ctx.Log($"  distributed: {group.Size} processes ({group.Library}), global batch {cfg.Batch} = {group.Size} x {cfg.Batch / group.Size}", Ui.Tone.Detail);
+            ctx.Metric("processes", group.Size);
+        }
         var data = TrainJob.LoadData(cfg);
         ctx.Log($"  {data.Train.Count} train / {data.Dev.Count} dev / {data.Test.Count} test samples", Ui.Tone.Detail);
         var best = new BestModelCheckpoint("dev_accuracy", path: ctx.Run.WritePath(BestCheckpoint), restoreBestAtEnd: false);
         ctx.ExportableCheckpoints.Add(BestCheckpoint);
-        var setup = TrainJob.Build(cfg, data, (ulong)cfg.Seed + 2, [best]);
+        var setup = TrainJob.Build(cfg, data, (ulong)cfg.Seed + 2, [best], group: group, device: device);
         var trainer = setup.Trainer;
         string checkpoint = ctx.Run.File(LastCheckpoint);
         trainer.CheckpointPath = ctx.Run.WritePath(LastCheckpoint);
@@ -68,7 +77,8 @@ public sealed class TrainExperiment(TrainConfig config, string? resume = null, C
         {
             case StopCause.Cancelled:
                 throw new OperationCanceledException($"{history.StopReason} Checkpoint: {checkpoint}. " +
-                                                     $"Resume with: dendrite train --resume {Quote(checkpoint)}");
+                                                     $"Resume with: {(group is null ? "" : $"mpiexec -n {group.Size} ")}dendrite train " +
+                                                     $"{(group is null ? "" : "--distributed ")}--resume {Quote(checkpoint)}");
             case StopCause.NonFiniteLoss:
                 throw new ArithmeticException(history.StopReason);
             case StopCause.Requested:
@@ -77,7 +87,7 @@ public sealed class TrainExperiment(TrainConfig config, string? resume = null, C
                 break;
         }
 
-        var model = trainer.Model;
+        var model = trainer.UnwrappedModel;
         var last = trainer.Evaluate(setup.Test);
         ctx.Metric("test_acc_last", last.Metrics["accuracy"]);
         if (best.BestState is { } state) model.LoadStateDict(state);

@@ -3,6 +3,7 @@ using Dendrite.Cli.Commands;
 using Dendrite.Cli.Lab;
 using Dendrite.Cli.Lab.Common;
 using Dendrite.Data;
+using Dendrite.Distributed;
 using Dendrite.NN;
 using Dendrite.Optim;
 using Dendrite.Training;
@@ -68,20 +69,42 @@ public static class TrainJob
     /// A trainer for the configured model, optimizer, schedulers and early stopping (cross-entropy loss, accuracy),
     /// with <paramref name="callbacks"/> first; the train loader reshuffles from <paramref name="shuffleSeed"/>.
     /// The model's generator (which dropout keeps drawing from) is tracked, so checkpoints resume exactly.
+    /// With a <paramref name="group"/> (distributed training), the model is wrapped in a
+    /// <see cref="DistributedDataParallel"/> on <paramref name="device"/>, the train loader gives this process its
+    /// shard of every epoch in batches of <c>cfg.Batch / group.Size</c> (so <c>cfg.Batch</c> is the global batch: the
+    /// shards come from the permutation the single-process loader draws, so the global batches are the same), and the
+    /// dev and test loaders give it its share of those sets (the trainer sums the results over the processes).
     /// </summary>
     public static TrainSetup Build(TrainConfig cfg, JobData data, ulong shuffleSeed, IEnumerable<TrainerCallback>? callbacks = null,
-        double? lr = null, double? weightDecay = null)
+        double? lr = null, double? weightDecay = null, ProcessGroup? group = null, Device? device = null)
     {
         var modelRng = new Generator((ulong)cfg.Seed + 1);
-        var model = BuildModel(cfg, data, modelRng).To(DeviceChoice.Resolve(cfg.Device));
+        Module model = BuildModel(cfg, data, modelRng).To(device ?? DeviceChoice.Resolve(cfg.Device));
+        if (group is not null)
+            model = new DistributedDataParallel(model, group);
         var opt = BuildOptimizer(cfg, model.Parameters(), lr, weightDecay);
         var (scheduler, plateau) = BuildScheduler(cfg, opt);
         var all = new List<TrainerCallback>(callbacks ?? []);
         if (cfg.EarlyStop is int patience) all.Add(new EarlyStopping("dev_loss", patience));
         var trainer = new Trainer(model, opt, new CrossEntropyLoss(), [new Accuracy()], scheduler, plateau: plateau, callbacks: all) { Log = null };
         trainer.Generators.Add(modelRng);
+        if (group is not null)
+            return new TrainSetup(trainer, ShardLoader(data.Train, cfg.Batch / group.Size, group, shuffleSeed), ShardLoader(data.Dev, 2000, group, null),
+                ShardLoader(data.Test, 2000, group, null));
         return new TrainSetup(trainer, LabTrainer.Loader(data.Train, cfg.Batch, new Generator(shuffleSeed)), LabTrainer.EvalLoader(data.Dev),
             LabTrainer.EvalLoader(data.Test));
+    }
+
+    // This process's shard: for training (shuffleSeed given) equal shards of each epoch's permutation, drawn from the
+    // loader's generator as the single-process loader draws it (the checkpoint saves that generator); for evaluation
+    // every sample once, in order.
+    private static DataLoader ShardLoader(LabeledData data, int batchSize, ProcessGroup group, ulong? shuffleSeed)
+    {
+        var generator = new Generator(shuffleSeed ?? 0);
+        var sampler = shuffleSeed is not null
+            ? new DistributedSampler(data.Count, group, generator: generator)
+            : new DistributedSampler(data.Count, group, shuffle: false, evenShards: false);
+        return new DataLoader(new TensorDataset(data.X, data.Y), Math.Max(1, Math.Min(batchSize, sampler.Count)), generator: generator, sampler: sampler);
     }
 
     /// <summary>Builds the configured model for the data, drawing its initial weights (and later dropout masks) from <paramref name="rng"/>.</summary>

@@ -37,4 +37,18 @@ public static class Autograd
     /// </summary>
     public static Tensor?[] Grad(Tensor output, IReadOnlyList<Tensor> inputs, Tensor? gradOutput = null, bool retainGraph = false)
         => Engine.Run(output, gradOutput, retainGraph, inputs);
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> once the backward pass now running on this thread has delivered every
+    /// gradient (PyTorch's <c>Variable._execution_engine.queue_callback</c>); callbacks run in the order queued, and
+    /// one may queue more. A callback already queued for this pass (an equal delegate) is not queued again, so a hook
+    /// on many tensors may queue the same one each time. Only valid during a backward pass, from a hook: distributed
+    /// data parallelism uses it to average the gradients once all of them are known. A backward pass that throws
+    /// drops its queued callbacks.
+    /// </summary>
+    public static void QueueCallback(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        Engine.QueueCallback(callback);
+    }
 }

@@ -13,6 +13,14 @@ internal static class Engine
     [ThreadStatic]
     private static Scratch? t_scratch;
 
+    // Callbacks queued (Autograd.QueueCallback) during the backward pass running on this thread, and how many passes
+    // are running on it (a hook or callback may run a nested one).
+    [ThreadStatic]
+    private static List<Action>? t_callbacks;
+
+    [ThreadStatic]
+    private static int t_depth;
+
     private sealed class Scratch
     {
         public readonly Stack<GradFn> Ready = new();
@@ -44,11 +52,45 @@ internal static class Engine
 
         Tensor?[]? captured = capture is null ? null : new Tensor?[capture.Count];
         using var scope = new GradModeScope(false);
+        var outerCallbacks = t_callbacks;
+        t_callbacks = null;
+        t_depth++;
+        try
+        {
+            RunPass(root, gradient, retainGraph, capture, captured);
+            RunCallbacks();
+        }
+        finally
+        {
+            t_callbacks = outerCallbacks;
+            t_depth--;
+        }
+        return captured ?? [];
+    }
 
+    /// <summary>Queues a callback for the end of the running backward pass (see <see cref="Autograd.QueueCallback"/>).</summary>
+    public static void QueueCallback(Action callback)
+    {
+        if (t_depth == 0)
+            throw new InvalidOperationException("Autograd.QueueCallback: no backward pass is running on this thread; queue callbacks from a hook during Backward().");
+        var queued = t_callbacks ??= [];
+        if (!queued.Contains(callback))
+            queued.Add(callback);
+    }
+
+    // The callbacks of this pass, including any they queue themselves.
+    private static void RunCallbacks()
+    {
+        for (int i = 0; t_callbacks is { } queued && i < queued.Count; i++)
+            queued[i]();
+    }
+
+    private static void RunPass(Tensor root, Tensor gradient, bool retainGraph, IReadOnlyList<Tensor>? capture, Tensor?[]? captured)
+    {
         if (root.GradFn is null)
         {
             DeliverToLeaf(root, gradient, capture, captured);
-            return captured ?? [];
+            return;
         }
 
         var scratch = t_scratch ?? new Scratch();
@@ -65,7 +107,6 @@ internal static class Engine
             scratch.Holds.Reset();
             t_scratch = scratch;
         }
-        return captured ?? [];
     }
 
     private static void RunGraph(Tensor root, Tensor gradient, bool retainGraph, IReadOnlyList<Tensor>? capture, Tensor?[]? captured, Scratch scratch)
@@ -284,6 +325,9 @@ internal static class Engine
             leaf.Grad = grad.Clone();
         else
             leaf.Grad.AddInPlace(grad);
+        if (leaf.PostAccumulateHooks is { } hooks)
+            foreach (var hook in hooks)
+                hook(leaf);
     }
 
     private static void CaptureNonLeaf(GradFn node, Tensor grad, IReadOnlyList<Tensor> capture, Tensor?[] captured)

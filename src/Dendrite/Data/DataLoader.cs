@@ -10,7 +10,9 @@ namespace Dendrite.Data;
 /// <see cref="DropLast"/>. Batches come from the dataset's batch gather (<see cref="IBatchDataset"/>) when it has one,
 /// else from the collate step over per-sample tensors. With <see cref="NumWorkers"/> ≥ 1, worker threads build the
 /// next batches into a bounded queue while the caller computes; the batches are identical to those without workers
-/// (random transforms that draw from one shared generator are only reproducible with at most one worker).
+/// (random transforms that draw from one shared generator are only reproducible with at most one worker). With a
+/// <see cref="Sampler"/>, the sampler gives each epoch's order instead (PyTorch's <c>sampler=</c>; for example
+/// <c>DistributedSampler</c>, one process's shard of the data).
 /// </summary>
 public sealed class DataLoader : IEnumerable<Batch>
 {
@@ -25,9 +27,10 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// <param name="numWorkers">Background worker threads that prefetch batches (0: build batches on the caller's thread).</param>
     /// <param name="prefetchFactor">Batches each worker may have ready ahead of the consumer.</param>
     /// <param name="collate">Turns a list of samples into batch tensors (default <see cref="Collate.Stack"/>); used only when the dataset cannot gather batches itself.</param>
+    /// <param name="sampler">Gives each epoch's indices instead of the loader's own order (then <paramref name="shuffle"/> must be false).</param>
     public DataLoader(IDataset<Tensor[]> dataset, int batchSize = 1, bool shuffle = false, bool dropLast = false,
         Generator? generator = null, int numWorkers = 0, int prefetchFactor = 2,
-        Func<IReadOnlyList<Tensor[]>, Tensor[]>? collate = null)
+        Func<IReadOnlyList<Tensor[]>, Tensor[]>? collate = null, ISampler? sampler = null)
     {
         Dataset = dataset ?? throw new ArgumentNullException(nameof(dataset));
         if (batchSize < 1)
@@ -44,6 +47,9 @@ public sealed class DataLoader : IEnumerable<Batch>
         PrefetchFactor = prefetchFactor;
         _collate = collate ?? Collate.Stack;
         UsesCustomCollate = collate is not null;
+        if (sampler is not null && shuffle)
+            throw new ArgumentException("DataLoader: shuffle must be false when a sampler is given (the sampler decides the order; shuffle it there).", nameof(shuffle));
+        Sampler = sampler;
     }
 
     /// <summary>The dataset being iterated.</summary>
@@ -67,20 +73,28 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// <summary>Batches each worker may prepare ahead.</summary>
     public int PrefetchFactor { get; }
 
+    /// <summary>The sampler that gives each epoch's indices, or null for the loader's own order.</summary>
+    public ISampler? Sampler { get; }
+
     private bool UsesCustomCollate { get; }
 
+    // Indices per epoch: the sampler's, else the whole dataset.
+    private int Length => Sampler?.Count ?? Dataset.Count;
+
     /// <summary>Number of batches per epoch.</summary>
-    public int Count => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
+    public int Count => DropLast ? Length / BatchSize : (Length + BatchSize - 1) / BatchSize;
 
-    /// <summary>Number of samples per epoch (less than the dataset count when <see cref="DropLast"/> drops some).</summary>
-    public int SampleCount => DropLast ? Count * BatchSize : Dataset.Count;
+    /// <summary>Number of samples per epoch (less than the dataset or sampler count when <see cref="DropLast"/> drops some).</summary>
+    public int SampleCount => DropLast ? Count * BatchSize : Length;
 
-    /// <summary>Starts an epoch: draws the order (when shuffling) and, with workers, starts prefetching.</summary>
+    /// <summary>Starts an epoch: draws the order (when shuffling, or from the sampler) and, with workers, starts prefetching.</summary>
     public IEnumerator<Batch> GetEnumerator()
     {
-        int n = Dataset.Count;
+        int n = Length;
         int[] order;
-        if (Shuffle)
+        if (Sampler is not null)
+            order = SamplerOrder(Sampler);
+        else if (Shuffle)
             order = Generator.Permutation(n);
         else
         {
@@ -102,6 +116,19 @@ public sealed class DataLoader : IEnumerable<Batch>
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    // The sampler's indices, checked: a wrong count or an index outside the dataset would give wrong batches.
+    private int[] SamplerOrder(ISampler sampler)
+    {
+        var order = sampler.Indices();
+        if (order.Length != sampler.Count)
+            throw new InvalidOperationException($"DataLoader: the sampler {sampler.GetType().Name} gave {order.Length} indices but its Count is {sampler.Count}.");
+        int count = Dataset.Count;
+        foreach (int i in order)
+            if ((uint)i >= (uint)count)
+                throw new InvalidOperationException($"DataLoader: the sampler {sampler.GetType().Name} gave index {i}, outside the dataset's {count} samples.");
+        return order;
+    }
 
     private Tensor[] BuildTensors(int[] indices)
     {

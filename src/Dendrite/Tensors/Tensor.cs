@@ -21,6 +21,7 @@ public sealed partial class Tensor
     private bool _contiguous;
     private bool _requiresGrad;
     private List<Func<Tensor, Tensor?>>? _leafHooks;
+    private List<Action<Tensor>>? _postAccumulateHooks;
 
     internal Tensor(Storage storage, int[] shape, int[] strides, int offset)
     {
@@ -102,6 +103,8 @@ public sealed partial class Tensor
 
     internal List<Func<Tensor, Tensor?>>? LeafHooks => _leafHooks;
 
+    internal List<Action<Tensor>>? PostAccumulateHooks => _postAccumulateHooks;
+
     /// <summary>Marks this tensor as produced by <paramref name="fn"/> (called by ops when recording).</summary>
     internal void SetGradFn(GradFn fn)
     {
@@ -122,6 +125,21 @@ public sealed partial class Tensor
             GradFn.AddOutputHook(hook);
         else
             (_leafHooks ??= []).Add(hook);
+    }
+
+    /// <summary>
+    /// Registers a hook called with this leaf tensor each time a backward pass has accumulated a gradient into its
+    /// <see cref="Grad"/> (PyTorch's <c>register_post_accumulate_grad_hook</c>); not called by
+    /// <see cref="Autograd.Autograd.Grad"/>, which leaves <see cref="Grad"/> alone.
+    /// </summary>
+    public void RegisterPostAccumulateGradHook(Action<Tensor> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        if (GradFn is not null)
+            throw new InvalidOperationException("RegisterPostAccumulateGradHook: only leaf tensors accumulate gradients; this tensor was computed by " + GradFn.Name + ".");
+        if (!RequiresGrad)
+            throw new InvalidOperationException("RegisterPostAccumulateGradHook: cannot register a hook on a tensor that does not require gradients.");
+        (_postAccumulateHooks ??= []).Add(hook);
     }
 
     /// <summary>Keeps the gradient of this non-leaf tensor in <see cref="Grad"/> after backward (like <c>retain_grad()</c>).</summary>

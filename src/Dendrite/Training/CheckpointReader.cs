@@ -123,7 +123,7 @@ internal static class CheckpointReader
 
     private static void CheckModel(Dictionary<string, Tensor> saved, Trainer trainer, string source)
     {
-        var own = trainer.Model.StateDict();
+        var own = trainer.UnwrappedModel.StateDict();
         var missing = own.Keys.Where(k => !saved.ContainsKey(k)).Select(k => "model." + k).ToList();
         var unexpected = saved.Keys.Where(k => !own.ContainsKey(k)).Select(k => "model." + k).ToList();
         if (missing.Count > 0)

@@ -31,7 +31,7 @@ public sealed partial class Trainer
     {
         ArgumentNullException.ThrowIfNull(path);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (k, t) in Model.StateDict())
+        foreach (var (k, t) in UnwrappedModel.StateDict())
             tensors["model." + k] = t;
         var opt = Optimizer.StateDict();
         foreach (var (k, t) in opt.Tensors)
@@ -91,6 +91,17 @@ public sealed partial class Trainer
         if (Plateau is not null)
             meta["plateau"] = Plateau.StateDict().ToJsonString();
         SafeTensors.Save(path, tensors, meta);
+    }
+
+    /// <summary>
+    /// The files of the checkpoint at <paramref name="path"/>: the file itself and, when there is one, the history
+    /// journal beside it that checkpoints written by <see cref="Fit"/> refer to. Copy all of them to move a checkpoint.
+    /// </summary>
+    public static IReadOnlyList<string> CheckpointFiles(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string journal = HistoryJournal.PathFor(path);
+        return File.Exists(journal) ? [path, journal] : [path];
     }
 
     /// <summary>
@@ -159,7 +170,7 @@ public sealed partial class Trainer
                 _callbacks[i].LoadState(callbackStates[i], callbackTensors[i], "");
             throw;
         }
-        Model.LoadStateDict(c.Model); // keys, shapes and dtypes were checked by the reader: this cannot fail half-way
+        UnwrappedModel.LoadStateDict(c.Model); // keys, shapes and dtypes were checked by the reader: this cannot fail half-way
         History = c.History;
         EpochsCompleted = c.EpochsCompleted;
         GlobalStep = c.GlobalStep;

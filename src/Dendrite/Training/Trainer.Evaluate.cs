@@ -6,7 +6,9 @@ public sealed partial class Trainer
 {
     /// <summary>
     /// Evaluates in eval mode without gradients: the loss averaged over samples (each batch's mean loss weighted by
-    /// its size) and every metric over the whole loader. The model's training mode is restored afterwards.
+    /// its size) and every metric over the whole loader. The model's training mode is restored afterwards. In
+    /// distributed training every rank must call it (each typically on its shard of the data): the loss, the sample
+    /// count and the metrics' totals are summed over the ranks, so every rank gets the result for all the data.
     /// </summary>
     public EvaluationResult Evaluate(DataLoader loader)
     {
@@ -34,7 +36,15 @@ public sealed partial class Trainer
         {
             Model.Train(wasTraining);
         }
-        var metrics = _metrics.ToDictionary(m => m.Name, m => m.Compute());
+        var unreducible = new bool[_metrics.Count];
+        if (Group is { } group)
+        {
+            Span<double> totals = [lossSum, samples];
+            group.AllReduceSum(totals);
+            (lossSum, samples) = (totals[0], (int)totals[1]);
+            unreducible = ReduceMetrics(group);
+        }
+        var metrics = _metrics.Select((m, i) => (m.Name, Value: unreducible[i] ? double.NaN : m.Compute())).ToDictionary(m => m.Name, m => m.Value);
         return new EvaluationResult(samples == 0 ? double.NaN : lossSum / samples, metrics, samples);
     }
 

@@ -13,6 +13,10 @@ namespace Dendrite.Training;
 /// learning-rate schedulers, runs callbacks (best-model checkpoint, early stopping, gradient hooks) and optionally
 /// writes a resumable training checkpoint. A non-finite loss stops training with a message naming the epoch and step;
 /// a cancelled token stops at the next step boundary and writes a checkpoint from which <see cref="Fit"/> resumes.
+/// Around a distributed model (<see cref="IDistributedModel"/>, for example <c>DistributedDataParallel</c>) every
+/// rank runs the same loop on its shard: the ranks agree on each step's loss (the mean over ranks) and on stopping,
+/// the metrics' totals are summed over the ranks, and only rank 0 reports progress, logs warnings and writes
+/// checkpoints (<see cref="IsMainProcess"/>).
 /// </summary>
 public sealed partial class Trainer
 {
@@ -94,13 +98,13 @@ public sealed partial class Trainer
     /// <summary>Record every step's loss in <see cref="History"/>.</summary>
     public bool RecordSteps { get; set; }
 
-    /// <summary>Receives progress reports (epoch start, every step, epoch end).</summary>
+    /// <summary>Receives progress reports (epoch start, every step, epoch end); in distributed training only rank 0's.</summary>
     public IProgress<TrainingProgress>? Progress { get; set; }
 
-    /// <summary>Where warnings are written as they happen (they are also kept in <see cref="History"/>); null for none.</summary>
+    /// <summary>Where warnings are written as they happen (they are also kept in <see cref="History"/>); null for none. In distributed training only rank 0 writes them.</summary>
     public TextWriter? Log { get; set; } = Console.Error;
 
-    /// <summary>A training checkpoint written at the end of every <see cref="CheckpointEvery"/> epochs and on cancellation, or null.</summary>
+    /// <summary>A training checkpoint written at the end of every <see cref="CheckpointEvery"/> epochs and on cancellation, or null (in distributed training, by rank 0 only).</summary>
     public string? CheckpointPath { get; set; }
 
     /// <summary>Write <see cref="CheckpointPath"/> every this many epochs (and always after the last one).</summary>
@@ -161,6 +165,8 @@ public sealed partial class Trainer
         History.StopReason = null; // a restored history may carry the stop of the run it was cancelled in
         History.StopCause = StopCause.None;
         CheckOptimizerParameters();
+        if (Group is { } group)
+            CheckSameStepCount(group, train.Count);
         var resume = TakePendingResume(train);
         foreach (var c in _callbacks)
             c.OnFitStart(this);
@@ -175,7 +181,7 @@ public sealed partial class Trainer
             {
                 History.StopReason = outcome.Stop;
                 History.StopCause = outcome.Cancelled ? StopCause.Cancelled : StopCause.NonFiniteLoss;
-                if (outcome.Cancelled && CheckpointPath is not null)
+                if (outcome.Cancelled && CheckpointPath is not null && IsMainProcess)
                     SaveCheckpoint(CheckpointPath, outcome.Partial);
                 break;
             }
@@ -196,9 +202,9 @@ public sealed partial class Trainer
                 Scheduler.Step();
             foreach (var c in _callbacks)
                 c.OnEpochEnd(this, record);
-            Progress?.Report(new TrainingProgress(ProgressKind.EpochEnd, epoch, epochs, outcome.Steps, train.Count,
+            Reporter?.Report(new TrainingProgress(ProgressKind.EpochEnd, epoch, epochs, outcome.Steps, train.Count,
                 values["train_loss"], outcome.SamplesPerSecond, clock.Elapsed, values));
-            if (CheckpointPath is not null && (epoch % Math.Max(1, CheckpointEvery) == 0 || epoch == epochs || _stopRequest is not null))
+            if (CheckpointPath is not null && IsMainProcess && (epoch % Math.Max(1, CheckpointEvery) == 0 || epoch == epochs || _stopRequest is not null))
                 SaveCheckpoint(CheckpointPath, partial: null);
         }
         if (_stopRequest is not null && History.StopReason is null)
@@ -223,6 +229,8 @@ public sealed partial class Trainer
     private EpochOutcome TrainEpoch(DataLoader train, int epoch, int epochs, PartialEpoch? resume, CancellationToken ct, Stopwatch clock)
     {
         Model.Train();
+        train.Sampler?.SetEpoch(epoch - 1);
+        var group = Group;
         foreach (var m in _metrics)
             m.Reset();
         // Metrics that could not save their totals in the checkpoint this epoch resumes from: their value is unknown.
@@ -232,8 +240,12 @@ public sealed partial class Trainer
             train.Generator.SetState(resume.LoaderStateAtStart);
             for (int i = 0; i < _metrics.Count; i++)
             {
+                // A checkpoint holds the totals of all ranks: rank 0 carries them on, the others start from zero.
                 if (resume.MetricStates.Length == _metrics.Count && resume.MetricStates[i] is { } state && _metrics[i] is IStatefulMetric m)
-                    m.LoadState(state.DeepClone());
+                {
+                    if (IsMainProcess)
+                        m.LoadState(state.DeepClone());
+                }
                 else
                     unknown[i] = resume.StepsDone > 0;
             }
@@ -244,7 +256,16 @@ public sealed partial class Trainer
         int step = 0, samples = 0;
         double lr = resume?.Lr ?? Optimizer.Lr;
         var epochClock = Stopwatch.StartNew();
-        Progress?.Report(new TrainingProgress(ProgressKind.EpochStart, epoch, epochs, skip, train.Count, double.NaN, 0, clock.Elapsed, null));
+        Reporter?.Report(new TrainingProgress(ProgressKind.EpochStart, epoch, epochs, skip, train.Count, double.NaN, 0, clock.Elapsed, null));
+        EpochOutcome Cancelled()
+        {
+            if (group is not null)
+                ReduceMetrics(group); // the checkpoint (rank 0's) keeps the totals of every rank
+            return new EpochOutcome([], lr, step, 0,
+                $"Training cancelled at epoch {epoch} after step {step} of {train.Count}; the checkpoint resumes with step {step + 1}.",
+                true, new PartialEpoch(loaderState, step, lossSum, lr,
+                    [.. _metrics.Select((m, i) => unknown[i] ? null : (m as IStatefulMetric)?.SaveState())]));
+        }
         foreach (var batch in train)
         {
             if (step < skip)
@@ -252,16 +273,20 @@ public sealed partial class Trainer
                 step++;
                 continue;
             }
-            if (ct.IsCancellationRequested)
-                return new EpochOutcome([], lr, step, 0,
-                    $"Training cancelled at epoch {epoch} after step {step} of {train.Count}; the checkpoint resumes with step {step + 1}.",
-                    true, new PartialEpoch(loaderState, step, lossSum, lr,
-                        [.. _metrics.Select((m, i) => unknown[i] ? null : (m as IStatefulMetric)?.SaveState())]));
+            if (group is null && ct.IsCancellationRequested)
+                return Cancelled();
             var (x, y) = OnDevice(batch);
             Optimizer.ZeroGrad();
             var output = Model.Forward(x);
             var loss = _loss(output, y);
             double lossValue = loss.Item();
+            if (group is not null)
+            {
+                // Distributed: every rank records the mean loss over the ranks, and all stop at the same step.
+                (lossValue, bool cancel) = AgreeOnStep(group, lossValue, ct.IsCancellationRequested);
+                if (cancel)
+                    return Cancelled();
+            }
             step++;
             if (!double.IsFinite(lossValue))
                 return new EpochOutcome([], lr, step, 0,
@@ -285,24 +310,25 @@ public sealed partial class Trainer
                     m.Update(detached, y);
             }
             lossSum += lossValue;
-            samples += batch.Size;
+            samples += batch.Size * (group?.Size ?? 1); // distributed: every rank's batch has this size
             foreach (var c in _callbacks)
                 c.OnStepEnd(context);
-            if (Progress is not null)
+            if (Reporter is { } reporter)
             {
                 // Running values of the epoch so far, for a progress bar.
                 var running = new Dictionary<string, double> { ["train_loss"] = lossSum / step };
                 foreach (var m in _metrics)
                     running["train_" + m.Name] = m.Compute();
-                Progress.Report(new TrainingProgress(ProgressKind.Step, epoch, epochs, step, train.Count, lossSum / step,
+                reporter.Report(new TrainingProgress(ProgressKind.Step, epoch, epochs, step, train.Count, lossSum / step,
                     samples / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, running));
             }
         }
         // Train loss of the epoch: the mean of the step losses (as the PyTorch reference loops report it).
         var values = new Dictionary<string, double> { ["train_loss"] = step == 0 ? double.NaN : lossSum / step };
+        var unreducible = group is null ? new bool[_metrics.Count] : ReduceMetrics(group);
         for (int i = 0; i < _metrics.Count; i++)
         {
-            values["train_" + _metrics[i].Name] = unknown[i] ? double.NaN : _metrics[i].Compute();
+            values["train_" + _metrics[i].Name] = unknown[i] || unreducible[i] ? double.NaN : _metrics[i].Compute();
             if (unknown[i])
                 Warn($"Trainer: train_{_metrics[i].Name} of epoch {epoch} is unknown (recorded as NaN): the epoch resumed from a checkpoint taken after step {skip} " +
                      (_metrics[i] is IStatefulMetric ? "that holds no totals for it (an older checkpoint)."
@@ -322,7 +348,7 @@ public sealed partial class Trainer
     // The NNDL notes build an optimizer from one model instance and then train another: nothing learns. Say so.
     private void CheckOptimizerParameters()
     {
-        var modelParams = Model.NamedParameters().Where(p => p.Tensor.RequiresGrad).ToList();
+        var modelParams = UnwrappedModel.NamedParameters().Where(p => p.Tensor.RequiresGrad).ToList();
         var modelSet = new HashSet<Tensor>(modelParams.Select(p => p.Tensor), ReferenceEqualityComparer.Instance);
         var optParams = Optimizer.ParamGroups.SelectMany(g => g.Params).ToList();
         var optSet = new HashSet<Tensor>(optParams, ReferenceEqualityComparer.Instance);
@@ -338,6 +364,7 @@ public sealed partial class Trainer
     private void Warn(string message)
     {
         History.Warn(message);
-        Log?.WriteLine("warning: " + message);
+        if (IsMainProcess)
+            Log?.WriteLine("warning: " + message);
     }
 }

@@ -15,7 +15,8 @@ public enum ProgressKind
 
 /// <summary>
 /// A progress report from <see cref="Trainer.Fit"/>, enough to draw a progress bar: where training is, the running
-/// mean train loss of the epoch, throughput, and the values: running train loss and metrics after each step, all
+/// mean train loss of the epoch, throughput (in distributed training, of all the processes together), and the values:
+/// running train loss and metrics after each step (in distributed training, the metrics of rank 0's shard so far), all
 /// recorded values at epoch end (null at epoch start).
 /// </summary>
 public sealed record TrainingProgress(

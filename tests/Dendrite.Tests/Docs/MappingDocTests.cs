@@ -14,7 +14,7 @@ public sealed partial class MappingDocTests
     private static readonly HashSet<string> Bcl = ["Action", "Func"];
 
     // Every Dendrite assembly a user references: the library and its add-ons.
-    private static readonly Lazy<Api> PublicApi = new(() => Api.Of(typeof(Tensor).Assembly, typeof(Dendrite.Onnx.Onnx).Assembly));
+    private static readonly Lazy<Api> PublicApi = new(() => Api.Of(typeof(Tensor).Assembly, typeof(Dendrite.Onnx.Onnx).Assembly, typeof(Dendrite.Distributed.ProcessGroup).Assembly));
 
     [Fact]
     public void EveryNameInTheDendriteColumnExists()

@@ -48,7 +48,9 @@ public static class LabTrainer
             ctx.Log($"  {series}: {warning}", Tone.Warning);
         if (logHistory)
             CopyHistory(history, ctx.History, series);
-        double samples = (double)(trainer.EpochsCompleted - before) * train.SampleCount;
+        // A distributed trainer's loader holds this process's shard: every process trains as many samples.
+        int processes = trainer.Model is IDistributedModel d ? d.Group.Size : 1;
+        double samples = (double)(trainer.EpochsCompleted - before) * train.SampleCount * processes;
         return new LabFit(history, seconds, samples / Math.Max(seconds, 1e-9));
     }
 

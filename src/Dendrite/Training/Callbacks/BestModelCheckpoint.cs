@@ -17,7 +17,7 @@ public sealed class BestModelCheckpoint : TrainerCallback
     /// <summary>Watches <paramref name="monitor"/> (for example <c>dev_accuracy</c> or <c>dev_loss</c>).</summary>
     /// <param name="monitor">A recorded value name.</param>
     /// <param name="higherIsBetter">Direction of improvement (default: lower for losses and errors, higher otherwise).</param>
-    /// <param name="path">A safetensors file to write the best weights to (atomically), or null to keep them in memory only.</param>
+    /// <param name="path">A safetensors file to write the best weights to (atomically; in distributed training by rank 0 only), or null to keep them in memory only.</param>
     /// <param name="restoreBestAtEnd">Load the best weights into the model when <see cref="Trainer.Fit"/> ends.</param>
     public BestModelCheckpoint(string monitor = "dev_accuracy", bool? higherIsBetter = null, string? path = null, bool restoreBestAtEnd = true)
     {
@@ -58,8 +58,8 @@ public sealed class BestModelCheckpoint : TrainerCallback
             return;
         Best = v;
         BestEpoch = record.Epoch;
-        _best = trainer.Model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.CopyDense(), StringComparer.Ordinal);
-        if (Path is not null)
+        _best = trainer.UnwrappedModel.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.CopyDense(), StringComparer.Ordinal);
+        if (Path is not null && trainer.IsMainProcess)
             SafeTensors.Save(Path, _best, new Dictionary<string, string>
             {
                 ["epoch"] = BestEpoch.ToString(CultureInfo.InvariantCulture),
@@ -72,7 +72,7 @@ public sealed class BestModelCheckpoint : TrainerCallback
     public override void OnFitEnd(Trainer trainer)
     {
         if (RestoreBestAtEnd && _best is not null)
-            trainer.Model.LoadStateDict(_best);
+            trainer.UnwrappedModel.LoadStateDict(_best);
     }
 
     /// <inheritdoc/>

@@ -25,7 +25,7 @@ public sealed class GradientNormLogger(TextWriter? writer = null, int everySteps
             return;
         _norms.Clear();
         var line = new StringBuilder().Append(CultureInfo.InvariantCulture, $"epoch {context.Epoch} step {context.Step} grad-norm:");
-        foreach (var (name, p) in context.Trainer.Model.NamedParameters())
+        foreach (var (name, p) in context.Trainer.UnwrappedModel.NamedParameters())
         {
             if (p.Grad is null)
                 continue;
