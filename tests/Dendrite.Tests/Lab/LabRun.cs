@@ -31,7 +31,14 @@ internal sealed class LabRun : IDisposable
     public string Html { get; }
 
     /// <summary>A recorded metric.</summary>
-    public double Metric(string name) => Metrics["metrics"]![name]?.GetValue<double>() ?? throw new KeyNotFoundException($"metric {name} was not recorded");
+    public double Metric(string name)
+    {
+        var value = Metrics["metrics"]![name] ?? throw new KeyNotFoundException($"metric {name} was not recorded");
+        // metrics.json holds non-finite numbers as the strings "Infinity", "-Infinity" and "NaN".
+        return value.GetValueKind() == System.Text.Json.JsonValueKind.String
+            ? double.Parse(value.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
+            : value.GetValue<double>();
+    }
 
     /// <summary>The hard check whose name starts with <paramref name="prefix"/>; it must have passed.</summary>
     public string PassedCheck(string prefix)
