@@ -14,7 +14,8 @@ public static class ModelFactory
     /// <param name="Dropout">Dropout probability after each hidden activation (0: none).</param>
     /// <param name="BatchNorm">Batch normalisation before each hidden activation.</param>
     /// <param name="Init">"default" (PyTorch's layer defaults) or "he" (Kaiming normal weights for ReLU, zero biases).</param>
-    public sealed record Options(string Activation = "relu", double Dropout = 0, bool BatchNorm = false, string Init = "default");
+    /// <param name="InvertedDropout">Inverted dropout (PyTorch's) or the original form that scales by 1 − p at inference.</param>
+    public sealed record Options(string Activation = "relu", double Dropout = 0, bool BatchNorm = false, string Init = "default", bool InvertedDropout = true);
 
     /// <summary>The activation names <see cref="Activation"/> knows.</summary>
     public static IReadOnlyList<string> Activations { get; } = ["relu", "sigmoid", "tanh", "leaky-relu", "gelu"];
@@ -128,7 +129,7 @@ public static class ModelFactory
             if (i + 2 == sizes.Length) break;
             if (options.BatchNorm) model.Add(new BatchNorm1d(sizes[i + 1]));
             model.Add(Activation(options.Activation));
-            if (options.Dropout > 0) model.Add(new Dropout(options.Dropout, rng));
+            if (options.Dropout > 0) model.Add(new Dropout(options.Dropout, rng, options.InvertedDropout));
         }
         return model;
     }
