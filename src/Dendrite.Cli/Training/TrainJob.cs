@@ -78,11 +78,24 @@ public static class TrainJob
         var (scheduler, plateau) = BuildScheduler(cfg, opt);
         var all = new List<TrainerCallback>(callbacks ?? []);
         if (cfg.EarlyStop is int patience) all.Add(new EarlyStopping("dev_loss", patience));
-        var trainer = new Trainer(model, opt, new CrossEntropyLoss(), [new Accuracy()], scheduler, plateau: plateau, callbacks: all) { Log = null };
+        // A two-class model with a single output gives the logit of class 1: binary cross-entropy on logits, accuracy of σ(logit) > ½.
+        var trainer = ModelFactory.SingleLogit(cfg.ModelOrDefault)
+            ? new Trainer(model, opt, BinaryLoss, [new Accuracy(fromLogits: true)], scheduler, plateau: plateau, callbacks: all) { Log = null }
+            : new Trainer(model, opt, new CrossEntropyLoss(), [new Accuracy()], scheduler, plateau: plateau, callbacks: all) { Log = null };
         trainer.Generators.Add(modelRng);
         return new TrainSetup(trainer, LabTrainer.Loader(data.Train, cfg.Batch, new Generator(shuffleSeed)), LabTrainer.EvalLoader(data.Dev),
             LabTrainer.EvalLoader(data.Test));
     }
+
+    // BCE with logits of [N, 1] outputs against class indices [N] (0 or 1).
+    private static Tensor BinaryLoss(Tensor logits, Tensor labels) => F.BinaryCrossEntropyWithLogits(logits.Reshape(-1), labels.To(logits.DType));
+
+    /// <summary>
+    /// The predicted classes of a model's outputs [N, C] (the arg-max) or [N, 1] (a single logit: class 1 when it is
+    /// positive), as int64 [N].
+    /// </summary>
+    public static Tensor PredictClasses(Tensor outputs) =>
+        outputs.Size(-1) == 1 ? outputs.Reshape(-1).Gt(0).To(DType.Int64) : outputs.ArgMax(1);
 
     /// <summary>Builds the configured model for the data, drawing its initial weights (and later dropout masks) from <paramref name="rng"/>.</summary>
     public static Module BuildModel(TrainConfig cfg, JobData data, Generator rng)

@@ -5,7 +5,8 @@ namespace Dendrite.Cli.Lab.Common;
 
 /// <summary>
 /// Builds the models that the lab and <c>dendrite train</c> name by a short spec: <c>softmax</c> (784-10 linear),
-/// <c>mlp:784-256-10</c> (any layer sizes), <c>lenet</c> (LeNet-5 style CNN) and <c>cnn</c> (a wider two-block CNN).
+/// <c>mlp:784-256-10</c> (any layer sizes, one width per layer; a two-class problem may end in a single logit, as in
+/// <c>mlp:2-5-3-1</c>), <c>lenet</c> (LeNet-5 style CNN) and <c>cnn</c> (a wider two-block CNN).
 /// </summary>
 public static class ModelFactory
 {
@@ -45,13 +46,22 @@ public static class ModelFactory
                     return $"expected mlp:<inputs>-<hidden>...-<classes> with positive whole sizes, e.g. mlp:{inputs}-256-{classes}";
                 if (int.Parse(sizes[0], CultureInfo.InvariantCulture) != inputs)
                     return $"an MLP's first size must be the {inputs} input features of the data, e.g. mlp:{inputs}-{string.Join("-", sizes.Skip(1))}";
-                if (int.Parse(sizes[^1], CultureInfo.InvariantCulture) != classes)
-                    return $"an MLP's last size must be the {classes} classes of the data, e.g. mlp:{string.Join("-", sizes.SkipLast(1))}-{classes}";
+                int outputs = int.Parse(sizes[^1], CultureInfo.InvariantCulture);
+                if (outputs != classes && !(outputs == 1 && classes == 2))
+                    return $"an MLP's last size must be the {classes} classes of the data{(classes == 2 ? " (or 1: a single logit)" : "")}, " +
+                           $"e.g. mlp:{string.Join("-", sizes.SkipLast(1))}-{classes}";
                 return null;
             default:
                 return $"unknown model: use softmax, mlp:{inputs}-256-{classes} (any hidden sizes), lenet or cnn";
         }
     }
+
+    /// <summary>
+    /// Whether a model ends in a single output, the logit of class 1 of a two-class problem (<c>mlp:2-5-3-1</c>), to be
+    /// trained with binary cross-entropy on logits rather than cross-entropy over class scores.
+    /// </summary>
+    public static bool SingleLogit(string spec) =>
+        Kind(spec) == "mlp" && spec.Split(':', 2) is [_, var sizes] && sizes.Split('-')[^1] == "1";
 
     /// <summary>Whether a model takes images [N, 1, 28, 28] (CNNs) rather than flat vectors [N, 784].</summary>
     public static bool TakesImages(string spec) => Kind(spec) is "lenet" or "cnn";
@@ -155,7 +165,7 @@ public static class ModelFactory
         {
             var sizes = parts[1].Split('-').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             if (sizes.Length < 2 || sizes.Any(s => s <= 0)) throw new FormatException();
-            if (sizes[0] != inputs || sizes[^1] != classes)
+            if (sizes[0] != inputs || (sizes[^1] != classes && !(sizes[^1] == 1 && classes == 2)))
                 throw new ArgumentException($"model '{spec}': the first size must be the {inputs} input features and the last the {classes} classes");
             return sizes;
         }
