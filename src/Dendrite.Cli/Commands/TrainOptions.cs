@@ -20,7 +20,7 @@ public sealed class TrainOptions
     public Option<string?> Act { get; } = new("--act") { Description = "Hidden activation: relu, sigmoid, tanh, leaky-relu, gelu" };
 
     /// <summary>--opt.</summary>
-    public Option<string?> Opt { get; } = new("--opt") { Description = "sgd, momentum, nesterov, adam, adamw, rmsprop or adagrad" };
+    public Option<string?> Opt { get; } = new("--opt") { Description = "sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, adadelta, adamax or nadam" };
 
     /// <summary>--lr.</summary>
     public Option<double?> Lr { get; } = CliOptions.Number("--lr", "Learning rate (default 1e-3)");

@@ -23,7 +23,7 @@ public sealed record TrainConfig
     /// <summary>Hidden activation: relu, sigmoid, tanh, leaky-relu, gelu.</summary>
     public string Act { get; init; } = "relu";
 
-    /// <summary>sgd, momentum, nesterov, adam, adamw, rmsprop or adagrad.</summary>
+    /// <summary>sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, adadelta, adamax or nadam.</summary>
     public string Opt { get; init; } = "adam";
 
     /// <summary>Learning rate.</summary>

@@ -135,7 +135,7 @@ public static class TrainJob
     }
 
     /// <summary>The optimizer names <see cref="BuildOptimizer"/> knows.</summary>
-    public static IReadOnlyList<string> Optimizers { get; } = ["sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"];
+    public static IReadOnlyList<string> Optimizers { get; } = ["sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax", "nadam"];
 
     /// <summary>Builds the configured optimizer.</summary>
     public static Optimizer BuildOptimizer(TrainConfig cfg, IEnumerable<Tensor> parameters, double? lr = null, double? weightDecay = null)
@@ -150,7 +150,10 @@ public static class TrainJob
             "adamw" => new AdamW(parameters, lr: l, weightDecay: wd),
             "rmsprop" => new RMSprop(parameters, lr: l, weightDecay: wd),
             "adagrad" => new Adagrad(parameters, lr: l, weightDecay: wd),
-            _ => throw new ArgumentException($"optimizer '{cfg.Opt}' is unknown: use sgd, momentum, nesterov, adam, adamw, rmsprop or adagrad"),
+            "adadelta" => new Adadelta(parameters, lr: l, weightDecay: wd),
+            "adamax" => new Adamax(parameters, lr: l, weightDecay: wd),
+            "nadam" => new NAdam(parameters, lr: l, weightDecay: wd),
+            _ => throw new ArgumentException($"optimizer '{cfg.Opt}' is unknown: use {string.Join(", ", Optimizers)}"),
         };
     }
 

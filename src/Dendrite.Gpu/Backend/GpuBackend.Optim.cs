@@ -144,6 +144,101 @@ internal sealed partial class GpuBackend
             Gpu.Stream, Gpu.GridStride(n), Dense<T>(p), Dense<T>(g), Dense<T>(sum), n, a);
     }
 
+    public void AdadeltaStep(StorageView p, StorageView g, StorageView squareAvg, StorageView accDelta, AdadeltaHyper h)
+    {
+        lock (Gate)
+        {
+            if (p.DType == DType.Float32)
+                AdadeltaStep<float>(p, g, squareAvg, accDelta, h);
+            else
+                AdadeltaStep<double>(p, g, squareAvg, accDelta, h);
+        }
+    }
+
+    private void AdadeltaStep<T>(StorageView p, StorageView g, StorageView squareAvg, StorageView accDelta, AdadeltaHyper h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long n = p.Numel;
+        if (n == 0)
+            return;
+        var a = new AdadeltaArgs<T>
+        {
+            NegLr = T.CreateTruncating(-h.Lr),
+            Rho = T.CreateTruncating(h.Rho),
+            OneMinusRho = T.CreateTruncating(1 - h.Rho),
+            Eps = T.CreateTruncating(h.Eps),
+            WeightDecay = T.CreateTruncating(h.WeightDecay),
+            HasWeightDecay = h.WeightDecay != 0 ? 1 : 0,
+        };
+        Gpu.Kernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, long, AdadeltaArgs<T>>(OptimizerKernels.Adadelta)(
+            Gpu.Stream, Gpu.GridStride(n), Dense<T>(p), Dense<T>(g), Dense<T>(squareAvg), Dense<T>(accDelta), n, a);
+    }
+
+    public void AdamaxStep(StorageView p, StorageView g, StorageView expAvg, StorageView expInf, AdamaxHyper h)
+    {
+        lock (Gate)
+        {
+            if (p.DType == DType.Float32)
+                AdamaxStep<float>(p, g, expAvg, expInf, h);
+            else
+                AdamaxStep<double>(p, g, expAvg, expInf, h);
+        }
+    }
+
+    private void AdamaxStep<T>(StorageView p, StorageView g, StorageView expAvg, StorageView expInf, AdamaxHyper h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long n = p.Numel;
+        if (n == 0)
+            return;
+        var a = new AdamaxArgs<T>
+        {
+            NegClr = T.CreateTruncating(h.NegClr),
+            Beta1 = T.CreateTruncating(h.Beta1),
+            OneMinusBeta1 = T.CreateTruncating(1 - h.Beta1),
+            Beta2 = T.CreateTruncating(h.Beta2),
+            Eps = T.CreateTruncating(h.Eps),
+            WeightDecay = T.CreateTruncating(h.WeightDecay),
+            HasWeightDecay = h.WeightDecay != 0 ? 1 : 0,
+        };
+        Gpu.Kernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, long, AdamaxArgs<T>>(OptimizerKernels.Adamax)(
+            Gpu.Stream, Gpu.GridStride(n), Dense<T>(p), Dense<T>(g), Dense<T>(expAvg), Dense<T>(expInf), n, a);
+    }
+
+    public void NAdamStep(StorageView p, StorageView g, StorageView expAvg, StorageView expAvgSq, NAdamHyper h)
+    {
+        lock (Gate)
+        {
+            if (p.DType == DType.Float32)
+                NAdamStep<float>(p, g, expAvg, expAvgSq, h);
+            else
+                NAdamStep<double>(p, g, expAvg, expAvgSq, h);
+        }
+    }
+
+    private void NAdamStep<T>(StorageView p, StorageView g, StorageView expAvg, StorageView expAvgSq, NAdamHyper h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long n = p.Numel;
+        if (n == 0)
+            return;
+        var a = new NAdamArgs<T>
+        {
+            Beta1 = T.CreateTruncating(h.Beta1),
+            OneMinusBeta1 = T.CreateTruncating(1 - h.Beta1),
+            Beta2 = T.CreateTruncating(h.Beta2),
+            OneMinusBeta2 = T.CreateTruncating(1 - h.Beta2),
+            Eps = T.CreateTruncating(h.Eps),
+            WeightDecay = T.CreateTruncating(h.WeightDecay),
+            Bc2 = T.CreateTruncating(h.Bc2),
+            GradCoef = T.CreateTruncating(h.GradCoef),
+            AvgCoef = T.CreateTruncating(h.AvgCoef),
+            HasWeightDecay = h.WeightDecay != 0 ? 1 : 0,
+        };
+        Gpu.Kernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, long, NAdamArgs<T>>(OptimizerKernels.NAdam)(
+            Gpu.Stream, Gpu.GridStride(n), Dense<T>(p), Dense<T>(g), Dense<T>(expAvg), Dense<T>(expAvgSq), n, a);
+    }
+
     public void TotalNorm(StorageView[] xs, double normType, StorageView total)
     {
         lock (Gate)

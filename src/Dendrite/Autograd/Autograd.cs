@@ -6,7 +6,26 @@ public static class Autograd
     /// <summary>Disables recording in a <c>using</c> scope: <c>using (Autograd.NoGrad()) { ... }</c>.</summary>
     public static GradModeScope NoGrad() => new(false);
 
-    /// <summary>Enables recording in a <c>using</c> scope (inside a <see cref="NoGrad"/> block).</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> with recording disabled and returns its result: PyTorch's <c>@torch.no_grad()</c>
+    /// decorator, as in <c>Func&lt;Tensor, Tensor&gt; predict = x =&gt; Autograd.NoGrad(() =&gt; net.Call(x));</c>.
+    /// </summary>
+    public static T NoGrad<T>(Func<T> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        using var _ = NoGrad();
+        return body();
+    }
+
+    /// <summary>Runs <paramref name="body"/> with recording disabled (the decorator form for a method without a result).</summary>
+    public static void NoGrad(Action body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        using var _ = NoGrad();
+        body();
+    }
+
+    /// <summary>Enables recording in a <c>using</c> scope (inside a <see cref="NoGrad()"/> block).</summary>
     public static GradModeScope EnableGrad() => new(true);
 
     /// <summary>Whether operations are currently recorded.</summary>

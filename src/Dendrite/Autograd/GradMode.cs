@@ -17,7 +17,7 @@ public static class GradMode
     }
 }
 
-/// <summary>Restores the previous grad mode when disposed; returned by <see cref="Dendrite.Autograd.Autograd.NoGrad"/>.</summary>
+/// <summary>Restores the previous grad mode when disposed; returned by <see cref="Dendrite.Autograd.Autograd.NoGrad()"/>.</summary>
 public readonly struct GradModeScope : IDisposable
 {
     private readonly bool _previous;

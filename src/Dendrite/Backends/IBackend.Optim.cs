@@ -28,6 +28,25 @@ internal partial interface IBackend
     void AdagradStep(StorageView p, StorageView g, StorageView sum, double clr, double weightDecay, double eps);
 
     /// <summary>
+    /// Adadelta (PyTorch 1.13): d = g + λp; v = ρv + (1 − ρ)d²; Δ = √(u + ε) / √(v + ε) · d; u = ρu + (1 − ρ)Δ²;
+    /// p = p − lr·Δ (v: <paramref name="squareAvg"/>, u: <paramref name="accDelta"/>).
+    /// </summary>
+    void AdadeltaStep(StorageView p, StorageView g, StorageView squareAvg, StorageView accDelta, AdadeltaHyper h);
+
+    /// <summary>
+    /// Adamax (PyTorch 1.13): d = g + λp; m = β₁m + (1 − β₁)d; u = max(β₂u, |d| + ε) (NaN propagates);
+    /// p = p + negClr·m / u with negClr = −lr / (1 − β₁ᵗ) (u: <paramref name="expInf"/>).
+    /// </summary>
+    void AdamaxStep(StorageView p, StorageView g, StorageView expAvg, StorageView expInf, AdamaxHyper h);
+
+    /// <summary>
+    /// NAdam (PyTorch 1.13): d = g + λp; m = β₁m + (1 − β₁)d; v = β₂v + (1 − β₂)d²; denom = √(v / bc₂) + ε;
+    /// p = p + gradCoef·d / denom, then p = p + avgCoef·m / denom (the two coefficients carry lr and the momentum
+    /// schedule, see <see cref="NAdamHyper"/>).
+    /// </summary>
+    void NAdamStep(StorageView p, StorageView g, StorageView expAvg, StorageView expAvgSq, NAdamHyper h);
+
+    /// <summary>
     /// <paramref name="total"/> (one Float64 element) = the <paramref name="normType"/>-norm of all
     /// <paramref name="xs"/> (dense, floating, possibly of both dtypes) taken as one vector: each x's norm accumulated
     /// in double, then (Σ‖x‖ᵖ)^(1/p), or the largest magnitude for p = ∞ (clip_grad_norm_'s total norm).
@@ -53,3 +72,15 @@ internal readonly record struct AdamHyper(double Decay, double L2, double Beta1,
 
 /// <summary>The hyper-parameters of <see cref="IBackend.RmspropStep"/> (centered and momentum are given by the optional buffers).</summary>
 internal readonly record struct RmspropHyper(double Lr, double Alpha, double Eps, double WeightDecay, double Momentum);
+
+/// <summary>The hyper-parameters of <see cref="IBackend.AdadeltaStep"/>.</summary>
+internal readonly record struct AdadeltaHyper(double Lr, double Rho, double Eps, double WeightDecay);
+
+/// <summary>The per-step values of <see cref="IBackend.AdamaxStep"/>: <see cref="NegClr"/> = −lr / (1 − β₁ᵗ).</summary>
+internal readonly record struct AdamaxHyper(double NegClr, double Beta1, double Beta2, double Eps, double WeightDecay);
+
+/// <summary>
+/// The per-step values of <see cref="IBackend.NAdamStep"/>: <see cref="Bc2"/> = 1 − β₂ᵗ, <see cref="GradCoef"/> =
+/// −lr·(1 − μ_t) / (1 − Πμ), <see cref="AvgCoef"/> = −lr·μ_{t+1} / (1 − Πμ_next).
+/// </summary>
+internal readonly record struct NAdamHyper(double Beta1, double Beta2, double Eps, double WeightDecay, double Bc2, double GradCoef, double AvgCoef);

@@ -22,8 +22,8 @@ public abstract class BatchNorm : Module
         Momentum = momentum;
         Affine = affine;
         TrackRunningStats = trackRunningStats;
-        Weight = RegisterParameter("weight", affine ? Tensor.Ones([numFeatures], dtype) : null);
-        Bias = RegisterParameter("bias", affine ? Tensor.Zeros([numFeatures], dtype) : null);
+        RegisterParameter("weight", affine ? Tensor.Ones([numFeatures], dtype) : null);
+        RegisterParameter("bias", affine ? Tensor.Zeros([numFeatures], dtype) : null);
         RunningMean = RegisterBuffer("running_mean", trackRunningStats ? Tensor.Zeros([numFeatures], dtype) : null);
         RunningVar = RegisterBuffer("running_var", trackRunningStats ? Tensor.Ones([numFeatures], dtype) : null);
         NumBatchesTracked = RegisterBuffer("num_batches_tracked", trackRunningStats ? Tensor.Zeros([], DType.Int64) : null);
@@ -45,10 +45,10 @@ public abstract class BatchNorm : Module
     public bool TrackRunningStats { get; }
 
     /// <summary>Scale γ [C], or null.</summary>
-    public Tensor? Weight { get; }
+    public Tensor? Weight => OwnParameter("weight");
 
     /// <summary>Shift β [C], or null.</summary>
-    public Tensor? Bias { get; }
+    public Tensor? Bias => OwnParameter("bias");
 
     /// <summary>Running mean [C], or null.</summary>
     public Tensor? RunningMean { get; }

@@ -33,8 +33,8 @@ public sealed class Conv2d : Module
         Padding = padding;
         Dilation = dilation ?? (1, 1);
         Groups = groups;
-        Weight = RegisterParameter("weight", Tensor.Empty([outChannels, inChannels / groups, kernelSize.H, kernelSize.W], dtype))!;
-        Bias = RegisterParameter("bias", bias ? Tensor.Empty([outChannels], dtype) : null);
+        RegisterParameter("weight", Tensor.Empty([outChannels, inChannels / groups, kernelSize.H, kernelSize.W], dtype));
+        RegisterParameter("bias", bias ? Tensor.Empty([outChannels], dtype) : null);
         ResetParameters(generator);
     }
 
@@ -60,10 +60,26 @@ public sealed class Conv2d : Module
     public int Groups { get; }
 
     /// <summary>The filters, [out, in/groups, kh, kw].</summary>
-    public Tensor Weight { get; }
+    /// <remarks>Settable, like PyTorch's <c>layer.weight = nn.Parameter(t)</c>: see <see cref="Module.SetParameter"/>.</remarks>
+    public Tensor Weight
+    {
+        get => OwnParameter("weight")!;
+        set => SetParameter("weight", value);
+    }
 
     /// <summary>The bias, [out], or null.</summary>
-    public Tensor? Bias { get; }
+    /// <remarks>Settable like <see cref="Weight"/>; null removes the bias (PyTorch's <c>layer.bias = None</c>).</remarks>
+    public Tensor? Bias
+    {
+        get => OwnParameter("bias");
+        set
+        {
+            if (value is null)
+                RegisterParameter("bias", null);
+            else
+                SetParameter("bias", value);
+        }
+    }
 
     /// <summary>Re-draws weight and bias from U(±1/√fan_in).</summary>
     public void ResetParameters(Generator? generator = null)

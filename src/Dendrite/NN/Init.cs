@@ -202,17 +202,7 @@ public static class Init
     private static Tensor Write(Tensor tensor, string op, Action<Tensor> fillDense)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        if (!tensor.DType.IsFloatingPoint())
-            throw new ArgumentException($"Init.{op}: expected a floating-point tensor, got {tensor.DType}.");
-        using var _ = Autograd.Autograd.NoGrad();
-        if (tensor.IsContiguous)
-        {
-            fillDense(tensor);
-            tensor.BumpVersion();
-            return tensor;
-        }
-        var tmp = Tensor.Allocate([.. tensor.ShapeArray], tensor.DType, false, tensor.Backend);
-        fillDense(tmp);
-        return tensor.CopyFrom(tmp);
+        tensor.FillRandom($"Init.{op}", fillDense);
+        return tensor;
     }
 }

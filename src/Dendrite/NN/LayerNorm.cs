@@ -22,8 +22,8 @@ public sealed class LayerNorm : Module
             throw new ArgumentException($"LayerNorm: normalizedShape must be non-empty with positive sizes, got {ShapeUtil.Format(normalizedShape)}.");
         _shape = [.. normalizedShape];
         Eps = eps;
-        Weight = RegisterParameter("weight", elementwiseAffine ? Tensor.Ones(_shape, dtype) : null);
-        Bias = RegisterParameter("bias", elementwiseAffine ? Tensor.Zeros(_shape, dtype) : null);
+        RegisterParameter("weight", elementwiseAffine ? Tensor.Ones(_shape, dtype) : null);
+        RegisterParameter("bias", elementwiseAffine ? Tensor.Zeros(_shape, dtype) : null);
     }
 
     /// <summary>The trailing dimensions normalized over.</summary>
@@ -33,10 +33,10 @@ public sealed class LayerNorm : Module
     public double Eps { get; }
 
     /// <summary>Elementwise scale, or null.</summary>
-    public Tensor? Weight { get; }
+    public Tensor? Weight => OwnParameter("weight");
 
     /// <summary>Elementwise shift, or null.</summary>
-    public Tensor? Bias { get; }
+    public Tensor? Bias => OwnParameter("bias");
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.LayerNorm(input, _shape, Weight, Bias, Eps);

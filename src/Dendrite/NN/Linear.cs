@@ -16,8 +16,8 @@ public sealed class Linear : Module
             throw new ArgumentException($"Linear: dtype must be floating-point, got {dtype}.");
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        Weight = RegisterParameter("weight", Tensor.Empty([outFeatures, inFeatures], dtype))!;
-        Bias = RegisterParameter("bias", bias ? Tensor.Empty([outFeatures], dtype) : null);
+        RegisterParameter("weight", Tensor.Empty([outFeatures, inFeatures], dtype));
+        RegisterParameter("bias", bias ? Tensor.Empty([outFeatures], dtype) : null);
         ResetParameters(generator);
     }
 
@@ -28,10 +28,26 @@ public sealed class Linear : Module
     public int OutFeatures { get; }
 
     /// <summary>The weight, [out, in].</summary>
-    public Tensor Weight { get; }
+    /// <remarks>Settable, like PyTorch's <c>layer.weight = nn.Parameter(t)</c>: see <see cref="Module.SetParameter"/>.</remarks>
+    public Tensor Weight
+    {
+        get => OwnParameter("weight")!;
+        set => SetParameter("weight", value);
+    }
 
     /// <summary>The bias, [out], or null.</summary>
-    public Tensor? Bias { get; }
+    /// <remarks>Settable like <see cref="Weight"/>; null removes the bias (PyTorch's <c>layer.bias = None</c>).</remarks>
+    public Tensor? Bias
+    {
+        get => OwnParameter("bias");
+        set
+        {
+            if (value is null)
+                RegisterParameter("bias", null);
+            else
+                SetParameter("bias", value);
+        }
+    }
 
     /// <summary>Re-draws weight and bias from U(±1/√inFeatures).</summary>
     public void ResetParameters(Generator? generator = null)

@@ -34,6 +34,7 @@ public abstract partial class Module
     private readonly List<KeyValuePair<string, Tensor?>> _buffers = [];
     private readonly List<KeyValuePair<string, Module?>> _modules = [];
     private readonly HashSet<string> _nonPersistent = [];
+    private Dictionary<string, System.Reflection.FieldInfo>? _parameterFields;
     private bool _discovered;
 
     /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
@@ -46,8 +47,12 @@ public abstract partial class Module
     /// <summary>Runs <see cref="Forward(Tensor)"/> (PyTorch's <c>module(x)</c>).</summary>
     public Tensor Call(Tensor input) => Forward(input);
 
-    /// <summary>Makes a trainable leaf from <paramref name="data"/> (PyTorch's <c>nn.Parameter</c>): detached, requiring gradients.</summary>
-    protected static Tensor Parameter(Tensor data)
+    /// <summary>
+    /// Makes a trainable leaf from <paramref name="data"/> (PyTorch's <c>nn.Parameter(t)</c>): the tensor itself when it
+    /// is a leaf that does not require gradients yet, else a detached view sharing its elements; the result requires
+    /// gradients.
+    /// </summary>
+    public static Tensor Parameter(Tensor data)
     {
         ArgumentNullException.ThrowIfNull(data);
         var p = data.IsLeaf && !data.RequiresGrad ? data : data.Detach();
@@ -175,7 +180,11 @@ public abstract partial class Module
     internal bool HasName(string name) =>
         _parameters.Exists(kv => kv.Key == name) || _buffers.Exists(kv => kv.Key == name) || _modules.Exists(kv => kv.Key == name);
 
-    internal void AddDiscoveredParameter(string name, Tensor t) => _parameters.Add(new(name, t));
+    internal void AddDiscoveredParameter(string name, Tensor t, System.Reflection.FieldInfo field)
+    {
+        _parameters.Add(new(name, t));
+        (_parameterFields ??= [])[name] = field;
+    }
 
     internal void AddDiscoveredModule(string name, Module m) => _modules.Add(new(name, m));
 

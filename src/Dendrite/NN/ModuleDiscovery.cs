@@ -27,7 +27,7 @@ internal static class ModuleDiscovery
                     break;
                 case Tensor t:
                     if (t.IsLeaf && t.RequiresGrad && !module.IsRegistered(t) && !module.HasName(name))
-                        module.AddDiscoveredParameter(name, t);
+                        module.AddDiscoveredParameter(name, t, field);
                     break;
                 case IEnumerable items:
                     int i = 0;

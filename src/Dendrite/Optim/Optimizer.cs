@@ -22,13 +22,24 @@ public abstract class Optimizer
     private readonly Dictionary<Tensor, ParamState> _state = new(ReferenceEqualityComparer.Instance);
     private readonly ParamGroup _defaults;
     private readonly string[] _stateNames;
+    private readonly string[] _scalarNames;
 
     /// <summary>Creates the optimizer; <paramref name="defaults"/> fills the hyper-parameters groups leave null.</summary>
     private protected Optimizer(IEnumerable<ParamGroup> groups, ParamGroup defaults, string[] stateNames)
+        : this(groups, defaults, stateNames, [])
+    {
+    }
+
+    /// <summary>
+    /// Creates an optimizer whose per-parameter state also holds host scalars (<paramref name="scalarNames"/>, PyTorch's
+    /// names, e.g. NAdam's <c>mu_product</c>), saved beside <c>step</c> in the state dict.
+    /// </summary>
+    private protected Optimizer(IEnumerable<ParamGroup> groups, ParamGroup defaults, string[] stateNames, string[] scalarNames)
     {
         ArgumentNullException.ThrowIfNull(groups);
         _defaults = defaults;
         _stateNames = stateNames;
+        _scalarNames = scalarNames;
         foreach (var g in groups)
             AddParamGroup(g);
         if (_groups.Count == 0)
@@ -100,7 +111,7 @@ public abstract class Optimizer
     {
         if (!_state.TryGetValue(p, out var s))
         {
-            s = new ParamState(_stateNames.Length);
+            s = new ParamState(_stateNames.Length, _scalarNames.Length);
             _state[p] = s;
             return s;
         }
@@ -150,7 +161,10 @@ public abstract class Optimizer
                 if (_state.TryGetValue(p, out var s))
                 {
                     string key = index.ToString(CultureInfo.InvariantCulture);
-                    state[key] = new JsonObject { ["step"] = s.Step };
+                    var entry = new JsonObject { ["step"] = s.Step };
+                    for (int k = 0; k < _scalarNames.Length; k++)
+                        entry[_scalarNames[k]] = s.Scalars[k];
+                    state[key] = entry;
                     for (int b = 0; b < _stateNames.Length; b++)
                         if (s.Buffers[b] is { } t)
                             tensors[$"state.{key}.{_stateNames[b]}"] = HostCopy(t);
@@ -187,7 +201,10 @@ public abstract class Optimizer
             if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out int idx) || idx >= all.Count)
                 throw new ArgumentException($"{name}.LoadStateDict: state entry '{key}' does not name one of the {all.Count} parameters.");
             var p = all[idx];
-            var s = new ParamState(_stateNames.Length) { Step = node?["step"]?.GetValue<long>() ?? 0 };
+            var s = new ParamState(_stateNames.Length, _scalarNames.Length) { Step = node?["step"]?.GetValue<long>() ?? 0 };
+            for (int k = 0; k < _scalarNames.Length; k++)
+                s.Scalars[k] = node?[_scalarNames[k]]?.GetValue<double>()
+                    ?? throw new ArgumentException($"{name}.LoadStateDict: state entry '{key}' has no '{_scalarNames[k]}'.");
             for (int b = 0; b < _stateNames.Length; b++)
             {
                 if (!stateDict.Tensors.TryGetValue($"state.{key}.{_stateNames[b]}", out var t))
@@ -222,10 +239,11 @@ public abstract class Optimizer
         return ReferenceEquals(c, d) ? c.CopyDense() : c.Dense();
     }
 
-    /// <summary>The state of one parameter: a step count and the optimizer's buffers by slot.</summary>
-    private protected sealed class ParamState(int slots)
+    /// <summary>The state of one parameter: a step count, the optimizer's buffers and its host scalars by slot.</summary>
+    private protected sealed class ParamState(int slots, int scalars)
     {
         public long Step;
         public readonly Tensor?[] Buffers = new Tensor?[slots];
+        public readonly double[] Scalars = new double[scalars];
     }
 }

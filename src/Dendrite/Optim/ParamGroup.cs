@@ -12,14 +12,15 @@ namespace Dendrite.Optim;
 /// </summary>
 public sealed class ParamGroup
 {
-    private double? _lr, _weightDecay, _momentum, _dampening, _eps, _alpha, _lrDecay, _initialAccumulatorValue;
+    private double? _lr, _weightDecay, _momentum, _dampening, _eps, _alpha, _lrDecay, _initialAccumulatorValue, _rho, _momentumDecay;
     private bool? _nesterov, _amsgrad, _centered;
     private (double, double)? _betas;
 
     /// <summary>Creates a group; null hyper-parameters are filled in from the optimizer's arguments.</summary>
     public ParamGroup(IEnumerable<Tensor> parameters, double? lr = null, double? weightDecay = null, double? momentum = null,
         double? dampening = null, bool? nesterov = null, (double Beta1, double Beta2)? betas = null, double? eps = null,
-        bool? amsgrad = null, double? alpha = null, bool? centered = null, double? lrDecay = null, double? initialAccumulatorValue = null)
+        bool? amsgrad = null, double? alpha = null, bool? centered = null, double? lrDecay = null, double? initialAccumulatorValue = null,
+        double? rho = null, double? momentumDecay = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ParamArray = [.. parameters];
@@ -35,6 +36,8 @@ public sealed class ParamGroup
         _centered = centered;
         _lrDecay = lrDecay;
         _initialAccumulatorValue = initialAccumulatorValue;
+        _rho = rho;
+        _momentumDecay = momentumDecay;
     }
 
     /// <summary>The parameters this group updates.</summary>
@@ -82,6 +85,12 @@ public sealed class ParamGroup
     /// <summary>Starting value of the squared-gradient sums (Adagrad).</summary>
     public double InitialAccumulatorValue { get => Get(_initialAccumulatorValue, "InitialAccumulatorValue"); set => _initialAccumulatorValue = value; }
 
+    /// <summary>Coefficient of the running averages of squared gradients and updates (Adadelta).</summary>
+    public double Rho { get => Get(_rho, "Rho"); set => _rho = value; }
+
+    /// <summary>ψ of the momentum schedule μ_t = β₁(1 − ½·0.96^(tψ)) (NAdam).</summary>
+    public double MomentumDecay { get => Get(_momentumDecay, "MomentumDecay"); set => _momentumDecay = value; }
+
     private static T Get<T>(T? value, string name) where T : struct =>
         value ?? throw new InvalidOperationException($"ParamGroup: {name} is not a hyper-parameter of this group's optimizer.");
 
@@ -100,6 +109,8 @@ public sealed class ParamGroup
         _centered ??= defaults._centered;
         _lrDecay ??= defaults._lrDecay;
         _initialAccumulatorValue ??= defaults._initialAccumulatorValue;
+        _rho ??= defaults._rho;
+        _momentumDecay ??= defaults._momentumDecay;
     }
 
     /// <summary>The hyper-parameters under PyTorch's names (<c>lr</c>, <c>betas</c>, <c>weight_decay</c>, ...).</summary>
@@ -125,6 +136,8 @@ public sealed class ParamGroup
         Add("centered", _centered);
         Add("lr_decay", _lrDecay);
         Add("initial_accumulator_value", _initialAccumulatorValue);
+        Add("rho", _rho);
+        Add("momentum_decay", _momentumDecay);
         return o;
     }
 
@@ -147,5 +160,7 @@ public sealed class ParamGroup
         _centered = B("centered") ?? _centered;
         _lrDecay = D("lr_decay") ?? _lrDecay;
         _initialAccumulatorValue = D("initial_accumulator_value") ?? _initialAccumulatorValue;
+        _rho = D("rho") ?? _rho;
+        _momentumDecay = D("momentum_decay") ?? _momentumDecay;
     }
 }

@@ -252,6 +252,17 @@ public sealed partial class Tensor
         return new Tensor(BackendOf(device).FromHost((T[])data.Clone()), s);
     }
 
+    /// <summary>
+    /// A new leaf holding a copy of <paramref name="source"/>'s elements on its device, cut off from autograd and
+    /// converted to <paramref name="dtype"/> when given (like <c>torch.tensor(t, dtype=...)</c>).
+    /// </summary>
+    public static Tensor FromTensor(Tensor source, DType? dtype = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var d = source.Detach();
+        return dtype is { } dt && dt != d.DType ? d.To(dt) : d.CopyDense();
+    }
+
     /// <summary>Wraps <paramref name="data"/> without copying (the CPU tensor and the array share memory).</summary>
     internal static Tensor Wrap<T>(T[] data, params int[] shape) where T : unmanaged => new(Backends.Cpu.CpuBackend.Instance.FromHost(data), shape);
 

@@ -40,4 +40,14 @@ public sealed partial class Tensor
     /// <c>F.one_hot</c>); <paramref name="numClasses"/> −1 infers max + 1.
     /// </summary>
     public static Tensor OneHot(Tensor labels, int numClasses = -1) => Ops.OneHot.Apply(labels, numClasses);
+
+    /// <summary>
+    /// Coordinate grids of 0-d or 1-D tensors (like <c>torch.meshgrid</c>): for inputs of n₁ … n_k elements, k
+    /// tensors of shape [n₁, …, n_k] where output i repeats input i along dim i. With <paramref name="indexing"/>
+    /// "xy" the first two dims are swapped ([n₂, n₁, …], Cartesian order for plotting). The outputs are expanded
+    /// views (no copy) and differentiable.
+    /// </summary>
+    /// <param name="tensors">The coordinates, of one dtype and device.</param>
+    /// <param name="indexing">"ij" (matrix indexing, the default) or "xy".</param>
+    public static Tensor[] Meshgrid(Tensor[] tensors, string indexing = "ij") => Ops.Meshgrid.Apply(tensors, indexing);
 }

@@ -111,38 +111,19 @@ public sealed partial class Tensor
         return Reshape(shape);
     }
 
-    /// <summary>Indexing like PyTorch: integers select (removing the dim), ranges narrow: <c>x[1]</c>, <c>x[.., 2]</c>, <c>x[1..3, ^1]</c>.</summary>
+    /// <summary>
+    /// Indexing like PyTorch: integers select (removing the dim), ranges narrow, and integer arrays or Int64 tensors
+    /// pick entries (advanced indexing): <c>x[1]</c>, <c>x[.., 2]</c>, <c>x[1..3, ^1]</c>,
+    /// <c>yHat[new long[] { 0, 1 }, y]</c>. The index arrays broadcast together to a shape B; their dims are replaced
+    /// by B in place when they are adjacent, else B comes first (as in PyTorch, integers count as selections made
+    /// before, not as index arrays). Negative entries count from the end; the gradient accumulates over repeated
+    /// entries.
+    /// </summary>
     [System.Runtime.CompilerServices.IndexerName("At")]
-    public Tensor this[params TensorIndex[] indices]
-    {
-        get
-        {
-            var t = this;
-            int dim = 0;
-            foreach (var index in indices)
-            {
-                if (dim >= t.Rank)
-                    throw new IndexOutOfRangeException($"Index: too many indices ({indices.Length}) for a tensor of shape {ShapeUtil.Format(ShapeArray)}.");
-                int size = t.ShapeArray[dim];
-                if (index.IsRange)
-                {
-                    var (start, length) = GetRange(index.Range, size);
-                    t = t.Narrow(dim, start, length);
-                    dim++;
-                }
-                else
-                {
-                    int i = index.Index.IsFromEnd ? size - index.Index.Value : index.Index.Value;
-                    if (i < 0 || i >= size)
-                        throw new IndexOutOfRangeException($"Index: index {(index.Index.IsFromEnd ? "^" : "")}{index.Index.Value} is out of bounds for dimension {dim} with size {size} (shape {ShapeUtil.Format(ShapeArray)}).");
-                    t = t.Select(dim, i);
-                }
-            }
-            return t;
-        }
-    }
+    public Tensor this[params TensorIndex[] indices] => TensorIndexing.Get(this, indices);
 
-    private static (int Start, int Length) GetRange(Range r, int size)
+    /// <summary>Start and length of range <paramref name="r"/> over a dim of <paramref name="size"/>, clamped as Python slices are.</summary>
+    internal static (int Start, int Length) GetRange(Range r, int size)
     {
         int start = r.Start.IsFromEnd ? size - r.Start.Value : r.Start.Value;
         int end = r.End.IsFromEnd ? size - r.End.Value : r.End.Value;
@@ -150,33 +131,4 @@ public sealed partial class Tensor
         end = Math.Clamp(end, start, size);
         return (start, end - start);
     }
-}
-
-/// <summary>One index of a tensor indexer: an integer (selects) or a range (narrows).</summary>
-public readonly struct TensorIndex
-{
-    private TensorIndex(Index index, Range range, bool isRange)
-    {
-        Index = index;
-        Range = range;
-        IsRange = isRange;
-    }
-
-    /// <summary>The integer index when <see cref="IsRange"/> is false.</summary>
-    public Index Index { get; }
-
-    /// <summary>The range when <see cref="IsRange"/> is true.</summary>
-    public Range Range { get; }
-
-    /// <summary>True for a range.</summary>
-    public bool IsRange { get; }
-
-    /// <summary>An integer index; negative values count from the end, as in PyTorch.</summary>
-    public static implicit operator TensorIndex(int i) => new(i < 0 ? System.Index.FromEnd(-i) : new Index(i), default, false);
-
-    /// <summary>An index (supports <c>^1</c>).</summary>
-    public static implicit operator TensorIndex(Index i) => new(i, default, false);
-
-    /// <summary>A range such as <c>..</c> or <c>1..3</c>.</summary>
-    public static implicit operator TensorIndex(Range r) => new(default, r, true);
 }

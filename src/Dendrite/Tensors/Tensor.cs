@@ -140,6 +140,26 @@ public sealed partial class Tensor
     /// <summary>A tensor sharing storage with this one but cut off from the autograd graph.</summary>
     public Tensor Detach() => new(Storage, ShapeArray, StrideArray, Offset);
 
+    /// <summary>
+    /// The same elements cut off from autograd (PyTorch's <c>.data</c>): a detached view sharing storage, so in-place
+    /// updates through it (<c>w.Data.Normal_(0, 0.01)</c>, <c>w.Data.SubInPlace(lr * w.Grad)</c>) change this tensor
+    /// without being recorded or refused. Setting it makes this tensor use the given tensor's elements (shared, not
+    /// copied; same shape and dtype), like <c>w.data = t</c>.
+    /// </summary>
+    public Tensor Data
+    {
+        get => Detach();
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.DType != DType)
+                throw new ArgumentException($"Data: the new elements are {value.DType} but the tensor is {DType}; convert them with To({DType}) first.");
+            if (!ShapeUtil.SameShape(value.ShapeArray, ShapeArray))
+                throw new ArgumentException($"Data: the new elements have shape {ShapeUtil.Format(value.ShapeArray)}, but the tensor has shape {ShapeUtil.Format(ShapeArray)}.");
+            SetData(value);
+        }
+    }
+
     /// <summary>Detaches in place: drops the graph link and stops requiring gradients.</summary>
     public Tensor Detach_()
     {

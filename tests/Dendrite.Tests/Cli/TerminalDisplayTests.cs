@@ -47,7 +47,7 @@ public sealed class TerminalDisplayTests
         Assert.DoesNotContain("not found", cnnRow); // the reason is not squeezed into the table
     }
 
-    // Six bars in a row, with test metrics beside the train ones: the case that broke at 120 columns.
+    // Nine bars in a row, with test metrics beside the train ones: the case that broke at 120 columns.
     [PseudoTerminalTheory(needsFashionMnist: true)]
     [InlineData(80)]
     [InlineData(120)]
@@ -58,9 +58,9 @@ public sealed class TerminalDisplayTests
         Assert.Equal(0, code);
         Assert.Equal(0, screen.Wraps);
         var bars = screen.Lines.Where(l => l.Contains("━")).ToList();
-        Assert.Equal(6, bars.Count); // SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam: each drawn once, in place
+        Assert.Equal(9, bars.Count); // SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam, Adadelta, Adamax, NAdam: each drawn once, in place
         Assert.All(bars, b => Assert.Contains("100%", b));
-        Assert.Equal(6, screen.Lines.Count(l => l.StartsWith("  loss ", StringComparison.Ordinal) && l.Contains("test loss")));
+        Assert.Equal(9, screen.Lines.Count(l => l.StartsWith("  loss ", StringComparison.Ordinal) && l.Contains("test loss")));
     }
 
     // A status as long as a lab run's, with test metrics beside dev ones, laid out by the progress column.

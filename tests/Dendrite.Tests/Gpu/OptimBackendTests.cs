@@ -31,6 +31,12 @@ public sealed class OptimBackendTests
         "rmsprop-momentum-decay" => new RMSprop(ps, lr: 0.01, alpha: 0.9, momentum: 0.5, weightDecay: 0.01),
         "rmsprop-all" => new RMSprop(ps, lr: 0.01, momentum: 0.7, centered: true, weightDecay: 0.02),
         "adagrad" => new Adagrad(ps, lr: 0.1),
+        "adadelta" => new Adadelta(ps),
+        "adadelta-decay" => new Adadelta(ps, lr: 0.5, rho: 0.95, eps: 1e-5, weightDecay: 0.02),
+        "adamax" => new Adamax(ps, lr: 0.02),
+        "adamax-decay" => new Adamax(ps, lr: 0.02, betas: (0.8, 0.99), eps: 1e-6, weightDecay: 0.05),
+        "nadam" => new NAdam(ps, lr: 0.02),
+        "nadam-decay" => new NAdam(ps, lr: 0.02, betas: (0.85, 0.995), weightDecay: 0.05, momentumDecay: 0.01),
         _ => new Adagrad(ps, lr: 0.1, lrDecay: 0.05, weightDecay: 0.01, initialAccumulatorValue: 0.3),
     };
 
@@ -41,6 +47,7 @@ public sealed class OptimBackendTests
                  {
                      "sgd", "sgd-momentum", "sgd-dampening-decay", "sgd-nesterov", "adam", "adam-l2-amsgrad", "adamw", "adamw-amsgrad",
                      "rmsprop", "rmsprop-centered", "rmsprop-momentum-decay", "rmsprop-all", "adagrad", "adagrad-all",
+                     "adadelta", "adadelta-decay", "adamax", "adamax-decay", "nadam", "nadam-decay",
                  })
         {
             data.Add(v, DType.Float64);

@@ -48,7 +48,7 @@ public sealed class GradCheckTests
         string[] families = ["neg", "exp", "log", "sqrt", "abs", "relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softplus",
             "square", "pow", "clamp", "add", "sub", "mul", "div", "maximum", "minimum", "sum", "mean", "var", "std", "max", "min",
             "logsumexp", "softmax", "log_softmax", "reshape", "transpose", "permute", "narrow", "select", "expand", "matmul", "linear",
-            "cat", "stack", "gather", "index_select", "where", "masked_fill"];
+            "cat", "stack", "gather", "index_select", "where", "masked_fill", "sort", "advanced_index", "meshgrid"];
         foreach (var f in families)
             Assert.Contains(Catalogue.Keys, k => k == f || k.StartsWith(f + "/", StringComparison.Ordinal));
     }
@@ -156,6 +156,11 @@ public sealed class GradCheckTests
         Add("gather/dim0-transposed", t => t[0].T.Gather(0, Tensor.FromArray(new long[] { 3, 0, 2, 1, 1, 3 }, 2, 3).To(t[0].Device)), g => [R(g, 3, 4)]);
         Add("index_select", t => t[0].IndexSelect(0, Tensor.FromArray(new long[] { 2, 0, 2 }).To(t[0].Device)), g => [R(g, 3, 4)]);
         Add("index_select/dim1", t => t[0].IndexSelect(1, Tensor.FromArray(new long[] { 1, 3, 1 }).To(t[0].Device)), g => [R(g, 2, 4, 2)]);
+        Add("sort", t => t[0].Sort().Values * t[1], g => [Distinct(g, 3, 4), R(g, 4)]);
+        Add("sort/dim0-descending", t => t[0].T.Sort(0, descending: true).Values, g => [Distinct(g, 3, 4)]);
+        Add("advanced_index", t => t[0][new[] { 2, 0, 2 }, .., new[] { 1, 3, 1 }], g => [R(g, 3, 2, 4)]);
+        Add("advanced_index/adjacent-broadcast", t => t[0][.., Tensor.FromArray(new long[] { 0, 2 }, 2, 1).To(t[0].Device), new[] { 1, 0, 1 }], g => [R(g, 2, 3, 2)]);
+        Add("meshgrid", t => Tensor.Meshgrid([t[0], t[1]], "xy")[0] * Tensor.Meshgrid([t[0], t[1]], "xy")[1], g => [R(g, 3), R(g, 2)]);
         Add("where", t => Tensor.Where(t[0].Gt(0.0), t[0], t[1]), g => [Away(g, [0.0], 3, 4), R(g, 4)]);
         Add("where/scalar", t => Tensor.Where(Tensor.FromArray(new[] { true, false, true }).To(t[0].Device), t[0], 0.5), g => [R(g, 2, 3)]);
         Add("masked_fill", t => t[0].MaskedFill(Tensor.FromArray(new[] { false, true, false, true }).To(t[0].Device), -1.0) * t[0], g => [R(g, 3, 4)]);

@@ -3,7 +3,11 @@ using Dendrite.Optim;
 
 namespace Dendrite.Tests.Optim;
 
-/// <summary>Optimizer trajectories against PyTorch 1.13 (optim.jsonl): grad = a·p + b, 10 steps, float64.</summary>
+/// <summary>
+/// Optimizer trajectories against PyTorch 1.13: grad = a·p + b, 10 steps, float64. The shared optim.jsonl covers
+/// SGD, Adagrad, RMSprop, Adam and AdamW; Parity/Data/optim_extra.jsonl (made by make_optim_extra.py, which also checks
+/// each trajectory against the documented update rule) covers Adadelta, Adamax and NAdam.
+/// </summary>
 public sealed class OptimParityTests
 {
     private const double Rel = 1e-10;
@@ -22,6 +26,27 @@ public sealed class OptimParityTests
         foreach (var c in cases)
             failures.AddRange(Run(c));
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+    }
+
+    [Theory]
+    [InlineData("adadelta")]
+    [InlineData("adamax")]
+    [InlineData("nadam")]
+    public void LocalTrajectoriesMatchPyTorch(string optimizer)
+    {
+        var cases = Parity.LocalReference.Cases("optim_extra.jsonl").Where(c => c.GetProperty("optimizer").GetString() == optimizer).ToList();
+        Assert.NotEmpty(cases);
+        var failures = new List<string>();
+        foreach (var c in cases)
+            failures.AddRange(Run(c));
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+    }
+
+    [Fact]
+    public void EveryOptimizerInTheLocalFileIsCovered()
+    {
+        var names = Parity.LocalReference.Cases("optim_extra.jsonl").Select(c => c.GetProperty("optimizer").GetString()).Distinct();
+        Assert.All(names, n => Assert.Contains(n, new[] { "adadelta", "adamax", "nadam" }));
     }
 
     [Fact]
@@ -69,6 +94,9 @@ public sealed class OptimParityTests
             "rmsprop" => new RMSprop([p], lr: D("lr"), alpha: D("alpha"), eps: D("eps"), weightDecay: D("weight_decay"), momentum: D("momentum"), centered: B("centered")),
             "adam" => new Adam([p], lr: D("lr"), betas: Betas(), eps: D("eps"), weightDecay: D("weight_decay"), amsgrad: B("amsgrad")),
             "adamw" => new AdamW([p], lr: D("lr"), betas: Betas(), eps: D("eps"), weightDecay: D("weight_decay"), amsgrad: B("amsgrad")),
+            "adadelta" => new Adadelta([p], lr: D("lr"), rho: D("rho"), eps: D("eps"), weightDecay: D("weight_decay")),
+            "adamax" => new Adamax([p], lr: D("lr"), betas: Betas(), eps: D("eps"), weightDecay: D("weight_decay")),
+            "nadam" => new NAdam([p], lr: D("lr"), betas: Betas(), eps: D("eps"), weightDecay: D("weight_decay"), momentumDecay: D("momentum_decay")),
             _ => throw new ArgumentException($"unknown optimizer {name}"),
         };
     }

@@ -12,10 +12,13 @@ public sealed class OptimizerTests
         "adagrad" => new Adagrad(ps, lr: 0.1, lrDecay: 0.01, weightDecay: 0.01, initialAccumulatorValue: 0.1),
         "rmsprop" => new RMSprop(ps, lr: 0.01, momentum: 0.5, centered: true, weightDecay: 0.01),
         "adam" => new Adam(ps, lr: 0.05, amsgrad: true, weightDecay: 0.01),
+        "adadelta" => new Adadelta(ps, lr: 1.0, rho: 0.9, weightDecay: 0.01),
+        "adamax" => new Adamax(ps, lr: 0.02, weightDecay: 0.01),
+        "nadam" => new NAdam(ps, lr: 0.02, weightDecay: 0.01, momentumDecay: 0.01),
         _ => new AdamW(ps, lr: 0.05, amsgrad: true),
     };
 
-    public static TheoryData<string> Names => ["sgd", "adagrad", "rmsprop", "adam", "adamw"];
+    public static TheoryData<string> Names => ["sgd", "adagrad", "rmsprop", "adam", "adamw", "adadelta", "adamax", "nadam"];
 
     // grad = a·p + b, as in the reference trajectories.
     private static void Quadratic(Tensor p, Tensor a, Tensor b) => (a * p.Square() * 0.5 + b * p).Sum().Backward();
@@ -103,6 +106,30 @@ public sealed class OptimizerTests
             opt.Step();
             Assert.Equal(pv, p.ToArray<float>());
         }
+    }
+
+    [Fact]
+    public void NAdamSavesItsMomentumProductBesideTheStep()
+    {
+        var p = Tensor.Ones([3], DType.Float64, requiresGrad: true);
+        var opt = new NAdam([p], momentumDecay: 0.01);
+        for (int k = 0; k < 2; k++)
+        {
+            p.Grad = Tensor.Ones([3], DType.Float64);
+            opt.Step();
+        }
+        var state = opt.StateDict();
+        // Π μ_t for t = 1, 2 with μ_t = 0.9·(1 − ½·0.96^(0.01t)), as float32 products.
+        float mu1 = (float)(0.9 * (1 - 0.5 * Math.Pow(0.96, 0.01))), mu2 = (float)(0.9 * (1 - 0.5 * Math.Pow(0.96, 0.02)));
+        Assert.Equal((double)(mu1 * mu2), state.Meta["state"]!["0"]!["mu_product"]!.GetValue<double>());
+        Assert.Equal(0.01, state.Meta["param_groups"]![0]!["momentum_decay"]!.GetValue<double>());
+        Assert.True(state.Tensors.ContainsKey("state.0.exp_avg_sq"));
+        var broken = JsonNode.Parse(state.Meta.ToJsonString())!.AsObject();
+        broken["state"]!["0"]!.AsObject().Remove("mu_product");
+        var e = Assert.Throws<ArgumentException>(() => new NAdam([p]).LoadStateDict(new OptimizerStateDict(broken, state.Tensors)));
+        Assert.Contains("mu_product", e.Message);
+        Assert.Equal(0.9, new Adadelta([p]).ParamGroups[0].Rho);
+        Assert.Contains("rho", Assert.Throws<ArgumentException>(() => new Adadelta([p], rho: 1.5)).Message);
     }
 
     [Fact]

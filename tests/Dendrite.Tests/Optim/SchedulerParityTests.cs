@@ -3,7 +3,11 @@ using Dendrite.Optim;
 
 namespace Dendrite.Tests.Optim;
 
-/// <summary>Learning-rate schedules against PyTorch 1.13 (schedulers.jsonl): the initial rate, then one per step.</summary>
+/// <summary>
+/// Learning-rate schedules against PyTorch 1.13: the initial rate, then one per step. The shared schedulers.jsonl
+/// has ReduceLROnPlateau in mode min / threshold_mode rel only; Parity/Data/plateau.jsonl (made by make_plateau.py)
+/// covers every mode × threshold_mode combination with metric paths that tell the two threshold rules apart.
+/// </summary>
 public sealed class SchedulerParityTests
 {
     [Theory]
@@ -16,6 +20,25 @@ public sealed class SchedulerParityTests
     {
         var cases = ReferenceFiles.Cases("schedulers.jsonl").Where(c => c.GetProperty("scheduler").GetString() == scheduler).ToList();
         Assert.NotEmpty(cases);
+        Assert.Empty(Mismatches(cases));
+    }
+
+    [Theory]
+    [InlineData("min", "rel")]
+    [InlineData("min", "abs")]
+    [InlineData("max", "rel")]
+    [InlineData("max", "abs")]
+    public void PlateauModesMatchPyTorch(string mode, string thresholdMode)
+    {
+        var cases = Parity.LocalReference.Cases("plateau.jsonl").Where(c =>
+            c.GetProperty("hparams").GetProperty("mode").GetString() == mode &&
+            c.GetProperty("hparams").GetProperty("threshold_mode").GetString() == thresholdMode).ToList();
+        Assert.True(cases.Count >= 3, $"plateau.jsonl has {cases.Count} cases of mode {mode} / threshold_mode {thresholdMode}");
+        Assert.Empty(Mismatches(cases));
+    }
+
+    private static List<string> Mismatches(List<JsonElement> cases)
+    {
         var failures = new List<string>();
         foreach (var c in cases)
         {
@@ -29,7 +52,7 @@ public sealed class SchedulerParityTests
                     break;
                 }
         }
-        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        return failures;
     }
 
     [Fact]
@@ -48,10 +71,21 @@ public sealed class SchedulerParityTests
         string name = c.GetProperty("scheduler").GetString()!;
         if (name == "reducelronplateau")
         {
-            Assert.Equal("min", h.GetProperty("mode").GetString());
-            Assert.Equal("rel", h.GetProperty("threshold_mode").GetString());
-            var s = new ReduceLROnPlateau(opt, PlateauMode.Min, factor: h.GetProperty("factor").GetDouble(), patience: h.GetProperty("patience").GetInt32(),
-                threshold: h.GetProperty("threshold").GetDouble(), cooldown: h.GetProperty("cooldown").GetInt32(), minLr: h.GetProperty("min_lr").GetDouble(), eps: h.GetProperty("eps").GetDouble());
+            var mode = h.GetProperty("mode").GetString() switch
+            {
+                "min" => PlateauMode.Min,
+                "max" => PlateauMode.Max,
+                var m => throw new ArgumentException($"unknown mode {m}"),
+            };
+            var thresholdMode = h.GetProperty("threshold_mode").GetString() switch
+            {
+                "rel" => ThresholdMode.Rel,
+                "abs" => ThresholdMode.Abs,
+                var m => throw new ArgumentException($"unknown threshold_mode {m}"),
+            };
+            var s = new ReduceLROnPlateau(opt, mode, factor: h.GetProperty("factor").GetDouble(), patience: h.GetProperty("patience").GetInt32(),
+                threshold: h.GetProperty("threshold").GetDouble(), thresholdMode: thresholdMode, cooldown: h.GetProperty("cooldown").GetInt32(),
+                minLr: h.GetProperty("min_lr").GetDouble(), eps: h.GetProperty("eps").GetDouble());
             var metrics = c.GetProperty("metrics").EnumerateArray().Select(e => e.GetDouble()).ToArray();
             for (int k = 0; k < steps; k++)
             {

@@ -26,7 +26,7 @@ public sealed class TrainingTests
         return (Tensor.FromArray(x, n, 2), Tensor.FromArray(y));
     }
 
-    public static TheoryData<string> Optimizers => ["sgd", "adagrad", "rmsprop", "adam", "adamw"];
+    public static TheoryData<string> Optimizers => ["sgd", "adagrad", "rmsprop", "adam", "adamw", "adadelta", "adamax", "nadam"];
 
     [Theory]
     [MemberData(nameof(Optimizers))]
@@ -41,6 +41,9 @@ public sealed class TrainingTests
             "adagrad" => new Adagrad(model.Parameters(), lr: 0.2),
             "rmsprop" => new RMSprop(model.Parameters(), lr: 0.01),
             "adam" => new Adam(model.Parameters(), lr: 0.03),
+            "adadelta" => new Adadelta(model.Parameters(), lr: 5),
+            "adamax" => new Adamax(model.Parameters(), lr: 0.05),
+            "nadam" => new NAdam(model.Parameters(), lr: 0.03),
             _ => new AdamW(model.Parameters(), lr: 0.03, weightDecay: 0.01),
         };
         var lossFn = new CrossEntropyLoss();

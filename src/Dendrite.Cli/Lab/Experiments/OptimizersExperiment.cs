@@ -9,7 +9,7 @@ using Dendrite.Training.Metrics;
 namespace Dendrite.Cli.Lab.Experiments;
 
 /// <summary>
-/// 6. DLFS 6.1: six optimizers on f(x, y) = x²/20 + y² from (−7, 2), drawn over the contour lines; then the same
+/// 6. DLFS 6.1: nine optimizers (the book's six, then Adadelta, Adamax and NAdam, which the course lists) on f(x, y) = x²/20 + y² from (−7, 2), drawn over the contour lines; then the same
 /// optimizers training an MLP on Fashion-MNIST, loss curves overlaid.
 /// </summary>
 public sealed class OptimizersExperiment : IExperiment
@@ -18,10 +18,10 @@ public sealed class OptimizersExperiment : IExperiment
     public string Name => "optimizers";
 
     /// <inheritdoc />
-    public string Title => "SGD, Momentum, Nesterov, AdaGrad, RMSprop and Adam";
+    public string Title => "SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam, Adadelta, Adamax and NAdam";
 
     /// <inheritdoc />
-    public string Description => "DLFS 6.1: trajectories on x²/20 + y² over its contours; then the six optimizers on a Fashion-MNIST MLP.";
+    public string Description => "DLFS 6.1: trajectories on x²/20 + y² over its contours; then the nine optimizers on a Fashion-MNIST MLP.";
 
     /// <inheritdoc />
     public bool NeedsFashionMnist => true;
@@ -34,7 +34,8 @@ public sealed class OptimizersExperiment : IExperiment
     public void Run(ExperimentContext ctx)
     {
         var cfg = ctx.UseConfig(new Settings(
-            [new("SGD", 0.95, 0.1), new("Momentum", 0.1, 0.05), new("Nesterov", 0.1, 0.05), new("AdaGrad", 1.5, 0.01), new("RMSprop", 0.15, 0.001), new("Adam", 0.3, 0.001)],
+            [new("SGD", 0.95, 0.1), new("Momentum", 0.1, 0.05), new("Nesterov", 0.1, 0.05), new("AdaGrad", 1.5, 0.01), new("RMSprop", 0.15, 0.001), new("Adam", 0.3, 0.001),
+             new("Adadelta", 30, 1.0), new("Adamax", 0.3, 0.002), new("NAdam", 0.3, 0.002)],
             Start: [-7, 2], SurfaceSteps: 30, Model: "mlp:784-256-10", ctx.Quick ? 6000 : null, ctx.Quick ? 1000 : null, BatchSize: 128, Epochs: ctx.Quick ? 1 : 5));
 
         // Part 1: the optimizers on f(x, y) = x²/20 + y², whose valley is 20× flatter along x than along y.
@@ -75,7 +76,8 @@ public sealed class OptimizersExperiment : IExperiment
         }
         ctx.Report.Heading("Trajectories on f(x, y) = x²/20 + y²")
             .Text($"{cfg.SurfaceSteps} steps from ({cfg.Start[0]}, {cfg.Start[1]}); the minimum is the circle at (0, 0). SGD zig-zags across the steep y " +
-                  "direction while crawling along x; momentum methods overshoot and swing; AdaGrad, RMSprop and Adam rescale each coordinate.")
+                  "direction while crawling along x; momentum methods overshoot and swing; AdaGrad, RMSprop, Adam and Adamax rescale each coordinate; " +
+                  "Adadelta sizes its steps from its own past updates (so its lr is a scale, here 30), and NAdam adds Nesterov's look-ahead to Adam.")
             .Add(new GridBlock("", 3, [.. panels]))
             .Add(new TableBlock("Where each optimizer ends", ["optimizer", "lr", "final (x, y)", "f"], [.. rows]));
 
@@ -113,6 +115,9 @@ public sealed class OptimizersExperiment : IExperiment
         "AdaGrad" => new Adagrad(parameters, lr: lr),
         "RMSprop" => new RMSprop(parameters, lr: lr, alpha: 0.9),
         "Adam" => new Adam(parameters, lr: lr),
+        "Adadelta" => new Adadelta(parameters, lr: lr),
+        "Adamax" => new Adamax(parameters, lr: lr),
+        "NAdam" => new NAdam(parameters, lr: lr),
         _ => throw new ArgumentException($"optimizer '{name}' is unknown"),
     };
 

@@ -38,3 +38,30 @@ internal struct AdagradArgs<T> where T : unmanaged
     public int HasWeightDecay;
 #pragma warning restore CS1591
 }
+
+/// <summary>Adadelta: −lr, ρ, 1 − ρ, ε, λ; a flag for weight decay.</summary>
+internal struct AdadeltaArgs<T> where T : unmanaged
+{
+#pragma warning disable CS1591 // described in the summary
+    public T NegLr, Rho, OneMinusRho, Eps, WeightDecay;
+    public int HasWeightDecay;
+#pragma warning restore CS1591
+}
+
+/// <summary>Adamax: −lr/(1 − β₁ᵗ), β₁, 1 − β₁, β₂, ε, λ; a flag for weight decay.</summary>
+internal struct AdamaxArgs<T> where T : unmanaged
+{
+#pragma warning disable CS1591 // described in the summary
+    public T NegClr, Beta1, OneMinusBeta1, Beta2, Eps, WeightDecay;
+    public int HasWeightDecay;
+#pragma warning restore CS1591
+}
+
+/// <summary>NAdam: β₁, 1 − β₁, β₂, 1 − β₂, ε, λ, bc₂, the gradient and average coefficients; a flag for weight decay.</summary>
+internal struct NAdamArgs<T> where T : unmanaged
+{
+#pragma warning disable CS1591 // described in the summary
+    public T Beta1, OneMinusBeta1, Beta2, OneMinusBeta2, Eps, WeightDecay, Bc2, GradCoef, AvgCoef;
+    public int HasWeightDecay;
+#pragma warning restore CS1591
+}

@@ -131,4 +131,79 @@ internal static class OptimizerKernels
             p[i] = pi + a.NegClr * (d / (T.Sqrt(acc) + a.Eps));
         }
     }
+
+    /// <summary>
+    /// Adadelta: d = g (+ λp); v = v·ρ + (1 − ρ)·d²; Δ = √(u + ε) / √(v + ε) · d; u = u·ρ + (1 − ρ)·Δ²;
+    /// p = p + (−lr)·Δ.
+    /// </summary>
+    [GpuKernel]
+    [KernelInstance(typeof(float)), KernelInstance(typeof(double))]
+    public static void Adadelta<T>(ArrayView<T> p, ArrayView<T> g, ArrayView<T> v, ArrayView<T> u, long n, AdadeltaArgs<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long stride = (long)Grid.DimX * Group.DimX;
+        for (long i = Grid.GlobalIndex.X; i < n; i += stride)
+        {
+            T pi = p[i];
+            T d = g[i];
+            if (a.HasWeightDecay != 0)
+                d += a.WeightDecay * pi;
+            T vi = v[i] * a.Rho + a.OneMinusRho * (d * d);
+            v[i] = vi;
+            T delta = T.Sqrt(u[i] + a.Eps) / T.Sqrt(vi + a.Eps) * d;
+            u[i] = u[i] * a.Rho + a.OneMinusRho * (delta * delta);
+            p[i] = pi + a.NegLr * delta;
+        }
+    }
+
+    /// <summary>
+    /// Adamax: d = g (+ λp); m = m·β₁ + (1 − β₁)·d; u = max(u·β₂, |d| + ε) with NaN winning; p = p + negClr·(m / u).
+    /// </summary>
+    [GpuKernel]
+    [KernelInstance(typeof(float)), KernelInstance(typeof(double))]
+    public static void Adamax<T>(ArrayView<T> p, ArrayView<T> g, ArrayView<T> m, ArrayView<T> u, long n, AdamaxArgs<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long stride = (long)Grid.DimX * Group.DimX;
+        for (long i = Grid.GlobalIndex.X; i < n; i += stride)
+        {
+            T pi = p[i];
+            T d = g[i];
+            if (a.HasWeightDecay != 0)
+                d += a.WeightDecay * pi;
+            T mi = m[i] * a.Beta1 + a.OneMinusBeta1 * d;
+            m[i] = mi;
+            T decayed = u[i] * a.Beta2;
+            T fresh = (d < T.Zero ? -d : d) + a.Eps;
+            T ui = T.IsNaN(decayed) || decayed > fresh ? decayed : fresh;
+            u[i] = ui;
+            p[i] = pi + a.NegClr * (mi / ui);
+        }
+    }
+
+    /// <summary>
+    /// NAdam: d = g (+ λp); m = m·β₁ + (1 − β₁)·d; v = v·β₂ + (1 − β₂)·d²; denom = √(v / bc₂) + ε;
+    /// p = p + gradCoef·(d / denom); p = p + avgCoef·(m / denom).
+    /// </summary>
+    [GpuKernel]
+    [KernelInstance(typeof(float)), KernelInstance(typeof(double))]
+    public static void NAdam<T>(ArrayView<T> p, ArrayView<T> g, ArrayView<T> m, ArrayView<T> v, long n, NAdamArgs<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long stride = (long)Grid.DimX * Group.DimX;
+        for (long i = Grid.GlobalIndex.X; i < n; i += stride)
+        {
+            T pi = p[i];
+            T d = g[i];
+            if (a.HasWeightDecay != 0)
+                d += a.WeightDecay * pi;
+            T mi = m[i] * a.Beta1 + a.OneMinusBeta1 * d;
+            T vi = v[i] * a.Beta2 + a.OneMinusBeta2 * (d * d);
+            m[i] = mi;
+            v[i] = vi;
+            T denom = T.Sqrt(vi / a.Bc2) + a.Eps;
+            pi += a.GradCoef * (d / denom);
+            p[i] = pi + a.AvgCoef * (mi / denom);
+        }
+    }
 }

@@ -41,6 +41,30 @@ internal sealed partial class CpuBackend
             AdagradKernel.Update<double>(p.Span<double>(), g.Span<double>(), sum.Span<double>(), clr, weightDecay, eps);
     }
 
+    public void AdadeltaStep(StorageView p, StorageView g, StorageView squareAvg, StorageView accDelta, AdadeltaHyper h)
+    {
+        if (p.DType == DType.Float32)
+            AdadeltaKernel.Update<float>(p.Span<float>(), g.Span<float>(), squareAvg.Span<float>(), accDelta.Span<float>(), h);
+        else
+            AdadeltaKernel.Update<double>(p.Span<double>(), g.Span<double>(), squareAvg.Span<double>(), accDelta.Span<double>(), h);
+    }
+
+    public void AdamaxStep(StorageView p, StorageView g, StorageView expAvg, StorageView expInf, AdamaxHyper h)
+    {
+        if (p.DType == DType.Float32)
+            AdamaxKernel.Update<float>(p.Span<float>(), g.Span<float>(), expAvg.Span<float>(), expInf.Span<float>(), h);
+        else
+            AdamaxKernel.Update<double>(p.Span<double>(), g.Span<double>(), expAvg.Span<double>(), expInf.Span<double>(), h);
+    }
+
+    public void NAdamStep(StorageView p, StorageView g, StorageView expAvg, StorageView expAvgSq, NAdamHyper h)
+    {
+        if (p.DType == DType.Float32)
+            NAdamKernel.Update<float>(p.Span<float>(), g.Span<float>(), expAvg.Span<float>(), expAvgSq.Span<float>(), h);
+        else
+            NAdamKernel.Update<double>(p.Span<double>(), g.Span<double>(), expAvg.Span<double>(), expAvgSq.Span<double>(), h);
+    }
+
     public void TotalNorm(StorageView[] xs, double normType, StorageView total) => total.Span<double>()[0] = GradNorm.Total(xs, normType);
 
     public void ScaleToNorm(StorageView[] xs, StorageView total, double maxNorm)
