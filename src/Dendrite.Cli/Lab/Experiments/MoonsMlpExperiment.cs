@@ -58,10 +58,23 @@ public sealed class MoonsMlpExperiment : IExperiment
         ctx.Metric("train_seconds", fit.Seconds);
         ctx.FullTarget("test accuracy near the book's 0.905", testAcc >= 0.85, $"{testAcc:F3}");
 
+        // The decision boundary is drawn on a Tensor.Meshgrid of the plane, as the course draws it; the picture must agree
+        // with the model at the test points (a grid read with x and y swapped would not).
+        var boundary = LabPlots.DecisionBoundary("Decision boundary (test points)", model, test);
+        double[] atPoints = LabTrainer.Predict(model, test.X).Reshape(-1).To(DType.Float64).ToArray<double>();
+        double agreement = LabPlots.GridAgreement(boundary, atPoints), swapped = LabPlots.GridAgreement(boundary, atPoints, swapAxes: true);
+        ctx.Metric("grid_agreement", agreement);
+        ctx.Metric("grid_agreement_axes_swapped", swapped);
+        ctx.Expect("the meshgrid picture agrees with the model at the test points", agreement >= 0.95 && agreement > swapped,
+            $"{agreement:P1} of the test points lie in a cell of their predicted class ({swapped:P1} with the axes swapped)");
         ctx.Report.Heading($"The {Arch(cfg.Sizes)} network")
             .Text($"Full-batch SGD with lr {cfg.Lr} for {cfg.Epochs} epochs. The weights of epoch {best.BestEpoch} (best dev accuracy " +
                   $"{best.Best:F3}, saved to best-dev.safetensors) were reloaded: test accuracy {testAcc:F3} (NNDL reports 0.905).")
-            .Add(LabPlots.DecisionBoundary("Decision boundary (test points)", model, test));
+            .Text("The boundary is the model's output on a grid over the plane, built as the course builds it: " +
+                  "var g = Tensor.Meshgrid([ys, xs], indexing: \"ij\"); var cells = Tensor.Stack([g[1].Reshape(-1), g[0].Reshape(-1)], 1) — " +
+                  $"row j of the grid holds y_j, column i holds x_i. {agreement:P1} of the test points lie in a cell of the class the model gives " +
+                  $"them; read with x and y swapped (the usual meshgrid mix-up of \"ij\" and \"xy\") only {swapped:P1} would.")
+            .Add(boundary);
         DepthTable(ctx, cfg, train, dev, test);
     }
 

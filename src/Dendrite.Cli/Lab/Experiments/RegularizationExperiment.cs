@@ -86,7 +86,7 @@ public sealed class RegularizationExperiment : IExperiment
     private static void DropoutForms(ExperimentContext ctx, Settings cfg, string[] invertedRun, string[] originalRun)
     {
         double p = cfg.Dropout;
-        var x = Tensor.Linspace(0.5, 5, 10).Reshape(1, 10);
+        var x = Tensor.Linspace(0.5, 5, 10, device: ctx.Device).Reshape(1, 10);
         var xs = x.Reshape(-1).ToArray<float>();
         var rows = new List<string[]>();
         var bars = new List<BarSeries>();

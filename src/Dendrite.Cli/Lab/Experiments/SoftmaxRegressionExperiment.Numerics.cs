@@ -53,7 +53,7 @@ public sealed partial class SoftmaxRegressionExperiment
             var probability = Softmax(x);
             var naive = CrossEntropy(probability, y).Mean();
             naive.Backward();
-            float naiveLoss = naive.Item<float>(), naiveLogP = probability.Gather(1, y.Reshape(-1, 1)).Log().Item<float>();
+            float naiveLoss = naive.Item<float>(), naiveLogP = probability[0, (int)label].Log().Item<float>();
             bool naiveGradFinite = x.Grad!.ToArray<float>().All(float.IsFinite);
             x.Grad = null;
             var fused = F.CrossEntropy(x, y);

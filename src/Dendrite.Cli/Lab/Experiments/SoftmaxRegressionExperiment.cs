@@ -70,7 +70,9 @@ public sealed partial class SoftmaxRegressionExperiment : IExperiment
             bar.Complete("");
         });
         double scratchAcc;
-        using (Grad.NoGrad()) scratchAcc = Net(test.X).ArgMax(1).Eq(test.Y).To(DType.Float32).Mean().Item();
+        Tensor testProbabilities;
+        using (Grad.NoGrad()) testProbabilities = Net(test.X);
+        scratchAcc = testProbabilities.ArgMax(1).Eq(test.Y).To(DType.Float32).Mean().Item();
 
         // Concise: the same model as a Linear layer; F.CrossEntropy fuses log-softmax and NLL stably.
         var model = ModelFactory.Build("softmax", new ModelFactory.Options(), ctx.Rng(3));
@@ -88,6 +90,7 @@ public sealed partial class SoftmaxRegressionExperiment : IExperiment
 
         ctx.Report.Add(new TableBlock("Test accuracy", ["model", "test accuracy"],
             [["from scratch", scratchAcc.ToString("F4", CultureInfo.InvariantCulture)], ["concise", conciseAcc.ToString("F4", CultureInfo.InvariantCulture)]]));
+        PickByLabel(ctx, testProbabilities, test.Y);
         Overflow(ctx);
         StableCrossEntropy(ctx);
         var predicted = LabTrainer.Predict(model, test.X.Narrow(0, 0, 24)).ArgMax(1).ToArray<long>();
@@ -102,6 +105,32 @@ public sealed partial class SoftmaxRegressionExperiment : IExperiment
         return e.Div(e.Sum(1, keepDim: true));
     }
 
-    // −log ŷ[i, y_i], picking each row's true-class probability with Gather.
-    private static Tensor CrossEntropy(Tensor yHat, Tensor y) => yHat.Gather(1, y.Reshape(-1, 1)).Log().Neg();
+    // −log ŷ[i, y_i], as the course writes it: -log(y_hat[range(len(y_hat)), y]) picks each row's true-class probability
+    // by integer-array indexing (gradients flow back to the picked entries).
+    private static Tensor CrossEntropy(Tensor yHat, Tensor y) =>
+        yHat[Tensor.Arange(0, yHat.Size(0), dtype: DType.Int64, device: yHat.Device), y].Log().Neg();
+
+    // The course's example of picking probabilities by label: y_hat[[0, 1], y] with y = [0, 2] is [0.1, 0.5].
+    private static void PickByLabel(ExperimentContext ctx, Tensor testProbabilities, Tensor testLabels)
+    {
+        var yHat = Tensor.FromArray(new float[,] { { 0.1f, 0.3f, 0.6f }, { 0.3f, 0.2f, 0.5f } });
+        var y = Tensor.FromArray(new long[] { 0, 2 }, 2);
+        float[] picked = yHat[new long[] { 0, 1 }, y].ToArray<float>();
+        float[] loss = CrossEntropy(yHat, y).ToArray<float>();
+        ctx.Metric("course_pick_0", picked[0]);
+        ctx.Metric("course_pick_1", picked[1]);
+        ctx.Expect("y_hat[[0, 1], y] picks [0.1, 0.5]", picked.SequenceEqual([0.1f, 0.5f]), $"[{string.Join(", ", picked)}]");
+        // On the test set the same indexing picks exactly what Gather picks, row by row.
+        var rows = Tensor.Arange(0, testProbabilities.Size(0), dtype: DType.Int64, device: testProbabilities.Device);
+        bool same = testProbabilities[rows, testLabels].ToArray<float>().SequenceEqual(testProbabilities.Gather(1, testLabels.Reshape(-1, 1)).Reshape(-1).ToArray<float>());
+        ctx.Expect("y_hat[arange(n), y] equals Gather along the classes on the test set", same, $"{testProbabilities.Size(0)} rows compared");
+        ctx.Report.Heading("Picking the true class's probability")
+            .Text("The course's cross-entropy is -log(y_hat[range(len(y_hat)), y]): integer-array (advanced) indexing picks, in row i, the " +
+                  "probability of the true class y[i]. Dendrite writes it the same way through the indexer, with Int64 tensors or long[]/int[] " +
+                  "on any dimension, and autograd sends the gradient back to the picked entries; the from-scratch model above trains with it.")
+            .Text("var yHat = Tensor.FromArray(new float[,] { { 0.1f, 0.3f, 0.6f }, { 0.3f, 0.2f, 0.5f } });\n" +
+                  "var y = Tensor.FromArray(new long[] { 0, 2 }, 2);\n" +
+                  $"yHat[new long[] {{ 0, 1 }}, y]        // [{string.Join(", ", picked.Select(v => v.ToString("0.0###", CultureInfo.InvariantCulture)))}]\n" +
+                  $"CrossEntropy(yHat, y)                 // [{string.Join(", ", loss.Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture)))}] = −log 0.1, −log 0.5", mono: true);
+    }
 }

@@ -2,8 +2,9 @@ using System.Text.RegularExpressions;
 
 namespace Dendrite.Tests.Lab;
 
-// NNDL 4.3: 2-5-1 vs 2-5-3-1 at lr 0.01, 1 and 5, and the course's pasted table caught by comparing logs.
-public sealed class DepthTableLessonTests
+// NNDL 4.3: 2-5-1 vs 2-5-3-1 at lr 0.01, 1 and 5, and the course's pasted table caught by comparing logs; the
+// decision boundary on a meshgrid.
+public sealed class MoonsMlpLessonTests
 {
     [Fact]
     public void TheDepthTableHasItsOwnLogPerRunAndFlagsThePastedTable()
@@ -25,5 +26,11 @@ public sealed class DepthTableLessonTests
         Assert.Equal(12, rows.Select(m => m.Groups[5].Value).Distinct().Count());
         // In the table as the course printed it, each 2-5-3-1 row is flagged as a copy of the 2-5-1 row with that lr.
         Assert.Equal(3, Regex.Matches(run.Html, @"<td>2-5-3-1, lr [0-9.]+ \(as printed\)</td>.*?<td>identical log to 2-5-1, lr [0-9.]+ \(config [0-9a-f]{12}\)</td>").Count);
+
+        // The boundary drawn on the Tensor.Meshgrid grid agrees with the model at the test points; swapped axes would not.
+        Assert.InRange(run.Metric("grid_agreement"), 0.95, 1);
+        Assert.InRange(run.Metric("grid_agreement_axes_swapped"), 0, 0.8);
+        run.PassedCheck("the meshgrid picture agrees with the model");
+        Assert.Contains("Tensor.Meshgrid([ys, xs], indexing: &quot;ij&quot;)", run.Html);
     }
 }
