@@ -105,8 +105,8 @@ public sealed class CnnSweepExperiment : IExperiment
                         $"c16k5s1p2 (16 kernels of 5×5, stride 1, padding 2). Adam lr {cfg.Lr.ToString(CultureInfo.InvariantCulture)}, batch {cfg.BatchSize}, " +
                         $"{cfg.Epochs} epoch{(cfg.Epochs > 1 ? "s" : "")} on {train.Count} training images, tested on {test.Count}. A convolution of K×K " +
                         "kernels with stride S and padding P turns a W×W input into ⌊(W + 2P − K)/S⌋ + 1 outputs per side: padding 2 keeps a 5×5 " +
-                        "convolution's output at 28×28, padding 0 shrinks it to 24×24, stride 2 halves each side (a quarter of the positions, and of " +
-                        "the work). More kernels cost parameters in the convolutions; a larger final feature map costs them in the fully connected " +
+                        "convolution's output at 28×28, padding 0 shrinks it to 24×24, stride 2 halves each side (a quarter of the positions, and of the " +
+                        "first convolution's multiply-adds). More kernels cost parameters in the convolutions; a larger final feature map costs them in the fully connected " +
                         "layer, which holds most of them. The time is the training time of this run on this machine.")
             .Add(new TableBlock("Kernels, stride and padding", ["network", "spec", "first feature map", "features into fc64", "parameters", "test accuracy",
                 "train time (s)"], [.. rows]))
