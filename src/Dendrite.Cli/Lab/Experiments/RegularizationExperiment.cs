@@ -137,7 +137,8 @@ public sealed class RegularizationExperiment : IExperiment
                   $"With the same learning rate and He initialisation, the original form shrinks the signal: in expectation each of the " +
                   $"{cfg.HiddenLayers} dropout layers passes on 1 − p of its input, (1 − p)^{cfg.HiddenLayers} = {Math.Pow(1 - p, cfg.HiddenLayers):G2} " +
                   "through all of them, and the gradients shrink with it, so it learns more slowly unless the learning rate or the " +
-                  "initialisation is adjusted — one reason the inverted form became the default.")
+                  "initialisation is adjusted. The inverted form keeps the training-time signal at its inference scale and leaves inference " +
+                  "untouched, which is why PyTorch uses it.")
             .Add(new TableBlock($"x = [0.5 … 5], p = {pt}", ["form", "kept units in training", "inference", "one training output",
                 $"mean of {cfg.Masks} training outputs", "inference output", "largest gap"], [.. rows]))
             .Add(new BarChartBlock("Mean training output vs inference output, per element of x", "output",

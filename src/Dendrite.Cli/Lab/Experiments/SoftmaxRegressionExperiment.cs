@@ -22,7 +22,7 @@ public sealed partial class SoftmaxRegressionExperiment : IExperiment
     public string Title => "Softmax regression on Fashion-MNIST";
 
     /// <inheritdoc />
-    public string Description => "d2l: from scratch and concise (target ≥ 0.80 test accuracy); naive softmax overflow vs log-sum-exp; predictions.";
+    public string Description => "d2l: from scratch and concise (target ≥ 0.80 test accuracy); y_hat[[0, 1], y]; naive softmax and cross-entropy (log 0) vs log-sum-exp.";
 
     /// <inheritdoc />
     public bool NeedsFashionMnist => true;
