@@ -5,7 +5,7 @@
 #   gpu-bundle/dotnet.tar.xz     the .NET runtime (host + Microsoft.NETCore.App), without assemblies these programs
 #                                never load (XML, networking, debugger support)
 #   gpu-bundle/fashion-mnist/    the four Fashion-MNIST IDX files (for W4/W5)
-#   gpu-bundle/reference/        the PyTorch parity cases (ops.jsonl)
+#   gpu-bundle/reference/        the PyTorch parity cases (ops, optimizers, schedulers)
 # Usage: bash scripts/gpu-pack.sh   (then carry gpu-bundle; it stays under 64 MiB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,5 +38,5 @@ for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-
   cp "$fashion/$f" "$out/fashion-mnist/"
 done
 reference=${DENDRITE_REFERENCE_DIR:-../shared/reference}
-cp "$reference/ops.jsonl" "$out/reference/"
+cp "$reference"/*.jsonl "$out/reference/"
 du -sh "$out" "$out"/*

@@ -118,7 +118,7 @@ public static class Program
 
     private static void Invoke(Type type, MethodInfo method, object?[] data)
     {
-        object? instance = method.IsStatic ? null : Activator.CreateInstance(type);
+        object? instance = method.IsStatic ? null : Create(type);
         try
         {
             var result = method.Invoke(instance, data);
@@ -129,6 +129,23 @@ public static class Program
         {
             (instance as IDisposable)?.Dispose();
         }
+    }
+
+    // A test class with a parameterless constructor, or one taking xunit's ITestOutputHelper (written to stdout).
+    private static object Create(Type type)
+    {
+        var ctor = type.GetConstructors().OrderBy(c => c.GetParameters().Length).First();
+        var args = ctor.GetParameters().Select(p => p.ParameterType == typeof(Xunit.Abstractions.ITestOutputHelper)
+            ? new ConsoleOutput()
+            : throw new NotSupportedException($"{type.Name}: constructor parameter {p.Name} of type {p.ParameterType.Name} cannot be supplied")).ToArray<object>();
+        return ctor.Invoke(args);
+    }
+
+    private sealed class ConsoleOutput : Xunit.Abstractions.ITestOutputHelper
+    {
+        public void WriteLine(string message) => Console.WriteLine("    " + message);
+
+        public void WriteLine(string format, params object[] args) => Console.WriteLine("    " + string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
     }
 
     private static string Format(object? value) => value switch

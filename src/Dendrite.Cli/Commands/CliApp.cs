@@ -32,6 +32,7 @@ public static class CliApp
         root.Subcommands.Add(LabCommand.Build(console));
         root.Subcommands.Add(TrainCommand.Build(console));
         root.Subcommands.Add(EvalCommand.Build(console));
+        root.Subcommands.Add(ExportCommand.Build(console));
         root.Subcommands.Add(SearchCommand.Build(console));
         root.Subcommands.Add(ReportCommand.Build(console));
         root.Subcommands.Add(CompareCommand.Build(console));

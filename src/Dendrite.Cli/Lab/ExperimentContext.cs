@@ -48,6 +48,12 @@ public sealed class ExperimentContext(IExperiment experiment, bool quick, int se
     /// <summary>Checks recorded so far.</summary>
     public List<CheckResult> Checks { get; } = [];
 
+    /// <summary>
+    /// Checkpoints of the run (file names in its folder) that <c>dendrite export</c> can turn into ONNX models: the
+    /// report ends with the command for each.
+    /// </summary>
+    public List<string> ExportableCheckpoints { get; } = [];
+
     /// <summary>The hash of the config passed to <see cref="UseConfig{T}"/>.</summary>
     public string ConfigHash { get; private set; } = "";
 

@@ -104,6 +104,7 @@ public static class ExperimentRunner
         if (message is not null) metrics["error"] = message;
         run.WriteMetrics(metrics);
         run.WriteHistory(ctx.History);
+        AddExportSection(ctx, run);
         HtmlReport.Write(run, ctx.Report);
         stage?.Commit();
 
@@ -116,4 +117,18 @@ public static class ExperimentRunner
         ui.Line($"report: {run.File(RunFolder.ReportFile)}", Tone.Detail);
         return new ExperimentOutcome(experiment.Name, status, sw.Elapsed.TotalSeconds, run.Path, ctx.ConfigHash, ctx.Metrics, message);
     }
+
+    // The report's last section: how to turn each exportable checkpoint the run wrote into an ONNX model.
+    private static void AddExportSection(ExperimentContext ctx, RunFolder run)
+    {
+        var written = ctx.ExportableCheckpoints.Where(f => File.Exists(run.WritePath(f)) || File.Exists(run.File(f))).Distinct().ToList();
+        if (written.Count == 0)
+            return;
+        ctx.Report.Heading("Deploying with ONNX")
+            .Text($"Export the trained model to an ONNX file, to run it with ONNX Runtime (Microsoft.ML.OnnxRuntime) from C# or any other ONNX tool " +
+                  $"(README: \"Deploying with ONNX\"):")
+            .Text(string.Join("\n", written.Select(f => $"dendrite export --checkpoint {Quote(run.File(f))} -o {Quote(run.File(Path.ChangeExtension(f, ".onnx")))}")), mono: true);
+    }
+
+    private static string Quote(string path) => path.Contains(' ') ? $"\"{path}\"" : path;
 }

@@ -48,6 +48,7 @@ public sealed class TrainExperiment(TrainConfig config, string? resume = null, C
         var data = TrainJob.LoadData(cfg);
         ctx.Log($"  {data.Train.Count} train / {data.Dev.Count} dev / {data.Test.Count} test samples", Ui.Tone.Detail);
         var best = new BestModelCheckpoint("dev_accuracy", path: ctx.Run.WritePath(BestCheckpoint), restoreBestAtEnd: false);
+        ctx.ExportableCheckpoints.Add(BestCheckpoint);
         var setup = TrainJob.Build(cfg, data, (ulong)cfg.Seed + 2, [best]);
         var trainer = setup.Trainer;
         string checkpoint = ctx.Run.File(LastCheckpoint);

@@ -11,27 +11,15 @@ namespace Dendrite.Gpu.Backend;
 /// </summary>
 internal sealed class GpuStorage : Storage
 {
-    private readonly GpuBackend _backend;
-    private readonly int _length;
-    private readonly DType _dtype;
-
     public GpuStorage(GpuBackend backend, DeviceBuffer buffer, DType dtype, int length)
+        : base(backend, dtype, length)
     {
-        _backend = backend;
         Buffer = buffer;
-        _dtype = dtype;
-        _length = length;
     }
 
     /// <summary>The device memory.</summary>
     public DeviceBuffer Buffer { get; }
 
-    public override int Length => _length;
-
-    public override DType DType => _dtype;
-
-    public override IBackend Backend => _backend;
-
     /// <summary>All elements as <typeparamref name="T"/> (float, double, long, or byte for Bool).</summary>
-    public ArrayView<T> View<T>() where T : unmanaged => Buffer.View<T>(0, _length);
+    public ArrayView<T> View<T>() where T : unmanaged => Buffer.View<T>(0, Length);
 }

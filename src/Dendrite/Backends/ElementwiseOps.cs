@@ -26,9 +26,18 @@ internal readonly record struct UnaryOp(UnaryKind Kind, double A = 0, double B =
     /// </summary>
     public bool HasFusedBackward => Kind is not (UnaryKind.Neg or UnaryKind.Exp or UnaryKind.Log or UnaryKind.Sqrt or UnaryKind.Square);
 
-    public static readonly UnaryOp Neg = new(UnaryKind.Neg), Abs = new(UnaryKind.Abs), Exp = new(UnaryKind.Exp), Log = new(UnaryKind.Log),
-        Sqrt = new(UnaryKind.Sqrt), Square = new(UnaryKind.Square), Relu = new(UnaryKind.Relu), Sigmoid = new(UnaryKind.Sigmoid),
-        Tanh = new(UnaryKind.Tanh), Gelu = new(UnaryKind.Gelu), Softplus = new(UnaryKind.Softplus);
+    // Properties rather than static fields: precompiled (ReadyToRun) code reads a static field through a helper call.
+    public static UnaryOp Neg => new(UnaryKind.Neg);
+    public static UnaryOp Abs => new(UnaryKind.Abs);
+    public static UnaryOp Exp => new(UnaryKind.Exp);
+    public static UnaryOp Log => new(UnaryKind.Log);
+    public static UnaryOp Sqrt => new(UnaryKind.Sqrt);
+    public static UnaryOp Square => new(UnaryKind.Square);
+    public static UnaryOp Relu => new(UnaryKind.Relu);
+    public static UnaryOp Sigmoid => new(UnaryKind.Sigmoid);
+    public static UnaryOp Tanh => new(UnaryKind.Tanh);
+    public static UnaryOp Gelu => new(UnaryKind.Gelu);
+    public static UnaryOp Softplus => new(UnaryKind.Softplus);
 }
 
 /// <summary>The broadcasting binary functions of <see cref="IBackend.Binary"/>.</summary>

@@ -1,3 +1,5 @@
+using Dendrite.Tracing;
+
 namespace Dendrite.NN;
 
 /// <summary>
@@ -61,6 +63,9 @@ public static partial class F
             double scale = !inverted ? 1.0 : x.DType == DType.Float32 ? (double)(1f / (float)(1 - p)) : 1.0 / (1 - p);
             (generator ?? Generator.Default).FillDropoutMask(mask, p, scale);
         }
-        return x.Mul(mask);
+        var y = x.Mul(mask);
+        if (OpTrace.IsActive)
+            OpTrace.Record("Dropout", y, x).With("p", p).With("training", training);
+        return y;
     }
 }

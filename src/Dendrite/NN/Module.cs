@@ -1,3 +1,5 @@
+using Dendrite.Tracing;
+
 namespace Dendrite.NN;
 
 /// <summary>
@@ -45,7 +47,7 @@ public abstract partial class Module
         throw new NotSupportedException($"{GetType().Name}: this module does not define Forward(Tensor); override it, or call the module's own Forward overload.");
 
     /// <summary>Runs <see cref="Forward(Tensor)"/> (PyTorch's <c>module(x)</c>).</summary>
-    public Tensor Call(Tensor input) => Forward(input);
+    public Tensor Call(Tensor input) => OpTrace.IsActive ? OpTrace.Forward(this, input) : Forward(input);
 
     /// <summary>
     /// Makes a trainable leaf from <paramref name="data"/> (PyTorch's <c>nn.Parameter(t)</c>): the tensor itself when it

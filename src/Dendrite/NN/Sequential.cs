@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using Dendrite.Tracing;
 
 namespace Dendrite.NN;
 
@@ -69,6 +70,8 @@ public sealed class Sequential : Module, IEnumerable<Module>
     /// <summary>Feeds the input through every layer in order.</summary>
     public override Tensor Forward(Tensor input)
     {
+        if (OpTrace.IsActive)
+            return ForwardTraced(input);
         var x = input;
         for (int i = 0; i < _layers.Count;)
         {
@@ -81,6 +84,29 @@ public sealed class Sequential : Module, IEnumerable<Module>
                 continue;
             }
             x = _layers[i].Forward(x);
+            i++;
+        }
+        return x;
+    }
+
+    // The same computation while a trace records it: each layer's ops are attributed to the layer (a fused run to its
+    // first layer).
+    private Tensor ForwardTraced(Tensor input)
+    {
+        var x = input;
+        for (int i = 0; i < _layers.Count;)
+        {
+            using (OpTrace.Enter(_layers[i]))
+            {
+                var (fused, covered) = LayerFusion.TryForward(_layers, i, x);
+                if (fused is not null)
+                {
+                    x = fused;
+                    i += covered;
+                    continue;
+                }
+                x = _layers[i].Forward(x);
+            }
             i++;
         }
         return x;

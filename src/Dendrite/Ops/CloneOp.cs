@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -10,6 +11,8 @@ internal sealed class CloneOp : GradFn
     public static Tensor Apply(Tensor x)
     {
         var y = x.CopyDense();
+        if (OpTrace.IsActive)
+            OpTrace.Record("Clone", y, x);
         return ShouldRecord(x) ? Record(new CloneOp(), y, x) : y;
     }
 

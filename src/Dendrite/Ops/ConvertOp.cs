@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -14,6 +15,8 @@ internal sealed class ConvertOp : GradFn
         var src = x.Dense();
         var y = Tensor.AllocateLike(x, dtype, false);
         x.Backend.Convert(src.Raw, y.Raw);
+        if (OpTrace.IsActive)
+            OpTrace.Record("Convert", y, x).With("dtype", dtype);
         if (ShouldRecord(x) && dtype.IsFloatingPoint())
             return Record(new ConvertOp { _from = x.DType }, y, x);
         return y;

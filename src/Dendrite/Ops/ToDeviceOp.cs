@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -13,6 +14,8 @@ internal sealed class ToDeviceOp : GradFn
     public static Tensor Apply(Tensor x, IBackend target)
     {
         var y = Copy(x, target);
+        if (OpTrace.IsActive)
+            OpTrace.Record("ToDevice", y, x).With("device", target.Device.ToString());
         return ShouldRecord(x) ? Record(new ToDeviceOp { _source = x.Backend }, y, x) : y;
     }
 

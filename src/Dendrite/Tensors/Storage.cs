@@ -21,14 +21,23 @@ internal abstract class Storage
     /// <summary>How many autograd-engine slots hold this (recyclable) storage during the current backward pass.</summary>
     public int EngineHolds;
 
+    // Plain fields, not virtual properties: every op reads them, and precompiled (ReadyToRun) code pays for each
+    // virtual call and static-field access on that path.
+    protected Storage(IBackend backend, DType dtype, int length)
+    {
+        Backend = backend;
+        DType = dtype;
+        Length = length;
+    }
+
     /// <summary>Number of elements.</summary>
-    public abstract int Length { get; }
+    public readonly int Length;
 
     /// <summary>The element type.</summary>
-    public abstract DType DType { get; }
+    public readonly DType DType;
 
     /// <summary>The backend that owns this buffer and runs every kernel on it.</summary>
-    public abstract IBackend Backend { get; }
+    public readonly IBackend Backend;
 
     /// <summary>The device the buffer lives on.</summary>
     public Device Device => Backend.Device;

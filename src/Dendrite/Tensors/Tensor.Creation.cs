@@ -1,4 +1,5 @@
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite;
 
@@ -44,20 +45,20 @@ public sealed partial class Tensor
     }
 
     /// <summary>A tensor with uninitialized contents.</summary>
-    public static Tensor Empty(params ReadOnlySpan<int> shape) => AllocateHost(shape.ToArray(), DType.Float32, false);
+    public static Tensor Empty(params ReadOnlySpan<int> shape) => Made(AllocateHost(shape.ToArray(), DType.Float32, false));
 
     /// <summary>A tensor with uninitialized contents on <paramref name="device"/> (default: the CPU).</summary>
-    public static Tensor Empty(int[] shape, DType dtype = DType.Float32, Device? device = null) => Allocate((int[])shape.Clone(), dtype, false, BackendOf(device));
+    public static Tensor Empty(int[] shape, DType dtype = DType.Float32, Device? device = null) => Made(Allocate((int[])shape.Clone(), dtype, false, BackendOf(device)));
 
     /// <summary>A tensor of zeros.</summary>
-    public static Tensor Zeros(params ReadOnlySpan<int> shape) => AllocateHost(shape.ToArray(), DType.Float32, true);
+    public static Tensor Zeros(params ReadOnlySpan<int> shape) => Made(AllocateHost(shape.ToArray(), DType.Float32, true));
 
     /// <summary>A tensor of zeros on <paramref name="device"/> (default: the CPU).</summary>
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false, Device? device = null)
     {
         var t = Allocate((int[])shape.Clone(), dtype, true, BackendOf(device));
         t.RequiresGrad = requiresGrad;
-        return t;
+        return Made(t);
     }
 
     /// <summary>A tensor of ones.</summary>
@@ -76,7 +77,7 @@ public sealed partial class Tensor
         var t = Allocate(shape, dtype, false, backend);
         t.FillUnchecked(value);
         t.RequiresGrad = requiresGrad;
-        return t;
+        return Made(t);
     }
 
     /// <summary>A 0-dimensional tensor holding <paramref name="value"/> on <paramref name="device"/> (default: the CPU).</summary>
@@ -89,7 +90,7 @@ public sealed partial class Tensor
     private static readonly int[] ScalarShape = [];
 
     /// <summary>Zeros with the shape, dtype and device of <paramref name="other"/>.</summary>
-    public static Tensor ZerosLike(Tensor other) => AllocateLike(other, other.DType, true);
+    public static Tensor ZerosLike(Tensor other) => Made(AllocateLike(other, other.DType, true));
 
     /// <summary>Ones with the shape, dtype and device of <paramref name="other"/>.</summary>
     public static Tensor OnesLike(Tensor other) => FullCore(other.ShapeArray, 1.0, other.DType, false, other.Backend);
@@ -98,7 +99,7 @@ public sealed partial class Tensor
     public static Tensor FullLike(Tensor other, double value) => FullCore(other.ShapeArray, value, other.DType, false, other.Backend);
 
     /// <summary>Uninitialized, with the shape, dtype and device of <paramref name="other"/>.</summary>
-    public static Tensor EmptyLike(Tensor other) => AllocateLike(other, other.DType, false);
+    public static Tensor EmptyLike(Tensor other) => Made(AllocateLike(other, other.DType, false));
 
     /// <summary>Uniform [0, 1) with the shape, dtype and device of <paramref name="other"/>.</summary>
     public static Tensor RandLike(Tensor other, Generator? generator = null) => Rand(other.ShapeArray, generator, other.DType, other.Device);
@@ -120,7 +121,7 @@ public sealed partial class Tensor
         var t = AllocateHost([n], dtype, false);
         for (int i = 0; i < n; i++)
             t.SetFlat(i, start + i * step);
-        return t.ToDevice(device);
+        return Made(t.ToDevice(device));
     }
 
     /// <summary><paramref name="steps"/> evenly spaced values from <paramref name="start"/> to <paramref name="end"/> inclusive.</summary>
@@ -134,7 +135,7 @@ public sealed partial class Tensor
         int half = steps / 2;
         for (int i = 0; i < steps; i++)
             t.SetFlat(i, i < half ? start + step * i : end - step * (steps - 1 - i));
-        return t.ToDevice(device);
+        return Made(t.ToDevice(device));
     }
 
     /// <summary>An identity matrix with <paramref name="n"/> rows and <paramref name="m"/> (default n) columns.</summary>
@@ -144,7 +145,7 @@ public sealed partial class Tensor
         var t = AllocateHost([n, cols], dtype, true);
         for (int i = 0; i < Math.Min(n, cols); i++)
             t.SetFlat(i * cols + i, 1.0);
-        return t.ToDevice(device);
+        return Made(t.ToDevice(device));
     }
 
     /// <summary>Uniform samples in [0, 1).</summary>
@@ -229,7 +230,7 @@ public sealed partial class Tensor
     {
         var flat = new float[data.Length];
         Buffer.BlockCopy(data, 0, flat, 0, data.Length * sizeof(float));
-        return Wrap(flat, data.GetLength(0), data.GetLength(1)).ToDevice(device);
+        return Made(Wrap(flat, data.GetLength(0), data.GetLength(1)).ToDevice(device));
     }
 
     /// <summary>A 2-D Float64 tensor from a rectangular array, on <paramref name="device"/> (default: the CPU).</summary>
@@ -237,7 +238,7 @@ public sealed partial class Tensor
     {
         var flat = new double[data.Length];
         Buffer.BlockCopy(data, 0, flat, 0, data.Length * sizeof(double));
-        return Wrap(flat, data.GetLength(0), data.GetLength(1)).ToDevice(device);
+        return Made(Wrap(flat, data.GetLength(0), data.GetLength(1)).ToDevice(device));
     }
 
     private static Tensor FromArrayCore<T>(T[] data, int[] shape, Device? device) where T : unmanaged
@@ -249,7 +250,7 @@ public sealed partial class Tensor
         int n = ShapeUtil.Numel(s);
         if (n != data.Length)
             throw new ArgumentException($"{op}: shape {ShapeUtil.Format(s)} needs {n} elements but the array has {data.Length}.");
-        return new Tensor(BackendOf(device).FromHost((T[])data.Clone()), s);
+        return Made(new Tensor(BackendOf(device).FromHost((T[])data.Clone()), s));
     }
 
     /// <summary>
@@ -268,4 +269,8 @@ public sealed partial class Tensor
 
     /// <summary>This CPU tensor moved to <paramref name="device"/> (itself when null or the CPU).</summary>
     private Tensor ToDevice(Device? device) => device is null ? this : To(device);
+
+    // A creation function's result: a constant of a traced forward pass (random fills are not constants and are not
+    // reported, so a trace refuses them).
+    private static Tensor Made(Tensor t) => OpTrace.IsActive ? OpTrace.Constant(t) : t;
 }

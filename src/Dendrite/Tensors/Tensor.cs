@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Dendrite.Autograd;
 using Dendrite.Backends;
 using Dendrite.Backends.Cpu;
+using Dendrite.Tracing;
 
 namespace Dendrite;
 
@@ -138,7 +139,13 @@ public sealed partial class Tensor
     public void Backward(Tensor gradient, bool retainGraph = false) => Engine.Backward(this, gradient, retainGraph);
 
     /// <summary>A tensor sharing storage with this one but cut off from the autograd graph.</summary>
-    public Tensor Detach() => new(Storage, ShapeArray, StrideArray, Offset);
+    public Tensor Detach()
+    {
+        var t = new Tensor(Storage, ShapeArray, StrideArray, Offset);
+        if (OpTrace.IsActive)
+            OpTrace.Record("Detach", t, this);
+        return t;
+    }
 
     /// <summary>
     /// The same elements cut off from autograd (PyTorch's <c>.data</c>): a detached view sharing storage, so in-place

@@ -23,15 +23,9 @@ internal static class FakeDevice
     public static Tensor ToFake(this Tensor t) => Dendrite.Ops.ToDeviceOp.Apply(t, Backend);
 
     /// <summary>Wraps the CPU storage it forwards to.</summary>
-    internal sealed class FakeStorage(Storage inner) : Storage
+    internal sealed class FakeStorage(Storage inner) : Storage(FakeDevice.Backend, inner.DType, inner.Length)
     {
         public Storage Inner { get; } = inner;
-
-        public override int Length => Inner.Length;
-
-        public override DType DType => Inner.DType;
-
-        public override IBackend Backend => FakeDevice.Backend;
     }
 }
 

@@ -13,7 +13,8 @@ public sealed partial class MappingDocTests
     // Names from the .NET base library that the column uses as they are.
     private static readonly HashSet<string> Bcl = ["Action", "Func"];
 
-    private static readonly Lazy<Api> PublicApi = new(() => Api.Of(typeof(Tensor).Assembly));
+    // Every Dendrite assembly a user references: the library and its add-ons.
+    private static readonly Lazy<Api> PublicApi = new(() => Api.Of(typeof(Tensor).Assembly, typeof(Dendrite.Onnx.Onnx).Assembly));
 
     [Fact]
     public void EveryNameInTheDendriteColumnExists()
@@ -139,13 +140,13 @@ public sealed partial class MappingDocTests
     {
         private const BindingFlags All = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.FlattenHierarchy;
 
-        public static Api Of(Assembly assembly)
+        public static Api Of(params Assembly[] assemblies)
         {
             var types = new Dictionary<string, List<Type>>();
             var members = new HashSet<string>();
             var parameters = new HashSet<string>();
             var namespaces = new HashSet<string>();
-            foreach (var t in assembly.GetExportedTypes())
+            foreach (var t in assemblies.SelectMany(a => a.GetExportedTypes()))
             {
                 var ns = t.Namespace!.Split('.');
                 for (int k = 1; k <= ns.Length; k++)

@@ -8,7 +8,7 @@ using Dendrite.Tests.Data;
 namespace Dendrite.Tests.Docs;
 
 /// <summary>
-/// The two NuGet packages (the library and the <c>dendrite</c> tool) pack without warnings, with complete metadata,
+/// The NuGet packages (the library, its ONNX exporter and the <c>dendrite</c> tool) pack without warnings, with complete metadata,
 /// and the tool installs from a local feed and runs, as the README says.
 /// </summary>
 public sealed class PackageTests
@@ -43,19 +43,19 @@ public sealed class PackageTests
     private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
     [Fact]
-    public void BothPackagesHaveFullMetadataAndTheToolInstallsFromALocalFeed()
+    public void ThePackagesHaveFullMetadataAndTheToolInstallsFromALocalFeed()
     {
         string root = RepoRoot();
         using var dir = new TempDir();
         string feed = dir.File("feed");
         string version = XElement.Load(Path.Combine(root, "Directory.Build.props")).Descendants("Version").Single().Value;
-        foreach (var project in new[] { "src/Dendrite", "src/Dendrite.Cli" })
+        foreach (var project in new[] { "src/Dendrite", "src/Dendrite.Onnx", "src/Dendrite.Cli" })
         {
             var (code, output) = Run(Dotnet, ["pack", project, "-c", Configuration, "--no-build", "-o", feed], root);
             Assert.True(code == 0, output);
             Assert.DoesNotContain("warning", output, StringComparison.OrdinalIgnoreCase);
         }
-        foreach (var id in new[] { "Dendrite", "Dendrite.Cli" })
+        foreach (var id in new[] { "Dendrite", "Dendrite.Onnx", "Dendrite.Cli" })
         {
             using var package = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.nupkg"));
             var nuspec = XElement.Load(package.GetEntry($"{id}.nuspec")!.Open());

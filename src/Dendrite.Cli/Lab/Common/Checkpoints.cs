@@ -15,12 +15,25 @@ public static class Checkpoints
         return path;
     }
 
-    /// <summary>Writes a checkpoint of an experiment's model into its run folder.</summary>
-    public static string Save(ExperimentContext ctx, string name, Module model) =>
-        Save(ctx.Run.WritePath($"{name}.safetensors"), model, new Dictionary<string, string>
+    /// <summary>
+    /// Writes a checkpoint of an experiment's model into its run folder. With the model's <paramref name="recipe"/>
+    /// the checkpoint records which model it holds, so <c>dendrite export</c> can rebuild it, and the run's report
+    /// shows the export command.
+    /// </summary>
+    public static string Save(ExperimentContext ctx, string name, Module model, ModelRecipe? recipe = null)
+    {
+        var metadata = new Dictionary<string, string>
         {
             ["experiment"] = ctx.Experiment.Name, ["configHash"] = ctx.ConfigHash, ["seed"] = ctx.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        };
+        foreach (var (key, value) in recipe?.ToMetadata() ?? new Dictionary<string, string>())
+            metadata[key] = value;
+        string file = $"{name}.safetensors";
+        Save(ctx.Run.WritePath(file), model, metadata);
+        if (recipe is not null)
+            ctx.ExportableCheckpoints.Add(file);
+        return ctx.Run.WritePath(file);
+    }
 
     /// <summary>
     /// Loads a checkpoint into a model of the same architecture: a file of model weights, or the model part

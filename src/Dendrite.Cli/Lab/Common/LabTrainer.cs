@@ -55,16 +55,17 @@ public static class LabTrainer
     /// <summary>
     /// Trains a Fashion-MNIST classifier with Adam and cross-entropy (accuracy on <paramref name="test"/> after each
     /// epoch), saves its final weights as the "final" checkpoint and records the metrics test_acc, train_acc,
-    /// train_seconds and samples_per_second. Returns the fit and the final test accuracy.
+    /// train_seconds and samples_per_second (with the model's <paramref name="recipe"/>, the checkpoint can be exported to
+    /// ONNX). Returns the fit and the final test accuracy.
     /// </summary>
     public static (LabFit Fit, double TestAcc) FitFashionClassifier(ExperimentContext ctx, string series, Module model, LabeledData train, LabeledData test,
-        int batchSize, double lr, int epochs)
+        int batchSize, double lr, int epochs, ModelRecipe? recipe = null)
     {
         var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), [new Accuracy()]);
         trainer.EvaluationLoaders["test"] = EvalLoader(test);
         LabFit fit = default!;
         ctx.Progress(p => fit = Fit(ctx, p, series, trainer, Loader(train, batchSize, ctx.Rng(2)), null, epochs));
-        Checkpoints.Save(ctx, "final", model);
+        Checkpoints.Save(ctx, "final", model, recipe);
         double acc = fit.History.Last("test_accuracy") ?? double.NaN;
         ctx.Metric("test_acc", acc);
         ctx.Metric("train_acc", fit.History.Last("train_accuracy") ?? double.NaN);

@@ -27,8 +27,9 @@ public sealed class CnnExperiment : IExperiment
     {
         var cfg = ctx.UseConfig(new Settings("lenet", ctx.Quick ? 8000 : null, ctx.Quick ? 2000 : null, BatchSize: 128, Lr: 1e-3, Epochs: ctx.Quick ? 2 : 10));
         var (train, test) = FashionData.Load(ctx, cfg.TrainLimit, cfg.TestLimit, flatten: false);
-        var model = (Sequential)ModelFactory.Build(cfg.Model, new ModelFactory.Options("relu"), ctx.Rng(1));
-        var (fit, acc) = LabTrainer.FitFashionClassifier(ctx, "lenet", model, train, test, cfg.BatchSize, cfg.Lr, cfg.Epochs);
+        var recipe = new ModelRecipe(cfg.Model, new ModelFactory.Options("relu"));
+        var model = (Sequential)recipe.Build(ctx.Rng(1));
+        var (fit, acc) = LabTrainer.FitFashionClassifier(ctx, "lenet", model, train, test, cfg.BatchSize, cfg.Lr, cfg.Epochs, recipe);
         ctx.Metric("parameters", model.ParameterCount);
         ctx.FullTarget("test accuracy ≥ 0.89 (full mode)", acc >= 0.89, acc.ToString("F4", CultureInfo.InvariantCulture));
 

@@ -27,8 +27,9 @@ public sealed class MlpExperiment : IExperiment
         var cfg = ctx.UseConfig(new Settings("mlp:784-256-10", "Adam", ctx.Quick ? 20000 : null, ctx.Quick ? 2000 : null, BatchSize: 256, Lr: 1e-3,
             Epochs: ctx.Quick ? 3 : 10));
         var (train, test) = FashionData.Load(ctx, cfg.TrainLimit, cfg.TestLimit, flatten: true);
-        var model = ModelFactory.Build(cfg.Model, new ModelFactory.Options("relu"), ctx.Rng(1));
-        var (fit, acc) = LabTrainer.FitFashionClassifier(ctx, "mlp", model, train, test, cfg.BatchSize, cfg.Lr, cfg.Epochs);
+        var recipe = new ModelRecipe(cfg.Model, new ModelFactory.Options("relu"));
+        var model = recipe.Build(ctx.Rng(1));
+        var (fit, acc) = LabTrainer.FitFashionClassifier(ctx, "mlp", model, train, test, cfg.BatchSize, cfg.Lr, cfg.Epochs, recipe);
         ctx.FullTarget("test accuracy ≥ 0.85 (full mode)", acc >= 0.85, acc.ToString("F4", CultureInfo.InvariantCulture));
 
         var predicted = LabTrainer.Predict(model, test.X).ArgMax(1).ToArray<long>();

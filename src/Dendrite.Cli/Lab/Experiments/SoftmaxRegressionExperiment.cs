@@ -75,13 +75,14 @@ public sealed partial class SoftmaxRegressionExperiment : IExperiment
         scratchAcc = testProbabilities.ArgMax(1).Eq(test.Y).To(DType.Float32).Mean().Item();
 
         // Concise: the same model as a Linear layer; F.CrossEntropy fuses log-softmax and NLL stably.
-        var model = ModelFactory.Build("softmax", new ModelFactory.Options(), ctx.Rng(3));
+        var recipe = new ModelRecipe("softmax", new ModelFactory.Options());
+        var model = recipe.Build(ctx.Rng(3));
         Init.Normal_(((Linear)((Sequential)model)[0]).Weight, 0, 0.01, ctx.Rng(3));
         var trainer = new Trainer(model, new SGD(model.Parameters(), lr: cfg.Lr), new CrossEntropyLoss(), [new Accuracy()]);
         trainer.EvaluationLoaders["test"] = LabTrainer.EvalLoader(test);
         LabFit fit = default!;
         ctx.Progress(p => fit = LabTrainer.Fit(ctx, p, "concise", trainer, LabTrainer.Loader(train, cfg.BatchSize, ctx.Rng(4)), null, cfg.Epochs));
-        Checkpoints.Save(ctx, "concise", model);
+        Checkpoints.Save(ctx, "concise", model, recipe);
         double conciseAcc = fit.History.Last("test_accuracy") ?? double.NaN;
         ctx.Metric("test_acc_scratch", scratchAcc);
         ctx.Metric("test_acc_concise", conciseAcc);

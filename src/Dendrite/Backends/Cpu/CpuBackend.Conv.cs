@@ -52,7 +52,7 @@ internal sealed partial class CpuBackend
     {
         var codes = CpuKernelState.As<ReluPoolCodes>(state).Codes;
         // The bias gradient is summed in the weight gradient's pass, so a weight gradient is computed whenever either is needed.
-        var dw = dWeight ?? (dBias is null ? null : StorageView.Dense(CpuStorage<float>.Create(weight.Numel, false), weight.Shape));
+        var dw = dWeight ?? (dBias is null ? null : StorageView.Dense(CpuStorage<float>.Create(weight.Numel, false, this), weight.Shape));
         Conv2dDirect.BackwardReluPool(x, weight, gPooled, codes, dx, dw, dBias, g);
     }
 }

@@ -17,19 +17,19 @@ internal sealed partial class CpuBackend : IBackend
 
     public Storage Allocate(DType dtype, int length, bool zeroed) => dtype switch
     {
-        DType.Float32 => CpuStorage<float>.Create(length, zeroed),
-        DType.Float64 => CpuStorage<double>.Create(length, zeroed),
-        DType.Int64 => new CpuStorage<long>(length, zeroed),
-        DType.Bool => new CpuStorage<bool>(length, zeroed),
+        DType.Float32 => CpuStorage<float>.Create(length, zeroed, this),
+        DType.Float64 => CpuStorage<double>.Create(length, zeroed, this),
+        DType.Int64 => new CpuStorage<long>(zeroed ? new long[length] : GC.AllocateUninitializedArray<long>(length), this),
+        DType.Bool => new CpuStorage<bool>(new bool[length], this),
         _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
     };
 
     public Storage FromHost(Array data) => data switch
     {
-        float[] f => new CpuStorage<float>(f),
-        double[] d => new CpuStorage<double>(d),
-        long[] l => new CpuStorage<long>(l),
-        bool[] b => new CpuStorage<bool>(b),
+        float[] f => new CpuStorage<float>(f, this),
+        double[] d => new CpuStorage<double>(d, this),
+        long[] l => new CpuStorage<long>(l, this),
+        bool[] b => new CpuStorage<bool>(b, this),
         _ => throw new ArgumentException($"internal: no tensor element type for {data.GetType().Name}."),
     };
 

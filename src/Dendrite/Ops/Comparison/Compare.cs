@@ -1,4 +1,5 @@
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -21,6 +22,8 @@ internal static class Compare
         var shape = ShapeUtil.Broadcast(da.ShapeArray, db.ShapeArray, op);
         var y = Tensor.Allocate(ReferenceEquals(shape, da.ShapeArray) ? (int[])shape.Clone() : shape, DType.Bool, false, backend);
         backend.Compare(kind, da.Raw, db.Raw, y.Raw);
+        if (OpTrace.IsActive)
+            OpTrace.Record(kind.ToString(), y, a, b);
         return y;
     }
 

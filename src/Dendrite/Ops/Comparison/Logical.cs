@@ -1,4 +1,5 @@
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -12,7 +13,8 @@ internal static class Logical
 
     public static Tensor And(Tensor a, Tensor b, bool or, string op)
     {
-        var (ba, bb, backend) = Dispatch.SameDevice(op, AsBool(a), AsBool(b));
+        var (la, lb) = (AsBool(a), AsBool(b));
+        var (ba, bb, backend) = Dispatch.SameDevice(op, la, lb);
         var shape = ShapeUtil.Broadcast(ba.ShapeArray, bb.ShapeArray, op);
         var y = Tensor.Allocate((int[])shape.Clone(), DType.Bool, false, backend);
         // a ∧ b = a ? b : false;  a ∨ b = a ? true : b
@@ -20,6 +22,8 @@ internal static class Logical
             backend.Where(ba.Raw, Tensor.Scalar(1, DType.Bool, backend).Raw, bb.Raw, y.Raw);
         else
             backend.Where(ba.Raw, bb.Raw, Tensor.Scalar(0, DType.Bool, backend).Raw, y.Raw);
+        if (OpTrace.IsActive)
+            OpTrace.Record(or ? "LogicalOr" : "LogicalAnd", y, la, lb);
         return y;
     }
 

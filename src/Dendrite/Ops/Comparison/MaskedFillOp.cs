@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -19,6 +20,8 @@ internal sealed class MaskedFillOp : GradFn
             throw new ArgumentException($"MaskedFill: the mask of shape {ShapeUtil.Format(mask.ShapeArray)} must broadcast to the tensor's shape {ShapeUtil.Format(x.ShapeArray)}.");
         Dispatch.Backend("MaskedFill", x, mask);
         var y = Fill(x, mask, value);
+        if (OpTrace.IsActive)
+            OpTrace.Record("MaskedFill", y, x, mask).With("value", value);
         if (!ShouldRecord(x))
             return y;
         var fn = new MaskedFillOp();

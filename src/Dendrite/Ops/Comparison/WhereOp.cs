@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -25,6 +26,8 @@ internal sealed class WhereOp : GradFn
         var outShape = ReferenceEquals(shape, condition.ShapeArray) || ReferenceEquals(shape, x.ShapeArray) ? (int[])shape.Clone() : shape;
         var result = Tensor.Allocate(outShape, dt, false, condition.Backend);
         Select(condition, xs, ys, result);
+        if (OpTrace.IsActive)
+            OpTrace.Record("Where", result, condition, x, y);
         if (!ShouldRecord(x, y) || !dt.IsFloatingPoint())
             return result;
         var fn = new WhereOp { _xShape = x.ShapeArray, _yShape = y.ShapeArray, _xType = x.DType, _yType = y.DType };

@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -15,6 +16,8 @@ internal sealed class AddFn : GradFn
     {
         var rhs = alpha == 1 ? b.Detach() : alpha == -1 ? null : MulFn.Apply(b.Detach(), Dispatch.ScalarLike(b, alpha));
         var y = rhs is null ? Dispatch.Binary(a, b, BinaryKind.Sub, "Sub") : Dispatch.Binary(a, rhs, BinaryKind.Add, "Add");
+        if (OpTrace.IsActive)
+            OpTrace.Record("Add", y, a, b).With("alpha", alpha);
         if (!ShouldRecord(a, b))
             return y;
         return Record(new AddFn { _a = a.ShapeArray, _b = b.ShapeArray, _alpha = alpha }, y, a, b);

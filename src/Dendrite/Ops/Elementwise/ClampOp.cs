@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -16,6 +17,8 @@ internal sealed class ClampOp : GradFn
             throw new ArgumentException("Clamp: at least one of min and max must be given.");
         double lo = min ?? double.NegativeInfinity, hi = max ?? double.PositiveInfinity;
         var y = Dispatch.Unary(x, new UnaryOp(UnaryKind.Clamp, lo, hi), "Clamp");
+        if (OpTrace.IsActive)
+            OpTrace.Record("Clamp", y, x).With("min", lo).With("max", hi);
         if (!ShouldRecord(x))
             return y;
         var fn = new ClampOp { _min = lo, _max = hi };

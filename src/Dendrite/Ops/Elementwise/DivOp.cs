@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -11,6 +12,8 @@ internal sealed class DivFn : GradFn
     public static Tensor Apply(Tensor a, Tensor b)
     {
         var y = Dispatch.Binary(a, b, BinaryKind.Div, "Div");
+        if (OpTrace.IsActive)
+            OpTrace.Record("Div", y, a, b);
         if (!ShouldRecord(a, b))
             return y;
         var fn = new DivFn();

@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -13,6 +14,8 @@ internal sealed class EluOp : GradFn
     public static Tensor Apply(Tensor x, double alpha)
     {
         var y = Dispatch.Unary(x, new UnaryOp(UnaryKind.Elu, alpha), "Elu");
+        if (OpTrace.IsActive)
+            OpTrace.Record("Elu", y, x).With("alpha", alpha);
         if (!ShouldRecord(x))
             return y;
         var fn = new EluOp { _alpha = alpha };

@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -13,6 +14,8 @@ internal sealed class LeakyReluOp : GradFn
     public static Tensor Apply(Tensor x, double slope)
     {
         var y = Dispatch.Unary(x, new UnaryOp(UnaryKind.LeakyRelu, slope), "LeakyRelu");
+        if (OpTrace.IsActive)
+            OpTrace.Record("LeakyRelu", y, x).With("negativeSlope", slope);
         if (!ShouldRecord(x))
             return y;
         var fn = new LeakyReluOp { _slope = slope };

@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -11,6 +12,8 @@ internal sealed class LogOp : GradFn
     public static Tensor Apply(Tensor x)
     {
         var y = Dispatch.Unary(x, UnaryOp.Log, "Log");
+        if (OpTrace.IsActive)
+            OpTrace.Record("Log", y, x);
         if (!ShouldRecord(x))
             return y;
         var fn = new LogOp();

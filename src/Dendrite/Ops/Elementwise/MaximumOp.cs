@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -16,6 +17,8 @@ internal sealed class MaximumFn : GradFn
     public static Tensor Apply(Tensor a, Tensor b, bool minimum)
     {
         var y = minimum ? Dispatch.Binary(a, b, BinaryKind.Minimum, "Minimum") : Dispatch.Binary(a, b, BinaryKind.Maximum, "Maximum");
+        if (OpTrace.IsActive)
+            OpTrace.Record(minimum ? "Minimum" : "Maximum", y, a, b);
         if (!ShouldRecord(a, b))
             return y;
         var fn = new MaximumFn { _min = minimum };

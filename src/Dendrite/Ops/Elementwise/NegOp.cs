@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -11,6 +12,8 @@ internal sealed class NegOp : GradFn
     public static Tensor Apply(Tensor x)
     {
         var y = Dispatch.Unary(x, UnaryOp.Neg, "Neg");
+        if (OpTrace.IsActive)
+            OpTrace.Record("Neg", y, x);
         return ShouldRecord(x) ? Record(new NegOp(), y, x) : y;
     }
 

@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -13,6 +14,8 @@ internal sealed class PowScalarOp : GradFn
     public static Tensor Apply(Tensor x, double exponent)
     {
         var y = Dispatch.Unary(x, new UnaryOp(UnaryKind.Pow, exponent), "Pow");
+        if (OpTrace.IsActive)
+            OpTrace.Record("Pow", y, x).With("exponent", exponent);
         if (!ShouldRecord(x))
             return y;
         var fn = new PowScalarOp { _p = exponent };

@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -58,6 +59,8 @@ internal sealed class CatOp : GradFn
             var slice = new StorageView(y.Storage, src.ShapeArray, y.StrideArray, starts[i] * y.StrideArray[d]);
             backend.Copy(src.Raw, slice);
         }
+        if (OpTrace.IsActive)
+            OpTrace.Record("Cat", y, inputs).With("dim", d);
         if (!dt.IsFloatingPoint() || !ShouldRecord(inputs))
             return y;
         var dtypes = new DType[count];

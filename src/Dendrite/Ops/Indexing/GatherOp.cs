@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -30,6 +31,8 @@ internal sealed class GatherOp : GradFn
         IndexSelectOp.CheckRange(idx, x.ShapeArray[d], d, "Gather");
         var y = Tensor.AllocateLike(index, x.DType, false);
         backend.Gather(x.Raw, idx.Raw, d, y.Raw);
+        if (OpTrace.IsActive)
+            OpTrace.Record("Gather", y, x, index).With("dim", d);
         if (!ShouldRecord(x))
             return y;
         var fn = new GatherOp { _inputShape = x.ShapeArray, _dim = d };

@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -31,6 +32,8 @@ internal sealed class IndexSelectOp : GradFn
         outShape[d] = idx.Numel;
         var y = Tensor.Allocate(outShape, x.DType, false, backend);
         backend.IndexSelect(src.Raw, outer, size, inner, idx.Raw, y.Raw);
+        if (OpTrace.IsActive)
+            OpTrace.Record("IndexSelect", y, x, index).With("dim", d);
         if (!ShouldRecord(x))
             return y;
         var fn = new IndexSelectOp { _inputShape = x.ShapeArray, _dim = d };

@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -36,6 +37,8 @@ internal sealed class LinearOp : GradFn
         // [rows, in]·[in, out] (Wᵀ through its strides) + b
         backend.Gemm(new MatrixOperand(xc.Storage, xc.Offset, inF, 1), new MatrixOperand(weight.Storage, weight.Offset, weight.StrideArray[1], weight.StrideArray[0]),
             rows, inF, outF, y.Storage, 0, 0, bias?.Raw);
+        if (OpTrace.IsActive)
+            OpTrace.Record("Linear", y, x, weight, bias);
         if (!ShouldRecord(x, weight, bias))
             return y;
         var fn = new LinearOp();

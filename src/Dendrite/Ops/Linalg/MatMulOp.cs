@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -63,6 +64,8 @@ internal sealed class MatMulOp : GradFn
                 }
             }
         }
+        if (OpTrace.IsActive)
+            OpTrace.Record("MatMul", y, a, b);
         if (!ShouldRecord(a, b))
             return y;
         var fn = new MatMulOp();

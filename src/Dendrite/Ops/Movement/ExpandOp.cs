@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -45,6 +46,8 @@ internal sealed class ExpandOp : GradFn
         if (ShapeUtil.SameShape(newShape, x.ShapeArray))
             return x;
         var y = new Tensor(x.Storage, newShape, strides, x.Offset);
+        if (OpTrace.IsActive)
+            OpTrace.Record("Expand", y, x).With("shape", newShape);
         return ShouldRecord(x) ? Record(new ExpandOp { _inputShape = x.ShapeArray }, y, x) : y;
     }
 

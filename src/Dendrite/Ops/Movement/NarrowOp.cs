@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -25,6 +26,8 @@ internal sealed class NarrowOp : GradFn
         var shape = (int[])x.ShapeArray.Clone();
         shape[d] = length;
         var y = new Tensor(x.Storage, shape, x.StrideArray, x.Offset + start * x.StrideArray[d]);
+        if (OpTrace.IsActive)
+            OpTrace.Record("Narrow", y, x).With("dim", d).With("start", start).With("length", length);
         return ShouldRecord(x) ? Record(new NarrowOp { _inputShape = x.ShapeArray, _dim = d, _start = start, _length = length }, y, x) : y;
     }
 
@@ -48,6 +51,8 @@ internal sealed class NarrowOp : GradFn
             strides[j++] = x.StrideArray[i];
         }
         var y = new Tensor(x.Storage, shape, strides, x.Offset + index * x.StrideArray[d]);
+        if (OpTrace.IsActive)
+            OpTrace.Record("Select", y, x).With("dim", d).With("index", index);
         return ShouldRecord(x) ? Record(new NarrowOp { _inputShape = x.ShapeArray, _dim = d, _start = index, _length = 1, _select = true }, y, x) : y;
     }
 

@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -34,6 +35,8 @@ internal sealed class PermuteOp : GradFn
             strides[i] = x.StrideArray[perm[i]];
         }
         var y = new Tensor(x.Storage, shape, strides, x.Offset);
+        if (OpTrace.IsActive)
+            OpTrace.Record("Permute", y, x).With("dims", perm);
         return ShouldRecord(x) ? Record(new PermuteOp { _inverse = inverse }, y, x) : y;
     }
 

@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -24,6 +25,8 @@ internal sealed class ReshapeOp : GradFn
             var dense = x.CopyDense();
             y = new Tensor(dense.Storage, newShape);
         }
+        if (OpTrace.IsActive)
+            OpTrace.Record("Reshape", y, x).With("shape", newShape);
         return ShouldRecord(x) ? Record(new ReshapeOp { _inputShape = x.ShapeArray }, y, x) : y;
     }
 

@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -26,6 +27,8 @@ internal sealed class AdaptiveAvgPool2dOp : GradFn
         var xc = x.Dense();
         var y = Tensor.Allocate(outShape, x.DType, false, x.Backend);
         x.Backend.AdaptiveAvgPool2d(xc.Raw, planes, h, w, outH, outW, y.Raw);
+        if (OpTrace.IsActive)
+            OpTrace.Record("AdaptiveAvgPool2d", y, x).With("outputSize", new[] { outH, outW });
         if (!ShouldRecord(x))
             return y;
         var fn = new AdaptiveAvgPool2dOp { _inShape = x.ShapeArray, _outH = outH, _outW = outW };

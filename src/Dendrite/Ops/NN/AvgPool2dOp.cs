@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -23,6 +24,10 @@ internal sealed class AvgPool2dOp : GradFn
         var xc = x.Dense();
         var y = Tensor.Allocate(outShape, x.DType, false, x.Backend);
         x.Backend.AvgPool2d(xc.Raw, planes, g, y.Raw);
+        // zero padding counts in the divisor
+        if (OpTrace.IsActive)
+            OpTrace.Record("AvgPool2d", y, x).With("kernel", new[] { kernel.H, kernel.W }).With("stride", new[] { stride.H, stride.W })
+                .With("padding", new[] { padding.H, padding.W });
         if (!ShouldRecord(x))
             return y;
         var fn = new AvgPool2dOp { _g = g, _planes = planes, _inShape = x.ShapeArray };

@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -63,6 +64,8 @@ internal sealed class BatchNormOp : GradFn
         var beta = bias is null ? null : Float64(bias);
         var y = Tensor.AllocateLike(x, x.DType, false);
         backend.BatchNorm(xc.Raw, n, c, s, mean.Raw, invStd.Raw, gamma?.Raw, beta?.Raw, y.Raw);
+        if (OpTrace.IsActive)
+            OpTrace.Record("BatchNorm", y, x, runningMean, runningVar, weight, bias).With("training", training).With("eps", eps).With("momentum", momentum);
 
         if (!ShouldRecord(x, weight ?? x, bias))
             return y;

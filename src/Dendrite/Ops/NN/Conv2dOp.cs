@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -54,6 +55,9 @@ internal sealed class Conv2dOp : GradFn
         var bc = bias?.Dense();
         var y = Tensor.Allocate([n, o, g.OutH, g.OutW], x.DType, false, backend);
         backend.Conv2d(xc.Raw, wc.Raw, bc?.Raw, g, groups, y.Raw);
+        if (OpTrace.IsActive)
+            OpTrace.Record("Conv2d", y, x, weight, bias).With("stride", new[] { stride.H, stride.W }).With("padding", new[] { padding.H, padding.W })
+                .With("dilation", new[] { dilation.H, dilation.W }).With("groups", groups);
         if (!ShouldRecord(x, weight, bias))
             return y;
         var fn = new Conv2dOp { _g = g, _groups = groups };

@@ -1,5 +1,6 @@
 using Dendrite.Backends;
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -47,6 +48,9 @@ internal sealed class Conv2dReluMaxPoolOp : GradFn
         var pooled = Tensor.Allocate([n, o, outH / 2, outW / 2], x.DType, false, backend);
         bool record = ShouldRecord(x, weight, bias);
         var state = backend.Conv2dReluMaxPool(xc.Raw, wc.Raw, bc?.Raw, g, pooled.Raw, keepState: record);
+        // maxpool(2×2, stride 2) ∘ relu ∘ conv2d(stride 1, dilation 1, groups 1)
+        if (OpTrace.IsActive)
+            OpTrace.Record("Conv2dReluMaxPool", pooled, x, weight, bias).With("padding", new[] { padding.H, padding.W });
         if (!record)
             return pooled;
         var fn = new Conv2dReluMaxPoolOp { _g = g, _state = state };

@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -47,6 +48,8 @@ internal sealed class LayerNormOp : GradFn
         var mean = Tensor.Allocate([rows], x.DType, false, backend);
         var invStd = Tensor.Allocate([rows], x.DType, false, backend);
         backend.LayerNorm(xc.Raw, wc?.Raw, bc?.Raw, rows, d, eps, y.Raw, mean.Raw, invStd.Raw);
+        if (OpTrace.IsActive)
+            OpTrace.Record("LayerNorm", y, x, weight, bias).With("normalizedShape", normalizedShape).With("eps", eps);
         if (!ShouldRecord(x, weight ?? x, bias))
             return y;
         var fn = new LayerNormOp { _mean = mean, _invStd = invStd, _d = d };

@@ -1,5 +1,6 @@
 using Dendrite.Autograd;
 using Dendrite.Backends;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -26,6 +27,9 @@ internal sealed class MaxPool2dOp : GradFn
         var y = Tensor.Allocate(outShape, x.DType, false, x.Backend);
         bool record = ShouldRecord(x);
         var indices = x.Backend.MaxPool2d(xc.Raw, planes, g, y.Raw, keepState: record);
+        if (OpTrace.IsActive)
+            OpTrace.Record("MaxPool2d", y, x).With("kernel", new[] { kernel.H, kernel.W }).With("stride", new[] { stride.H, stride.W })
+                .With("padding", new[] { padding.H, padding.W }).With("dilation", new[] { dilation.H, dilation.W });
         if (!record)
             return y;
         var fn = new MaxPool2dOp { _g = g, _planes = planes, _inShape = x.ShapeArray, _indices = indices };

@@ -1,3 +1,4 @@
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -29,15 +30,25 @@ internal static class ArgExtreme
     {
         string op = min ? "ArgMin" : "ArgMax";
         if (dim is int dd)
-            return Compute(x, ShapeUtil.NormalizeDim(dd, x.Rank, op), keepDim, min, op).Indices;
+        {
+            int d = ShapeUtil.NormalizeDim(dd, x.Rank, op);
+            var indices = Compute(x, d, keepDim, min, op).Indices;
+            if (OpTrace.IsActive)
+                OpTrace.Record(op, indices, x).With("dim", d).With("keepDim", keepDim);
+            return indices;
+        }
         if (x.Numel == 0)
             throw new ArgumentException($"{op}: cannot reduce an empty tensor (shape {ShapeUtil.Format(x.ShapeArray)}).");
         var flat = x.Detach().Reshape(x.Numel);
         var index = Compute(flat, 0, false, min, op).Indices;
-        if (!keepDim)
-            return index;
-        var ones = new int[x.Rank];
-        Array.Fill(ones, 1);
-        return index.Reshape(ones);
+        if (keepDim)
+        {
+            var ones = new int[x.Rank];
+            Array.Fill(ones, 1);
+            index = index.Reshape(ones);
+        }
+        if (OpTrace.IsActive)
+            OpTrace.Record(op, index, x).With("keepDim", keepDim);
+        return index;
     }
 }

@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -17,6 +18,8 @@ internal sealed class LogSumExpOp : GradFn
         var (outer, r, inner) = Reduce.Split(x.ShapeArray, d);
         var y = Tensor.Allocate(Reduce.ReducedShape(x.ShapeArray, d, keepDim), x.DType, false, x.Backend);
         x.Backend.LogSumExp(src.Raw, outer, r, inner, y.Raw);
+        if (OpTrace.IsActive)
+            OpTrace.Record("LogSumExp", y, x).With("dim", d).With("keepDim", keepDim);
         if (!ShouldRecord(x))
             return y;
         var fn = new LogSumExpOp { _keptShape = Reduce.ReducedShape(x.ShapeArray, d, true) };

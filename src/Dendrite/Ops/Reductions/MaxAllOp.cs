@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -19,6 +20,8 @@ internal sealed class MaxAllOp : GradFn
             throw new ArgumentException($"{op}: cannot reduce an empty tensor (shape {ShapeUtil.Format(x.ShapeArray)}): an empty set has no {(min ? "minimum" : "maximum")}; use the dim overload or check Numel first.");
         var flat = x.Detach().Reshape(x.Numel);
         var (values, _) = ArgExtreme.Compute(flat, 0, false, min, op);
+        if (OpTrace.IsActive)
+            OpTrace.Record(min ? "MinAll" : "MaxAll", values, x);
         if (!ShouldRecord(x))
             return values;
         var fn = new MaxAllOp { _min = min };

@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -19,6 +20,8 @@ internal sealed class MaxDimOp : GradFn
         string op = min ? "Min" : "Max";
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, op);
         var (values, indices) = ArgExtreme.Compute(x, d, keepDim, min, op);
+        if (OpTrace.IsActive)
+            OpTrace.Record(min ? "MinDim" : "MaxDim", [values, indices], x).With("dim", d).With("keepDim", keepDim);
         if (!ShouldRecord(x))
             return (values, indices);
         var fn = new MaxDimOp { _inputShape = x.ShapeArray, _dim = d, _min = min };

@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -22,6 +23,8 @@ internal sealed class SoftmaxOp : GradFn
         var (outer, r, inner) = Reduce.Split(x.ShapeArray, d);
         var y = Tensor.AllocateLike(x, x.DType, false);
         x.Backend.Softmax(src.Raw, outer, r, inner, y.Raw, log);
+        if (OpTrace.IsActive)
+            OpTrace.Record(op, y, x).With("dim", d);
         if (!ShouldRecord(x))
             return y;
         var fn = new SoftmaxOp { _log = log, _dim = d };

@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -28,6 +29,8 @@ internal sealed class SumOp : GradFn
         else
             x.Backend.Sum(src.Raw, layout.Outer, count, layout.Inner, y.Raw, mean ? 1.0 / count : 1.0);
         var kept = layout.KeptShape;
+        if (OpTrace.IsActive)
+            OpTrace.Record(op, y, x).With("dims", d).With("keepDim", keepDim);
         if (!ShouldRecord(x))
             return y;
         return Record(new SumOp { _inputShape = x.ShapeArray, _keptShape = kept, _scale = mean ? 1.0 / count : 1.0 }, y, x);

@@ -1,4 +1,5 @@
 using Dendrite.Autograd;
+using Dendrite.Tracing;
 
 namespace Dendrite.Ops;
 
@@ -29,6 +30,8 @@ internal sealed class VarOp : GradFn
         }
         else
             x.Backend.Moments(layout.Src.Raw, layout.Outer, layout.R, layout.Inner, mean.Raw, y.Raw, ddof);
+        if (OpTrace.IsActive)
+            OpTrace.Record("Var", y, x).With("dims", d).With("unbiased", unbiased).With("keepDim", keepDim).With("count", layout.R);
         if (!ShouldRecord(x))
             return y;
         var fn = new VarOp { _keptShape = layout.KeptShape, _scale = 2.0 / (layout.R - ddof) };
