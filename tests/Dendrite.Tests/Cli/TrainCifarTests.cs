@@ -58,6 +58,43 @@ public sealed class TrainCifarTests
         var eval = JsonNode.Parse(output)!;
         Assert.Equal(30, eval["samples"]!.GetValue<int>());
         Assert.Equal(metrics["test_acc"]!.GetValue<double>(), eval["testAcc"]!.GetValue<double>(), 9);
+
+        // Exported to ONNX, the CNN takes 3×32×32 images and computes what the checkpoint's model computes.
+        string best = Path.Combine(dir, "best.safetensors");
+        (code, output, err) = cli.Run("export", "--checkpoint", best, "--json");
+        Assert.True(code == 0, err);
+        Assert.Equal(["batch", "3", "32", "32"], JsonNode.Parse(output)!["input"]!["dims"]!.AsArray().Select(d => d!.GetValue<string>()));
+        var recipe = new ModelRecipe(model, new ModelFactory.Options(), 3072, 10, [3, 32, 32]);
+        var net = recipe.Build(new Generator(0));
+        Checkpoints.Load(best, net);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Path.Combine(dir, "best.onnx"));
+        var x = Tensor.Rand(recipe.InputShape(5), new Generator(3));
+        Assert.Equal([5, 3, 32, 32], x.Shape);
+        Onnx.OnnxRoundTrip.AssertClose(Onnx.OnnxRoundTrip.Forward(net, x), Onnx.OnnxRoundTrip.Run(session, x), "batch 5");
+    }
+
+    [Fact]
+    public void ARecipeRecordsTheImageShapeAndTheDropoutForm()
+    {
+        var recipe = new ModelRecipe("cnn:c8k3-pool2-fc16-drop", new ModelFactory.Options("tanh", 0.3, InvertedDropout: false), 3072, 10, [3, 32, 32]);
+        var metadata = recipe.ToMetadata();
+        Assert.Equal("3x32x32", metadata["image"]);
+        Assert.Equal("original", metadata["dropoutForm"]);
+        var back = ModelRecipe.FromMetadata(metadata, "x.safetensors")!;
+        Assert.Equal([3, 32, 32], back.ImageShape!);
+        Assert.False(back.Options.InvertedDropout);
+        Assert.Equal([2, 3, 32, 32], back.InputShape(2));
+        var dropout = Assert.Single(back.Build(new Generator(1)).Modules().OfType<Dendrite.NN.Dropout>());
+        Assert.False(dropout.Inverted);
+        // Checkpoints written before these keys existed hold 1×28×28 images and inverted dropout.
+        var old = metadata.Where(kv => kv.Key is not ("image" or "dropoutForm")).ToDictionary(kv => kv.Key, kv => kv.Value);
+        old["inputs"] = "784";
+        old["model"] = "lenet";
+        var lenet = ModelRecipe.FromMetadata(old, "old.safetensors")!;
+        Assert.Equal([1, 28, 28], lenet.ImageShape!);
+        Assert.True(lenet.Options.InvertedDropout);
+        var bad = new Dictionary<string, string>(metadata) { ["image"] = "3x32" };
+        Assert.Contains("\"image\" is '3x32', but must be CxHxW", Assert.Throws<InvalidDataException>(() => ModelRecipe.FromMetadata(bad, "b.safetensors")).Message);
     }
 
     [Fact]

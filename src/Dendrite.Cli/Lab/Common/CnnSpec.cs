@@ -230,10 +230,11 @@ public sealed partial class CnnSpec
     /// <summary>
     /// Builds the network for images of <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/>:
     /// each convolution and fc layer followed by <paramref name="activation"/>, dropout with probability
-    /// <paramref name="dropout"/> where the spec says <c>drop</c>, a flattening before the first fc layer, and a last
-    /// Linear to <paramref name="classes"/> outputs; weights are drawn from <paramref name="rng"/>.
+    /// <paramref name="dropout"/> where the spec says <c>drop</c> (inverted, or the original form when
+    /// <paramref name="invertedDropout"/> is false), a flattening before the first fc layer, and a last Linear to
+    /// <paramref name="classes"/> outputs; weights are drawn from <paramref name="rng"/>.
     /// </summary>
-    public Sequential Build(int channels, int height, int width, int classes, string activation, double dropout, Generator rng)
+    public Sequential Build(int channels, int height, int width, int classes, string activation, double dropout, Generator rng, bool invertedDropout = true)
     {
         if (Shapes(channels, height, width, out var problem) is null) throw new ArgumentException($"cnn:{Text}: {problem}");
         var model = new Sequential();
@@ -258,7 +259,7 @@ public sealed partial class CnnSpec
                     features = layer.Units;
                     break;
                 default:
-                    model.Add(new Dropout(dropout, rng));
+                    model.Add(new Dropout(dropout, rng, invertedDropout));
                     break;
             }
         }

@@ -113,7 +113,7 @@ public static class ModelFactory
     private static Module BuildDefault(string spec, Options options, Generator rng, int inputs, int classes, int[] imageShape)
     {
         if (CnnSpec.IsCnn(spec))
-            return CnnSpec.Parse(spec).Build(imageShape[0], imageShape[1], imageShape[2], classes, options.Activation, options.Dropout, rng);
+            return CnnSpec.Parse(spec).Build(imageShape[0], imageShape[1], imageShape[2], classes, options.Activation, options.Dropout, rng, options.InvertedDropout);
         return Kind(spec) switch
         {
             "softmax" => new Sequential(new Linear(inputs, classes, generator: rng)),
