@@ -43,6 +43,7 @@ public static class EvalCommand
                 "model" when parse.GetResult(dataset) is not null => $"--dataset {cfg.Dataset}: the checkpoint's model (\"model\" in {cfgPath})",
                 _ => $"\"{key}\" in {cfgPath}",
             });
+            TrainJob.RequireData(cfg, key => parse.GetResult(dataset) is not null ? "--dataset" : $"\"{key}\" in {cfgPath}");
             var data = TrainJob.LoadData(cfg);
             var setup = TrainJob.Build(cfg, data, (ulong)cfg.Seed + 2);
             Checkpoints.Load(ckpt, setup.Trainer.Model);

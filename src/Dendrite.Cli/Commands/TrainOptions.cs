@@ -7,10 +7,14 @@ namespace Dendrite.Cli.Commands;
 public sealed class TrainOptions
 {
     /// <summary>--dataset.</summary>
-    public Option<string?> Dataset { get; } = new("--dataset") { Description = "fashion-mnist, mnist, moons or circles" };
+    public Option<string?> Dataset { get; } = new("--dataset") { Description = "fashion-mnist, mnist, cifar10 (from $DENDRITE_DATA/cifar-10-batches-bin), moons or circles" };
 
     /// <summary>--model.</summary>
-    public Option<string?> Model { get; } = new("--model") { Description = "softmax, mlp:784-256-10 (any sizes), lenet or cnn" };
+    public Option<string?> Model { get; } = new("--model")
+    {
+        Description = "softmax, mlp:784-256-10 (any sizes; mlp:2-5-3-1 ends in one logit), lenet, cnn, or a CNN spec such as cnn:c16k5p2-pool2-c32k3-pool2-fc128 " +
+                      "(c<kernels>k<size>[s<stride>][p<padding>], pool[<size>], fc<units>, drop)",
+    };
 
     /// <summary>--act.</summary>
     public Option<string?> Act { get; } = new("--act") { Description = "Hidden activation: relu, sigmoid, tanh, leaky-relu, gelu" };
@@ -102,7 +106,10 @@ public sealed class TrainOptions
             TestLimit = parse.GetValue(TestLimit) ?? cfg.TestLimit,
             Device = parse.GetValue(Device) ?? cfg.Device,
         };
-        return cfg.Validate(Where(parse, file));
+        var where = Where(parse, file);
+        cfg.Validate(where);
+        TrainJob.RequireData(cfg, where);
+        return cfg;
     }
 
     /// <summary>Names a config key as the user gave it: the option when it was typed, else the config file's key.</summary>

@@ -21,6 +21,7 @@ public static class ExperimentRegistry
         new SoftmaxRegressionExperiment(),
         new MlpExperiment(),
         new CnnExperiment(),
+        new CnnSweepExperiment(),
         new PerceptronExperiment(),
         new AutogradVsManualExperiment(),
     ];

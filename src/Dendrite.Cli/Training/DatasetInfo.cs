@@ -7,18 +7,22 @@ namespace Dendrite.Cli.Training;
 /// <param name="Name">The name used on the command line.</param>
 /// <param name="Features">Input features per sample (flattened images: 784).</param>
 /// <param name="Classes">Number of classes.</param>
-/// <param name="Images">Whether samples are 28×28 images that a CNN can take.</param>
+/// <param name="ImageShape">The [channels, height, width] of the samples when they are images a CNN can take, else null.</param>
 /// <param name="TrainCount">Samples in the training split (the dev split is carved from it).</param>
 /// <param name="TestCount">Samples in the test split.</param>
-public sealed record DatasetInfo(string Name, int Features, int Classes, bool Images, int TrainCount, int TestCount)
+public sealed record DatasetInfo(string Name, int Features, int Classes, int[]? ImageShape, int TrainCount, int TestCount)
 {
+    /// <summary>Whether the samples are images a CNN can take.</summary>
+    public bool Images => ImageShape is not null;
+
     /// <summary>The data sets <c>dendrite train</c> can use.</summary>
     public static IReadOnlyList<DatasetInfo> All { get; } =
     [
-        new("fashion-mnist", 784, 10, true, 60000, 10000),
-        new("mnist", 784, 10, true, 60000, 10000),
-        new("moons", 2, 2, false, 800, 200),
-        new("circles", 2, 2, false, 800, 200),
+        new("fashion-mnist", 784, 10, [1, 28, 28], 60000, 10000),
+        new("mnist", 784, 10, [1, 28, 28], 60000, 10000),
+        new("cifar10", 3072, 10, [3, 32, 32], 50000, 10000),
+        new("moons", 2, 2, null, 800, 200),
+        new("circles", 2, 2, null, 800, 200),
     ];
 
     /// <summary>The data set called <paramref name="name"/>, or null.</summary>

@@ -14,10 +14,10 @@ namespace Dendrite.Cli.Training;
 /// </summary>
 public sealed record TrainConfig
 {
-    /// <summary>fashion-mnist, mnist, moons or circles.</summary>
+    /// <summary>fashion-mnist, mnist, cifar10, moons or circles.</summary>
     public string Dataset { get; init; } = "fashion-mnist";
 
-    /// <summary>softmax, mlp:784-256-10 (any sizes), lenet or cnn; null picks one for the data set.</summary>
+    /// <summary>softmax, mlp:784-256-10 (any sizes), lenet, cnn or a CNN spec (cnn:c16k5p2-pool2-fc128); null picks one for the data set.</summary>
     public string? Model { get; init; }
 
     /// <summary>Hidden activation: relu, sigmoid, tanh, leaky-relu, gelu.</summary>
@@ -69,7 +69,12 @@ public sealed record TrainConfig
     public string Device { get; init; } = "auto";
 
     /// <summary>The model spec with the per-data-set default filled in.</summary>
-    public string ModelOrDefault => Model ?? (Dataset is "moons" or "circles" ? "mlp:2-16-16-2" : "mlp:784-256-10");
+    public string ModelOrDefault => Model ?? Dataset switch
+    {
+        "moons" or "circles" => "mlp:2-16-16-2",
+        "cifar10" => "mlp:3072-256-10",
+        _ => "mlp:784-256-10",
+    };
 
     /// <summary>The read-only key that config.json files of runs also hold (the model actually built); ignored when read back.</summary>
     private const string DerivedKey = "modelOrDefault";
@@ -172,7 +177,7 @@ public sealed record TrainConfig
         check.Require("dataset", Dataset, DatasetInfo.Find(Dataset) is not null, "one of " + DatasetInfo.Names);
         var data = DatasetInfo.Find(Dataset)!;
         string kind = ModelOrDefault.Split(':')[0];
-        check.Problem("model", ModelOrDefault, ModelFactory.Problem(ModelOrDefault, data.Features, data.Classes, data.Images))
+        check.Problem("model", ModelOrDefault, ModelFactory.Problem(ModelOrDefault, data.Features, data.Classes, data.ImageShape))
             .OneOf("act", Act, ModelFactory.Activations)
             .OneOf("opt", Opt, TrainJob.Optimizers)
             .Finite("lr", Lr, 0, inclusive: false)
@@ -189,7 +194,9 @@ public sealed record TrainConfig
             .Problem("device", Device, DeviceChoice.Problem(Device))
             // Settings the chosen model would silently ignore are mistakes too.
             .Require("batchnorm", Batchnorm, !Batchnorm || kind == "mlp", $"false for {kind} (BatchNorm is added to MLPs only)")
-            .Require("dropout", Dropout, Dropout == 0 || kind is "mlp" or "cnn", $"0 for {kind} (dropout is added to mlp and cnn models only)")
+            .Require("dropout", Dropout, Dropout == 0 || ModelFactory.TakesDropout(ModelOrDefault),
+                CnnSpec.IsCnn(ModelOrDefault) ? $"0 for {ModelOrDefault} (a CNN spec places dropout where it says drop, e.g. cnn:c16k5-pool2-fc128-drop)"
+                    : $"0 for {kind} (dropout is added to mlp and cnn models only)")
             .Require("act", Act, Act == "relu" || kind != "softmax", "relu for softmax (softmax regression has no hidden layer)");
         int train = Math.Min(TrainLimit ?? data.TrainCount, data.TrainCount);
         int dev = DevCount(train);

@@ -98,7 +98,7 @@ public sealed class TrainExperiment(TrainConfig config, string? resume = null, C
         ctx.Metric("best_epoch", best.BestEpoch);
         ctx.Metric("parameters", model.ParameterCount);
 
-        var predicted = LabTrainer.Predict(model, data.Test.X).ArgMax(1).ToArray<long>();
+        var predicted = TrainJob.PredictClasses(LabTrainer.Predict(model, data.Test.X)).ToArray<long>();
         ctx.Report.Text($"Best dev accuracy {best.Best:F4} at epoch {best.BestEpoch}; its weights ({BestCheckpoint}) reach test accuracy " +
                         $"{bestEval.Metrics["accuracy"]:F4}, the last epoch's {last.Metrics["accuracy"]:F4}. {LastCheckpoint} is a training checkpoint " +
                         $"(model, optimizer, schedulers, random state, history): continue with `dendrite train --resume {checkpoint} --epochs N`. " +

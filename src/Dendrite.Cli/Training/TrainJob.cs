@@ -21,6 +21,28 @@ public sealed record TrainSetup(Trainer Trainer, DataLoader Train, DataLoader De
 /// <summary>Turns a <see cref="TrainConfig"/> into data, a model, an optimizer, schedulers and a <see cref="Trainer"/>.</summary>
 public static class TrainJob
 {
+    /// <summary>
+    /// Fails with a usage error naming where the files were looked for when MNIST or CIFAR-10 is not there (checked before
+    /// a run folder exists; a missing Fashion-MNIST makes the run skipped instead). <paramref name="where"/> names the
+    /// <c>dataset</c> setting as the user gave it.
+    /// </summary>
+    public static void RequireData(TrainConfig cfg, Func<string, string> where)
+    {
+        ArgumentNullException.ThrowIfNull(cfg);
+        ArgumentNullException.ThrowIfNull(where);
+        string env = Data.Datasets.DataRoot.EnvironmentVariable;
+        if (cfg.Dataset == "cifar10" && !Data.Datasets.Cifar10.IsAvailable())
+        {
+            string folder = Data.Datasets.DataRoot.Resolve(Data.Datasets.Cifar10.FolderName, null);
+            throw new UsageException($"{where("dataset")} is 'cifar10', but CIFAR-10 is not in {folder}; Dendrite does not download it and no system " +
+                                     $"package installs it: unpack the binary version (cifar-10-binary.tar.gz) so that a folder cifar-10-batches-bin holds " +
+                                     $"{string.Join(", ", Data.Datasets.Cifar10.TrainFiles)} and {Data.Datasets.Cifar10.TestFile}, and set {env} to the folder above it");
+        }
+        if (cfg.Dataset == "mnist" && !Data.Datasets.Mnist.IsAvailable())
+            throw new UsageException($"{where("dataset")} is 'mnist', but MNIST is not in {Data.Datasets.DataRoot.Resolve(Data.Datasets.Mnist.FolderName, null)}: " +
+                                     $"put the four *-idx?-ubyte[.gz] files of the MNIST release there, or set {env} to a folder with an mnist sub-folder");
+    }
+
     /// <summary>Loads the data set, carving the dev split from the training set (never from the test set).</summary>
     public static JobData LoadData(TrainConfig cfg)
     {
@@ -34,6 +56,12 @@ public static class TrainJob
                 all = all with { Y = all.Y.To(DType.Int64) };
                 (train, test) = (all.Slice(0, Math.Min(800, cfg.TrainLimit ?? 800)), all.Slice(800, Math.Min(200, cfg.TestLimit ?? 200)));
                 classes = ["0", "1"];
+                break;
+            case "cifar10":
+                // The binary version from $DENDRITE_DATA/cifar-10-batches-bin (or /usr/share/datasets/cifar-10-batches-bin).
+                train = Take(new Data.Datasets.Cifar10(train: true), cfg.TrainLimit);
+                test = Take(new Data.Datasets.Cifar10(train: false), cfg.TestLimit);
+                classes = Data.Datasets.Cifar10.ClassNames;
                 break;
             case "fashion-mnist":
                 string dir = LabData.FindFashionMnist() ?? throw new DirectoryNotFoundException(LabData.MissingFashionMnist());
@@ -86,7 +114,10 @@ public static class TrainJob
         var (scheduler, plateau) = BuildScheduler(cfg, opt);
         var all = new List<TrainerCallback>(callbacks ?? []);
         if (cfg.EarlyStop is int patience) all.Add(new EarlyStopping("dev_loss", patience));
-        var trainer = new Trainer(model, opt, new CrossEntropyLoss(), [new Accuracy()], scheduler, plateau: plateau, callbacks: all) { Log = null };
+        // A two-class model with a single output gives the logit of class 1: binary cross-entropy on logits, accuracy of σ(logit) > ½.
+        var trainer = ModelFactory.SingleLogit(cfg.ModelOrDefault)
+            ? new Trainer(model, opt, BinaryLoss, [new Accuracy(fromLogits: true)], scheduler, plateau: plateau, callbacks: all) { Log = null }
+            : new Trainer(model, opt, new CrossEntropyLoss(), [new Accuracy()], scheduler, plateau: plateau, callbacks: all) { Log = null };
         trainer.Generators.Add(modelRng);
         if (group is not null)
             return new TrainSetup(trainer, ShardLoader(data.Train, cfg.Batch / group.Size, group, shuffleSeed), ShardLoader(data.Dev, 2000, group, null),
@@ -107,11 +138,23 @@ public static class TrainJob
         return new DataLoader(new TensorDataset(data.X, data.Y), Math.Max(1, Math.Min(batchSize, sampler.Count)), generator: generator, sampler: sampler);
     }
 
+    // BCE with logits of [N, 1] outputs against class indices [N] (0 or 1).
+    private static Tensor BinaryLoss(Tensor logits, Tensor labels) => F.BinaryCrossEntropyWithLogits(logits.Reshape(-1), labels.To(logits.DType));
+
+    /// <summary>
+    /// The predicted classes of a model's outputs [N, C] (the arg-max) or [N, 1] (a single logit: class 1 when it is
+    /// positive), as int64 [N].
+    /// </summary>
+    public static Tensor PredictClasses(Tensor outputs) =>
+        outputs.Size(-1) == 1 ? outputs.Reshape(-1).Gt(0).To(DType.Int64) : outputs.ArgMax(1);
+
     /// <summary>Builds the configured model for the data, drawing its initial weights (and later dropout masks) from <paramref name="rng"/>.</summary>
     public static Module BuildModel(TrainConfig cfg, JobData data, Generator rng)
     {
-        int inputs = data.Images ? 784 : data.Train.X.Size(1);
-        return ModelFactory.Build(cfg.ModelOrDefault, new ModelFactory.Options(cfg.Act, cfg.Dropout, cfg.Batchnorm, cfg.Init), rng, inputs, data.Classes.Count);
+        int[]? imageShape = data.Images ? [.. data.Train.X.Shape.Skip(1)] : null;
+        int inputs = data.Train.X.Numel / Math.Max(1, data.Train.Count);
+        return ModelFactory.Build(cfg.ModelOrDefault, new ModelFactory.Options(cfg.Act, cfg.Dropout, cfg.Batchnorm, cfg.Init), rng, inputs, data.Classes.Count,
+            imageShape);
     }
 
     /// <summary>The optimizer names <see cref="BuildOptimizer"/> knows.</summary>

@@ -39,24 +39,28 @@ public static partial class F
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null) => x.Linear(weight, bias);
 
     /// <summary>
-    /// Inverted dropout: while <paramref name="training"/>, zeroes each element with probability <paramref name="p"/>
-    /// (drawn from <paramref name="generator"/>, default <see cref="Generator.Default"/>) and scales the kept ones by
-    /// 1/(1 − p), so the expected value is unchanged. The identity when not training or when p = 0; zeros when p = 1.
+    /// Dropout: while <paramref name="training"/>, zeroes each element with probability <paramref name="p"/> (drawn from
+    /// <paramref name="generator"/>, default <see cref="Generator.Default"/>). The <paramref name="inverted"/> form (the
+    /// default, PyTorch's) scales the kept elements by 1/(1 − p) and is the identity when not training; the original,
+    /// non-inverted form keeps them as they are and multiplies every element by 1 − p when not training. Either way the
+    /// expected training output equals the output when not training. The identity when p = 0; zeros in training when p = 1.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="p"/> is outside [0, 1].</exception>
-    public static Tensor Dropout(Tensor x, double p = 0.5, bool training = true, Generator? generator = null)
+    public static Tensor Dropout(Tensor x, double p = 0.5, bool training = true, Generator? generator = null, bool inverted = true)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (!(p >= 0 && p <= 1))
             throw new ArgumentOutOfRangeException(nameof(p), p, $"Dropout: probability p must be in [0, 1], got {p}.");
         x.CheckFloating("Dropout");
-        if (!training || p == 0)
+        if (p == 0)
             return x;
+        if (!training)
+            return inverted ? x : x.Mul(1 - p);
         var mask = Tensor.AllocateLike(x, x.DType, p == 1);
         if (p < 1)
         {
             // The float32 scale is 1f / (float)(1 − p) (rounded once in float), exactly representable as a double.
-            double scale = x.DType == DType.Float32 ? (double)(1f / (float)(1 - p)) : 1.0 / (1 - p);
+            double scale = !inverted ? 1.0 : x.DType == DType.Float32 ? (double)(1f / (float)(1 - p)) : 1.0 / (1 - p);
             (generator ?? Generator.Default).FillDropoutMask(mask, p, scale);
         }
         var y = x.Mul(mask);

@@ -8,12 +8,12 @@ namespace Dendrite.Tests.Cli;
 public sealed class CliCommandTests
 {
     [Fact]
-    public void LabListShowsAllFifteenExperiments()
+    public void LabListShowsAllSixteenExperiments()
     {
         using var cli = new CliHarness();
         var (code, output, _) = cli.Run("lab", "list");
         Assert.Equal(0, code);
-        Assert.Equal(15, ExperimentRegistry.All.Count);
+        Assert.Equal(16, ExperimentRegistry.All.Count);
         foreach (var e in ExperimentRegistry.All) Assert.Contains(e.Name, output);
         Assert.DoesNotContain("\u001b[", output); // no ANSI sequences when not on a terminal
     }
@@ -25,7 +25,7 @@ public sealed class CliCommandTests
         var (code, output, _) = cli.Run("lab", "list", "--json");
         Assert.Equal(0, code);
         var arr = JsonNode.Parse(output)!.AsArray();
-        Assert.Equal(15, arr.Count);
+        Assert.Equal(16, arr.Count);
         Assert.Equal("fit-function", arr[0]!["name"]!.GetValue<string>());
         Assert.True(arr.Single(e => e!["name"]!.GetValue<string>() == "cnn")!["needsFashionMnist"]!.GetValue<bool>());
     }

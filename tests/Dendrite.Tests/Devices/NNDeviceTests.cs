@@ -101,6 +101,18 @@ public sealed class NNDeviceTests
                 Assert.Equal(dtype == DType.Float32 ? (double)(float)((float)xs[i] * (float)scale) : xs[i] * scale, ys[i]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void NonInvertedDropoutRunsOnTheDeviceLikeTheCpu(bool training)
+    {
+        var x = Tensor.RandN([19, 23], new Generator(4));
+        var onCpu = F.Dropout(x, 0.3, training, new Generator(6), inverted: false);
+        var onFake = F.Dropout(x.ToFake(), 0.3, training, new Generator(6), inverted: false);
+        Assert.Equal(FakeDevice.Device, onFake.Device);
+        Assert.Equal(onCpu.ToArray<float>(), onFake.ToArray<float>());
+    }
+
     [Fact]
     public void InitializersFillOnTheDevice()
     {

@@ -22,19 +22,33 @@ public static class LabPlots
         }
         double padX = 0.15 * (xMax - xMin), padY = 0.15 * (yMax - yMin);
         (xMin, xMax, yMin, yMax) = (xMin - padX, xMax + padX, yMin - padY, yMax + padY);
-        var g = new float[grid * grid * 2];
-        for (int j = 0; j < grid; j++)
-            for (int i = 0; i < grid; i++)
-            {
-                g[2 * (j * grid + i)] = (float)(xMin + i * (xMax - xMin) / (grid - 1));
-                g[2 * (j * grid + i) + 1] = (float)(yMin + j * (yMax - yMin) / (grid - 1));
-            }
-        var output = LabTrainer.Predict(model, Tensor.FromArray(g, grid * grid, 2));
+        // The course's grid: meshgrid of the two axes ("ij": row j holds y_j, column i holds x_i), one point per cell, y major.
+        var axes = Tensor.Meshgrid([Tensor.Linspace(yMin, yMax, grid), Tensor.Linspace(xMin, xMax, grid)], indexing: "ij");
+        var cells = Tensor.Stack([axes[1].Reshape(-1), axes[0].Reshape(-1)], 1); // [grid², 2] of (x, y)
+        var output = LabTrainer.Predict(model, cells);
         var prob = (toProbability ?? (t => t))(output).Reshape(-1).To(DType.Float64).ToArray<double>();
         return new DecisionBoundaryBlock(title, xMin, xMax, yMin, yMax, grid, grid, prob,
             Enumerable.Range(0, labels.Length).Select(i => (double)xy[2 * i]).ToArray(),
             Enumerable.Range(0, labels.Length).Select(i => (double)xy[2 * i + 1]).ToArray(),
             labels.Select(l => (int)l).ToArray());
+    }
+
+    /// <summary>
+    /// The share of a boundary block's points whose nearest grid cell is on the same side of ½ as
+    /// <paramref name="pointProbability"/> (the model's own output at the point): near 1 when the grid is laid out as the
+    /// block says; reading it with x and y swapped (<paramref name="swapAxes"/>, the classic meshgrid mix-up) breaks that.
+    /// </summary>
+    public static double GridAgreement(DecisionBoundaryBlock b, IReadOnlyList<double> pointProbability, bool swapAxes = false)
+    {
+        int agree = 0;
+        for (int k = 0; k < b.PointX.Length; k++)
+        {
+            int i = (int)Math.Round((b.PointX[k] - b.XMin) / (b.XMax - b.XMin) * (b.Nx - 1));
+            int j = (int)Math.Round((b.PointY[k] - b.YMin) / (b.YMax - b.YMin) * (b.Ny - 1));
+            double cell = swapAxes ? b.Probability[Math.Min(i, b.Ny - 1) * b.Nx + Math.Min(j, b.Nx - 1)] : b.Probability[j * b.Nx + i];
+            if (cell > 0.5 == pointProbability[k] > 0.5) agree++;
+        }
+        return (double)agree / b.PointX.Length;
     }
 
     /// <summary>A confusion matrix (rows: true class, columns: predicted) of predicted against true labels.</summary>

@@ -6,7 +6,7 @@ using Dendrite.NN;
 namespace Dendrite.Cli.Lab.Experiments;
 
 /// <summary>
-/// 15. The gradients of a 2-layer MLP with softmax cross-entropy, by hand-written backpropagation and by autograd:
+/// 16. The gradients of a 2-layer MLP with softmax cross-entropy, by hand-written backpropagation and by autograd:
 /// their largest difference and the time per step of each.
 /// </summary>
 public sealed class AutogradVsManualExperiment : IExperiment

@@ -9,7 +9,8 @@ namespace Dendrite.Cli.Lab.Experiments;
 
 /// <summary>
 /// 1. Fit y = x² on [−2, 2] with one hidden layer: without an activation the network is linear and fits a straight
-/// line; with ReLU it bends. Constant vs halving learning rate; and outside the training range the fit fails.
+/// line; with ReLU it bends. Constant vs halving learning rate; outside the training range the fit fails; and the
+/// fitted curve drawn at random test points is a zigzag until x is sorted.
 /// </summary>
 public sealed class FitFunctionExperiment : IExperiment
 {
@@ -20,7 +21,7 @@ public sealed class FitFunctionExperiment : IExperiment
     public string Title => "Fitting y = x² with a one-hidden-layer MLP";
 
     /// <inheritdoc />
-    public string Description => "No activation gives a straight line, ReLU bends; constant vs halved LR (0.1 → 0.001); extrapolation fails.";
+    public string Description => "No activation gives a straight line, ReLU bends; constant vs halved LR (0.1 → 0.001); extrapolation fails; sort x before plotting.";
 
     /// <inheritdoc />
     public bool NeedsFashionMnist => false;
@@ -56,6 +57,7 @@ public sealed class FitFunctionExperiment : IExperiment
         double[] gx = grid.Reshape(-1).To(DType.Float64).ToArray<double>();
         var fits = new List<Series> { new("truth x²", gx, gx.Select(v => v * v).ToArray(), Dashed: true) };
         var rows = new List<string[]>();
+        Module? best = null;
         ctx.Progress(p =>
         {
             foreach (var (name, relu, schedule) in runs)
@@ -77,6 +79,7 @@ public sealed class FitFunctionExperiment : IExperiment
                 ctx.Metric($"outside_mse_{key}", outsideMse);
                 rows.Add([name, F4(trainMse), F4(testMse), F4(outsideMse), F4(opt.Lr)]);
                 fits.Add(new Series(name, gx, LabTrainer.Predict(model, grid).Reshape(-1).To(DType.Float64).ToArray<double>()));
+                best = model;
             }
         });
         var lin = fits[1].Y;
@@ -94,6 +97,43 @@ public sealed class FitFunctionExperiment : IExperiment
                         "Outside [−2, 2] the ReLU network continues linearly: it has never seen that region, so it cannot know the curve goes on bending.")
             .Add(new LineChartBlock("Fit vs truth on [−4, 4] (trained on [−2, 2])", "x", "y", [.. fits]))
             .Add(new TableBlock("Mean squared errors", ["model", "train MSE", "test MSE [−2, 2]", "MSE outside [−2, 2]", "final lr"], [.. rows]));
+        SortBeforePlotting(ctx, best!, test, runs[^1].Name);
+    }
+
+    // The course plots the fit at the test points, which are drawn at random: joined in that order the line zigzags
+    // across the plot. Sorting x first (and taking ŷ in the same order) gives the curve.
+    private static void SortBeforePlotting(ExperimentContext ctx, Module model, LabeledData test, string name)
+    {
+        var yHat = LabTrainer.Predict(model, test.X).Reshape(-1);  // on the model's device
+        var x = test.X.Reshape(-1).To(yHat.Device);
+        var (sortedX, order) = x.Sort();        // torch.sort: the values and the positions they came from
+        var sortedY = yHat[order];              // ŷ in the same order (integer-array indexing)
+        double[] ux = x.To(DType.Float64).ToArray<double>(), uy = yHat.To(DType.Float64).ToArray<double>();
+        double[] sx = sortedX.To(DType.Float64).ToArray<double>(), sy = sortedY.To(DType.Float64).ToArray<double>();
+        long[] idx = order.ToArray<long>();
+        // Path length along x: the unsorted line goes back and forth, the sorted one crosses [−2, 2] once.
+        static double Travel(double[] v) => Enumerable.Range(1, v.Length - 1).Sum(i => Math.Abs(v[i] - v[i - 1]));
+        double unsortedTravel = Travel(ux), sortedTravel = Travel(sx), span = sx[^1] - sx[0];
+        bool ascending = Enumerable.Range(1, sx.Length - 1).All(i => sx[i - 1] <= sx[i]);
+        bool samePairs = Enumerable.Range(0, idx.Length).All(i => sx[i] == ux[idx[i]] && sy[i] == uy[idx[i]]);
+        bool permutation = idx.Distinct().Count() == idx.Length && idx.All(i => i >= 0 && i < idx.Length);
+        ctx.Metric("plot_travel_unsorted", unsortedTravel);
+        ctx.Metric("plot_travel_sorted", sortedTravel);
+        ctx.Metric("plot_x_span", span);
+        ctx.Expect("Sort gives ascending x and a permutation that keeps each (x, ŷ) pair", ascending && samePairs && permutation,
+            $"{idx.Length} points, ascending: {ascending}, pairs kept: {samePairs}, permutation: {permutation}");
+        ctx.Expect("sorted, the line crosses the x range once; unsorted it zigzags", Math.Abs(sortedTravel - span) < 1e-9 && unsortedTravel > 20 * span,
+            $"the line travels {sortedTravel:F2} along x sorted (the span is {span:F2}) and {unsortedTravel:F1} unsorted");
+        ctx.Report.Heading("Sort before plotting")
+            .Text($"The course draws the fit of the {test.Count} test points with plot(x, ŷ). The points were drawn at random, so the line joins " +
+                  $"them in that order and zigzags back and forth across [−2, 2] ({unsortedTravel:F0} units along x for a span of {span:F2}). " +
+                  "Sorting x first — var (xs, order) = x.Sort(); var ys = yHat[order]; as torch.sort and y_hat[idx] — joins them from left " +
+                  $"to right and the curve appears. The model is the one trained with ReLU and the halving lr ({name}).")
+            .Add(new GridBlock("", 2,
+            [
+                new LineChartBlock("Unsorted: plot(x, ŷ)", "x", "ŷ", [new Series("ŷ in sampling order", ux, uy)]),
+                new LineChartBlock("Sorted: plot(x.Sort(), ŷ[order])", "x", "ŷ", [new Series("ŷ sorted by x", sx, sy)]),
+            ]));
     }
 
     // The course's first step on devices: pick CUDA when there is one, move the model and every tensor there, and a

@@ -93,7 +93,7 @@ public sealed class LinearRegressionExperiment : IExperiment
             ctx.Metric($"{key}_b_error", errB);
             ctx.Expect($"{name}: w and b recovered within 0.01", errW < 0.01 && errB < 0.01, $"|Δw| {errW:G3}, |Δb| {errB:G3}");
             rows.Add([name, $"[{ww[0]:F4}, {ww[1]:F4}]", bb.ToString("F4", CultureInfo.InvariantCulture),
-                $"[{ww[0] - cfg.TrueW[0]:+0.0000;-0.0000}, {ww[1] - cfg.TrueW[1]:+0.0000;-0.0000}]", $"{bb - cfg.TrueB:+0.0000;-0.0000}"]);
+                $"[{LabFormat.Signed(ww[0] - cfg.TrueW[0])}, {LabFormat.Signed(ww[1] - cfg.TrueW[1])}]", LabFormat.Signed(bb - cfg.TrueB)]);
         }
         ctx.Report.Text($"{cfg.Samples} samples, minibatch {cfg.BatchSize}, lr {cfg.Lr}, {cfg.Epochs} epochs, loss ½·MSE.")
             .Add(new TableBlock("Recovered parameters (true w = [2, -3.4], b = 4.2)", ["model", "w", "b", "w error", "b error"], [.. rows]));

@@ -4,7 +4,7 @@ using Dendrite.Cli.Reports;
 namespace Dendrite.Cli.Lab.Experiments;
 
 /// <summary>
-/// 14. The sign perceptron: the textbook's six samples in one pass (exact weights), then a perceptron on a
+/// 15. The sign perceptron: the textbook's six samples in one pass (exact weights), then a perceptron on a
 /// separable 2-D set with its decision boundary.
 /// </summary>
 public sealed class PerceptronExperiment : IExperiment

@@ -10,9 +10,10 @@ namespace Dendrite.Cli.Lab.Experiments;
 
 /// <summary>
 /// 11. d2l 3.6–3.7: softmax regression on Fashion-MNIST, from scratch (hand-written softmax, cross-entropy and SGD
-/// update on autograd gradients) and concise (Linear, F.CrossEntropy, SGD); why softmax needs the log-sum-exp trick.
+/// update on autograd gradients) and concise (Linear, F.CrossEntropy, SGD); why softmax and cross-entropy need the
+/// log-sum-exp trick.
 /// </summary>
-public sealed class SoftmaxRegressionExperiment : IExperiment
+public sealed partial class SoftmaxRegressionExperiment : IExperiment
 {
     /// <inheritdoc />
     public string Name => "softmax-regression";
@@ -21,7 +22,7 @@ public sealed class SoftmaxRegressionExperiment : IExperiment
     public string Title => "Softmax regression on Fashion-MNIST";
 
     /// <inheritdoc />
-    public string Description => "d2l: from scratch and concise (target ≥ 0.80 test accuracy); naive softmax overflow vs log-sum-exp; predictions.";
+    public string Description => "d2l: from scratch and concise (target ≥ 0.80 test accuracy); y_hat[[0, 1], y]; naive softmax and cross-entropy (log 0) vs log-sum-exp.";
 
     /// <inheritdoc />
     public bool NeedsFashionMnist => true;
@@ -69,7 +70,9 @@ public sealed class SoftmaxRegressionExperiment : IExperiment
             bar.Complete("");
         });
         double scratchAcc;
-        using (Grad.NoGrad()) scratchAcc = Net(test.X).ArgMax(1).Eq(test.Y).To(DType.Float32).Mean().Item();
+        Tensor testProbabilities;
+        using (Grad.NoGrad()) testProbabilities = Net(test.X);
+        scratchAcc = testProbabilities.ArgMax(1).Eq(test.Y).To(DType.Float32).Mean().Item();
 
         // Concise: the same model as a Linear layer; F.CrossEntropy fuses log-softmax and NLL stably.
         var recipe = new ModelRecipe("softmax", new ModelFactory.Options());
@@ -88,7 +91,9 @@ public sealed class SoftmaxRegressionExperiment : IExperiment
 
         ctx.Report.Add(new TableBlock("Test accuracy", ["model", "test accuracy"],
             [["from scratch", scratchAcc.ToString("F4", CultureInfo.InvariantCulture)], ["concise", conciseAcc.ToString("F4", CultureInfo.InvariantCulture)]]));
+        PickByLabel(ctx, testProbabilities, test.Y);
         Overflow(ctx);
+        StableCrossEntropy(ctx);
         var predicted = LabTrainer.Predict(model, test.X.Narrow(0, 0, 24)).ArgMax(1).ToArray<long>();
         var images = test.Slice(0, 24) with { X = test.X.Narrow(0, 0, 24).Reshape(24, 1, 28, 28) };
         ctx.Report.Add(LabPlots.PredictionGrid("Test images: predicted label (true label when wrong)", images, predicted));
@@ -101,30 +106,32 @@ public sealed class SoftmaxRegressionExperiment : IExperiment
         return e.Div(e.Sum(1, keepDim: true));
     }
 
-    // −log ŷ[i, y_i], picking each row's true-class probability with Gather.
-    private static Tensor CrossEntropy(Tensor yHat, Tensor y) => yHat.Gather(1, y.Reshape(-1, 1)).Log().Neg();
+    // −log ŷ[i, y_i], as the course writes it: -log(y_hat[range(len(y_hat)), y]) picks each row's true-class probability
+    // by integer-array indexing (gradients flow back to the picked entries).
+    private static Tensor CrossEntropy(Tensor yHat, Tensor y) =>
+        yHat[Tensor.Arange(0, yHat.Size(0), dtype: DType.Int64, device: yHat.Device), y].Log().Neg();
 
-    private static void Overflow(ExperimentContext ctx)
+    // The course's example of picking probabilities by label: y_hat[[0, 1], y] with y = [0, 2] is [0.1, 0.5].
+    private static void PickByLabel(ExperimentContext ctx, Tensor testProbabilities, Tensor testLabels)
     {
-        // float32 exp overflows above ln(3.4e38) ≈ 88.72.
-        var logits = Tensor.FromArray(new float[] { 10, 50, 88, 89, 100 }, 1, 5);
-        var naive = Softmax(logits).ToArray<float>();
-        var stable = logits.Softmax(1).ToArray<float>();
-        var exps = logits.Exp().ToArray<float>();
-        var rows = new List<string[]>();
-        for (int i = 0; i < 5; i++)
-            rows.Add([logits.ToArray<float>()[i].ToString(CultureInfo.InvariantCulture), exps[i].ToString("G4", CultureInfo.InvariantCulture),
-                naive[i].ToString("G4", CultureInfo.InvariantCulture), stable[i].ToString("G4", CultureInfo.InvariantCulture)]);
-        bool naiveBroken = naive.Any(float.IsNaN), stableOk = stable.All(float.IsFinite) && Math.Abs(stable.Sum() - 1) < 1e-5;
-        ctx.Metric("naive_softmax_has_nan", naiveBroken ? 1 : 0);
-        ctx.Expect("naive softmax overflows to NaN in float32, log-sum-exp does not", naiveBroken && stableOk,
-            $"naive [{string.Join(", ", naive)}], stable sums to {stable.Sum():F6}");
-        double edge1 = Tensor.Scalar(88.7).Exp().Item(), edge2 = Tensor.Scalar(88.8).Exp().Item();
-        ctx.Expect("float32 exp overflows between 88.7 and 88.8", double.IsFinite(edge1) && double.IsPositiveInfinity(edge2), $"exp(88.7) = {edge1:G4}, exp(88.8) = {edge2}");
-        ctx.Report.Heading("Naive softmax overflows")
-            .Text("exp(x) in float32 overflows to ∞ above x ≈ 88.72, and ∞/∞ is NaN. Subtracting the row maximum first " +
-                  "(softmax(x) = exp(x − max x) / Σ exp(x − max x), the log-sum-exp trick) gives the same values without overflow; " +
-                  "F.CrossEntropy works on log-probabilities computed that way.")
-            .Add(new TableBlock("Logits [10, 50, 88, 89, 100]", ["x", "exp(x) float32", "naive softmax", "stable softmax"], [.. rows]));
+        var yHat = Tensor.FromArray(new float[,] { { 0.1f, 0.3f, 0.6f }, { 0.3f, 0.2f, 0.5f } });
+        var y = Tensor.FromArray(new long[] { 0, 2 }, 2);
+        float[] picked = yHat[new long[] { 0, 1 }, y].ToArray<float>();
+        float[] loss = CrossEntropy(yHat, y).ToArray<float>();
+        ctx.Metric("course_pick_0", picked[0]);
+        ctx.Metric("course_pick_1", picked[1]);
+        ctx.Expect("y_hat[[0, 1], y] picks [0.1, 0.5]", picked.SequenceEqual([0.1f, 0.5f]), $"[{string.Join(", ", picked)}]");
+        // On the test set the same indexing picks exactly what Gather picks, row by row.
+        var rows = Tensor.Arange(0, testProbabilities.Size(0), dtype: DType.Int64, device: testProbabilities.Device);
+        bool same = testProbabilities[rows, testLabels].ToArray<float>().SequenceEqual(testProbabilities.Gather(1, testLabels.Reshape(-1, 1)).Reshape(-1).ToArray<float>());
+        ctx.Expect("y_hat[arange(n), y] equals Gather along the classes on the test set", same, $"{testProbabilities.Size(0)} rows compared");
+        ctx.Report.Heading("Picking the true class's probability")
+            .Text("The course's cross-entropy is -log(y_hat[range(len(y_hat)), y]): integer-array (advanced) indexing picks, in row i, the " +
+                  "probability of the true class y[i]. Dendrite writes it the same way through the indexer, with Int64 tensors or long[]/int[] " +
+                  "on any dimension, and autograd sends the gradient back to the picked entries; the from-scratch model above trains with it.")
+            .Text("var yHat = Tensor.FromArray(new float[,] { { 0.1f, 0.3f, 0.6f }, { 0.3f, 0.2f, 0.5f } });\n" +
+                  "var y = Tensor.FromArray(new long[] { 0, 2 }, 2);\n" +
+                  $"yHat[new long[] {{ 0, 1 }}, y]        // [{string.Join(", ", picked.Select(v => v.ToString("0.0###", CultureInfo.InvariantCulture)))}]\n" +
+                  $"CrossEntropy(yHat, y)                 // [{string.Join(", ", loss.Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture)))}] = −log 0.1, −log 0.5", mono: true);
     }
 }

@@ -44,6 +44,13 @@ public sealed class Cifar10 : ByteImageDataset
         Train = train;
     }
 
+    /// <summary>Whether the five training batches and the test batch are present in the folder <paramref name="root"/> resolves to.</summary>
+    public static bool IsAvailable(string? root = null)
+    {
+        string folder = DataRoot.Resolve(FolderName, root);
+        return TrainFiles.Append(TestFile).All(n => File.Exists(Path.Combine(folder, n)));
+    }
+
     /// <summary>The folder the files were read from.</summary>
     public string Root { get; }
 
