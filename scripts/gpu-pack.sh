@@ -17,6 +17,9 @@ for project in src/Dendrite.Cli bench/Dendrite.Bench tests/Dendrite.DeviceCheck;
   dotnet publish "$project" -c Release -o "$out/app" --no-self-contained -p:UseAppHost=false -v quiet -nologo >/dev/null
 done
 rm -f "$out"/app/*.pdb "$out"/app/*.xml
+# ONNX Runtime's native libraries for every platform (about 300 MB) come with the tests' assembly; the GPU check runs no
+# ONNX test, so none of them is needed.
+rm -rf "$out/app/runtimes"
 
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
 framework=$(ls -d "$dotnet_root"/shared/Microsoft.NETCore.App/10.* | sort -V | tail -n 1)
