@@ -8,7 +8,11 @@ internal static class BarCharts
         double w = small ? 380 : 720, h = small ? 250 : 360;
         bool legend = c.Series.Length > 1;
         double right = w - (legend ? (small ? 110 : 170) : 16);
-        if (legend) w = right + Svg.LegendWidth(c.Series.Select(s => s.Name), small ? 110 : 170);
+        if (legend)
+        {
+            w = right + Svg.LegendWidth(c.Series.Select(s => s.Name), small ? 110 : 170);
+            h = Svg.LegendHeight(c.Series.Length, h);
+        }
         var values = c.Series.SelectMany(s => s.Values).ToList();
         // A linear bar chart starts at 0; a log one at the decade below its smallest positive value, so that every
         // positive value gets a visible bar however small it is (the range comes from the data, never a fixed floor).
@@ -64,6 +68,7 @@ internal static class BarCharts
         double w = small ? 220 : 720, h = small ? 160 : 340;
         bool legend = c.Series.Length > 1;
         double right = w - (legend ? (small ? 100 : 170) : 12);
+        if (legend) h = Svg.LegendHeight(c.Series.Length, h);
         double left = small ? 40 : 60;
         var x = new Axis(c.Min, c.Max, false, left, right);
         double maxCount = c.Series.SelectMany(s => s.Values).DefaultIfEmpty(1).Max();

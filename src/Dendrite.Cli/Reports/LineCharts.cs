@@ -12,6 +12,7 @@ internal static class LineCharts
         double legendWidth = legend ? Svg.LegendWidth(c.Series.Select(s => s.Name), small ? 120 : LegendWidth) : 16;
         double right = w - (legend ? (small ? 120 : LegendWidth) : 16);
         w = right + legendWidth; // long names widen the chart instead of being cut
+        if (legend) h = Svg.LegendHeight(c.Series.Length, h); // and many names make it taller
         var x = Axis.Fit(c.Series.SelectMany(s => s.X), c.LogX, 60, right);
         var y = Axis.Fit(c.Series.SelectMany(s => s.Y), c.LogY, h - 44, 26);
         var svg = new Svg(w, h).Title(c.Title).Axes(x, y, c.XLabel, c.YLabel);
@@ -40,7 +41,11 @@ internal static class LineCharts
         bool colourScale = c.ColorValues is not null;
         bool legend = !colourScale && c.Groups.Length > 1;
         double right = w - (legend || colourScale ? (small ? 110 : 150) : 16);
-        if (legend) w = right + Svg.LegendWidth(c.Groups.Select(g => g.Name), small ? 110 : 150);
+        if (legend)
+        {
+            w = right + Svg.LegendWidth(c.Groups.Select(g => g.Name), small ? 110 : 150);
+            h = Svg.LegendHeight(c.Groups.Length, h);
+        }
         var x = Axis.Fit(c.Groups.SelectMany(s => s.X), c.LogX, 60, right);
         var y = Axis.Fit(c.Groups.SelectMany(s => s.Y), c.LogY, h - 44, 26);
         var svg = new Svg(w, h).Title(c.Title).Axes(x, y, c.XLabel, c.YLabel);

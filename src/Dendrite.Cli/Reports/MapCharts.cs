@@ -69,6 +69,7 @@ internal static class MapCharts
         double w = small ? 380 : 720, h = small ? 300 : 420;
         bool legend = c.Paths.Length > 1;
         double right = w - (legend ? 150 : 16);
+        if (legend) h = Svg.LegendHeight(c.Paths.Length, h);
         var x = new Axis(c.XMin, c.XMax, false, 50, right);
         var y = new Axis(c.YMin, c.YMax, false, h - 40, 26);
         var svg = new Svg(w, h).Title(c.Title).Axes(x, y, "x", "y");

@@ -128,6 +128,9 @@ internal sealed class Svg
     /// The width a legend of these names needs beside a plot (at least <paramref name="minimum"/>): swatch, gap and
     /// the longest name at about 6.2 px per character of the 11 px font.
     /// </summary>
+    /// <summary>The height a chart needs so that a legend of <paramref name="entries"/> rows starting at y = 34 fits (at least <paramref name="minimum"/>).</summary>
+    public static double LegendHeight(int entries, double minimum) => Math.Max(minimum, 34 + 16 * entries + 8);
+
     public static double LegendWidth(IEnumerable<string> names, double minimum) =>
         Math.Max(minimum, 12 + 23 + 6.2 * names.Select(n => n.Length).DefaultIfEmpty(0).Max() + 8);
 

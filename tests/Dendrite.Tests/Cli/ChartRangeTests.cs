@@ -59,6 +59,20 @@ public sealed class ChartRangeTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AChartWithManySeriesGrowsSoEveryLegendRowIsInside(bool small)
+    {
+        // moons-mlp's curves: 2 configurations x 3 learning rates x train/dev, plus the 2-5-1 run's two lines.
+        var series = Enumerable.Range(0, 14).Select(i => new Series($"2-5-3-1 lr {i} {(i % 2 == 0 ? "train" : "dev")}", [0, 1, 2], [1.0, 0.5, 0.2 + i / 100.0])).ToArray();
+        var svg = Svg(HtmlReport.RenderBlock(new LineChartBlock("loss", "epoch", "loss", series), small).Replace("<figure>", "").Replace("</figure>", ""));
+        double height = A(svg, "height");
+        var rows = All(svg, "text").Where(t => t.Value.StartsWith("2-5-3-1 lr", StringComparison.Ordinal)).ToList();
+        Assert.Equal(14, rows.Count);
+        Assert.All(rows, t => Assert.True(A(t, "y") + 4 <= height, $"legend row '{t.Value}' at y = {A(t, "y")} is outside the {height} px chart"));
+    }
+
     private static string LineChartsOf(ScatterBlock block) => HtmlReport.RenderBlock(block, small: false).Replace("<figure>", "").Replace("</figure>", "");
 
     [Fact]
