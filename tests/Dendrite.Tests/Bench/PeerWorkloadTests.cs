@@ -8,10 +8,15 @@ namespace Dendrite.Tests.Bench;
 /// The bench's ports of the six peer workloads are the same jobs as the PyTorch twins: the SplitMix64 stream, the
 /// first data points, first weights and first permutation match the README's spot values, and short runs of each
 /// workload reproduce the twins' losses (reference numbers from torch 1.13 running the twins' code with the same
-/// shortening, at 1 thread).
+/// shortening, at 1 thread). The workloads set <see cref="Threads.Count"/>; each test restores it.
 /// </summary>
-public sealed class PeerWorkloadTests
+public sealed class PeerWorkloadTests : IDisposable
 {
+    private readonly Backends.ThreadCountScope _threads = new(Threads.Count);
+
+    /// <summary>Restores the thread count a workload changed.</summary>
+    public void Dispose() => _threads.Dispose();
+
     [Fact]
     public void SplitMix64TestVector()
     {

@@ -6,7 +6,12 @@ using Dendrite.Tests.Data;
 
 namespace Dendrite.Tests.Docs;
 
-/// <summary>The accuracies the README quotes for the full lab are what the current code prints for them.</summary>
+/// <summary>
+/// The accuracies the README quotes for the full lab are what the current code prints for them. The lab runs as
+/// <c>scripts/lab.sh</c> runs it, on every core: alone (kernels that split work by thread count round differently
+/// with another count, and other tests change <see cref="Threads.Count"/> while they run).
+/// </summary>
+[Collection(nameof(ReadmeFiguresCollection))]
 public sealed class ReadmeFiguresTests
 {
     private static double Quoted(string readme, string pattern)
@@ -20,6 +25,7 @@ public sealed class ReadmeFiguresTests
     public void QuotedFullLabAccuraciesMatchARunOfTheCurrentCode()
     {
         string readme = ReadmeExampleTests.Readme().Replace("\n", " ");
+        using var threads = new Backends.ThreadCountScope(Math.Max(1, Environment.ProcessorCount));
         using var cli = new CliHarness();
         var (code, output, err) = cli.Run("lab", "run", "moons-mlp", "softmax-regression", "mlp", "--out", cli.Root, "--json");
         Assert.True(code == 0, err);
@@ -34,3 +40,7 @@ public sealed class ReadmeFiguresTests
         Assert.Equal(Quoted(readme, @"MLP (0\.\d+), LeNet CNN"), M("mlp", "test_acc"), 0.0006);
     }
 }
+
+/// <summary>Runs <see cref="ReadmeFiguresTests"/> after the parallel tests, with nothing beside it.</summary>
+[CollectionDefinition(nameof(ReadmeFiguresCollection), DisableParallelization = true)]
+public sealed class ReadmeFiguresCollection;
