@@ -30,7 +30,7 @@ internal sealed class LinearOp : GradFn
         var backend = Dispatch.Backend("Linear", x, weight, bias);
 
         var xc = x.Dense();
-        int rows = xc.Numel / Math.Max(inF, 1);
+        int rows = ShapeUtil.Numel(x.ShapeArray.AsSpan(0, x.Rank - 1)); // the leading dimensions, also when inF is 0
         var outShape = (int[])x.ShapeArray.Clone();
         outShape[^1] = outF;
         var y = Tensor.Allocate(outShape, dt, bias is null, backend);
