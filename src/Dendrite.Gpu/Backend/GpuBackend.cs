@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Dendrite.Backends;
 using Dendrite.Gpu.Kernels.Elementwise;
+using Dendrite.Gpu.Memory;
 using Dendrite.Gpu.Runtime;
 using ILGPU;
 
@@ -66,15 +67,20 @@ internal sealed partial class GpuBackend : IBackend
             _ => Gpu.Allocate<byte>(length),
         }, dtype, length);
 
-    /// <summary>The elements of <paramref name="v"/> (any layout) as a dense view: the view itself when contiguous, else a gathered copy.</summary>
-    internal ArrayView<T> DenseCopy<T>(StorageView v) where T : unmanaged
+    /// <summary>
+    /// The elements of <paramref name="v"/> (any layout) as a dense view: the view itself when contiguous, else a
+    /// gathered copy in <paramref name="temp"/>, which the caller disposes once the work that reads it is queued.
+    /// </summary>
+    internal ArrayView<T> DenseCopy<T>(StorageView v, out DeviceBuffer? temp) where T : unmanaged
     {
+        temp = null;
         if (v.IsContiguous)
             return Dense<T>(v);
-        var tmp = New(v.DType, v.Numel);
+        var copy = New(v.DType, v.Numel);
+        temp = copy.Buffer;
         var (sizes, strides) = Layout(v);
-        Elementwise.Gather(Gpu, Whole<T>(v), sizes, strides, v.Offset, tmp.View<T>());
-        return tmp.View<T>();
+        Elementwise.Gather(Gpu, Whole<T>(v), sizes, strides, v.Offset, copy.View<T>());
+        return copy.View<T>();
     }
 
     // ---- memory ----
@@ -116,13 +122,21 @@ internal sealed partial class GpuBackend : IBackend
     {
         lock (Gate)
         {
-            switch (dst)
+            DeviceBuffer? temp = null;
+            try
             {
-                case float[] f: Gpu.CopyToHost(DenseCopy<float>(src), f.AsSpan(dstOffset, src.Numel)); break;
-                case double[] d: Gpu.CopyToHost(DenseCopy<double>(src), d.AsSpan(dstOffset, src.Numel)); break;
-                case long[] l: Gpu.CopyToHost(DenseCopy<long>(src), l.AsSpan(dstOffset, src.Numel)); break;
-                case bool[] b: Gpu.CopyToHost(DenseCopy<byte>(src), MemoryMarshal.Cast<bool, byte>(b.AsSpan(dstOffset, src.Numel))); break;
-                default: throw new ArgumentException($"internal: no tensor element type for {dst.GetType().Name}.");
+                switch (dst)
+                {
+                    case float[] f: Gpu.CopyToHost(DenseCopy<float>(src, out temp), f.AsSpan(dstOffset, src.Numel)); break;
+                    case double[] d: Gpu.CopyToHost(DenseCopy<double>(src, out temp), d.AsSpan(dstOffset, src.Numel)); break;
+                    case long[] l: Gpu.CopyToHost(DenseCopy<long>(src, out temp), l.AsSpan(dstOffset, src.Numel)); break;
+                    case bool[] b: Gpu.CopyToHost(DenseCopy<byte>(src, out temp), MemoryMarshal.Cast<bool, byte>(b.AsSpan(dstOffset, src.Numel))); break;
+                    default: throw new ArgumentException($"internal: no tensor element type for {dst.GetType().Name}.");
+                }
+            }
+            finally
+            {
+                temp?.Dispose();
             }
         }
     }
@@ -156,9 +170,12 @@ internal sealed partial class GpuBackend : IBackend
             }
             return;
         }
-        var dense = DenseCopy<T>(src);
-        var (dSizes, dStrides) = Layout(dst);
-        Elementwise.Scatter(Gpu, dense, Whole<T>(dst), dSizes, dStrides, dst.Offset);
+        var dense = DenseCopy<T>(src, out var temp);
+        using (temp)
+        {
+            var (dSizes, dStrides) = Layout(dst);
+            Elementwise.Scatter(Gpu, dense, Whole<T>(dst), dSizes, dStrides, dst.Offset);
+        }
     }
 
     public void Fill(StorageView dst, double value)
