@@ -5,11 +5,12 @@ using System.Text.Json.Nodes;
 namespace Dendrite.Bench.Workloads;
 
 /// <summary>
-/// <c>report DIR</c>: reads the raw JSON lines that bench/compare saved (<c>dendrite_wN.jsonl</c>,
-/// <c>pytorch_wN.jsonl</c>), pools the per-run objects of every summary line, and prints a Markdown table per
-/// workload and thread count: median (min-max) of the time metric for each side, the ratio of medians
-/// Dendrite/PyTorch (lower is faster; for W6 GFLOP/s the ratio is Dendrite/PyTorch throughput, higher is better),
-/// the issue's target, test quality side by side and peak RSS.
+/// <c>report DIR</c>: reads the raw JSON lines that bench/compare saved (<c>dendrite-r2r_wN.jsonl</c>,
+/// <c>dendrite-jit_wN.jsonl</c>, <c>pytorch_wN.jsonl</c>, <c>torchsharp_wN.jsonl</c>; see <see cref="CompareSide"/>),
+/// pools the runs of each side and prints Markdown tables per workload and thread count: the median (min-max) of the
+/// time metric for every side, which peer was faster, the ratio of medians of each Dendrite build against the
+/// faster peer (lower is faster; for W6 GFLOP/s it is the throughput ratio, higher is better), the issue's target,
+/// then test quality and peak RSS of every side.
 /// </summary>
 public static class CompareReport
 {
@@ -26,7 +27,14 @@ public static class CompareReport
 
     private static readonly int[] GemmSizes = [128, 256, 512, 1024, 2048];
 
-    /// <summary>Prints the table for the results folder given as the first argument.</summary>
+    private static readonly (string Key, string Label)[] LinearRows =
+    [
+        ("linear_fwd_ms", "Linear fwd ms"),
+        ("linear_fwdbwd_ms", "Linear fwd+bwd (dW, db) ms"),
+        ("linear_fwdbwd_dx_ms", "Linear fwd+bwd (dW, db, dX) ms"),
+    ];
+
+    /// <summary>Prints the tables for the results folder given as the first argument.</summary>
     public static int Run(string[] args)
     {
         if (args.Length == 0 || !Directory.Exists(args[0]))
@@ -34,96 +42,143 @@ public static class CompareReport
             Console.Error.WriteLine("usage: report RESULTS_DIR   (a folder written by bench/compare)");
             return 2;
         }
-        var dendrite = Load(args[0], "dendrite");
-        var pytorch = Load(args[0], "pytorch");
-        Console.WriteLine(Format(dendrite, pytorch));
+        var sides = CompareSide.LoadAll(args[0]);
+        if (sides.Count == 0)
+        {
+            Console.Error.WriteLine($"report: no runs in {args[0]} (expected dendrite-r2r_*, dendrite-jit_*, pytorch_*, torchsharp_*.jsonl)");
+            return 1;
+        }
+        Console.WriteLine(Format(sides));
         return 0;
     }
 
-    /// <summary>Per-run objects by (workload, threads) from every <c>{side}_*.jsonl</c> in <paramref name="dir"/>.</summary>
-    public static Dictionary<(string Workload, int Threads), List<JsonObject>> Load(string dir, string side)
-    {
-        var runs = new Dictionary<(string, int), List<JsonObject>>();
-        foreach (string file in Directory.GetFiles(dir, side + "_*.jsonl").Order(StringComparer.Ordinal))
-        {
-            foreach (string line in File.ReadLines(file))
-            {
-                if (!line.TrimStart().StartsWith('{'))
-                    continue;
-                JsonNode? node;
-                try
-                {
-                    node = JsonNode.Parse(line);
-                }
-                catch (System.Text.Json.JsonException)
-                {
-                    continue;
-                }
-                if (node?["by_threads"] is not JsonObject byThreads)
-                    continue; // per-run echo lines are also inside the summary line
-                string workload = node["workload"]!.GetValue<string>();
-                foreach (var (threads, entry) in byThreads)
-                {
-                    var key = (workload, int.Parse(threads, CultureInfo.InvariantCulture));
-                    if (!runs.TryGetValue(key, out var list))
-                        runs[key] = list = [];
-                    foreach (var run in entry!["runs"]!.AsArray())
-                        list.Add(run!.AsObject());
-                }
-            }
-        }
-        return runs;
-    }
+    /// <summary>Per-run objects by (workload, threads) from every <c>{side}_*.jsonl</c> in <paramref name="dir"/>
+    /// (<see cref="CompareSide.Load"/>).</summary>
+    public static Dictionary<(string Workload, int Threads), List<JsonObject>> Load(string dir, string side) =>
+        CompareSide.Load(dir, side);
 
-    /// <summary>The Markdown report.</summary>
+    /// <summary>The Markdown report of one Dendrite side against PyTorch.</summary>
     public static string Format(Dictionary<(string Workload, int Threads), List<JsonObject>> dendrite,
-        Dictionary<(string Workload, int Threads), List<JsonObject>> pytorch)
+        Dictionary<(string Workload, int Threads), List<JsonObject>> pytorch) =>
+        Format([new CompareSide("dendrite", "Dendrite", false, dendrite), new CompareSide("pytorch", "PyTorch", true, pytorch)]);
+
+    /// <summary>
+    /// The Markdown report of <paramref name="sides"/> (columns in the given order): a speed table, a quality and
+    /// memory table, and the W6 GEMM table when any side ran W6.
+    /// </summary>
+    public static string Format(IReadOnlyList<CompareSide> sides)
     {
         var sb = new StringBuilder();
-        var threadCounts = dendrite.Keys.Concat(pytorch.Keys).Select(k => k.Threads).Distinct().Order().ToArray();
-        sb.AppendLine("| workload | threads | metric | Dendrite median (min-max) | PyTorch median (min-max) | ratio D/P | target | quality D | quality P | peak RSS MiB D | peak RSS MiB P | runs D/P |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var row in Rows)
+        var threadCounts = sides.SelectMany(s => s.Runs.Keys).Select(k => k.Threads).Distinct().Order().ToArray();
+        var rows = Rows.SelectMany(r => threadCounts.Select(t => (Row: r, Threads: t)))
+                       .Where(x => sides.Any(s => s.Of(x.Row.Workload, x.Threads).Count > 0)).ToList();
+        string runsHeader = "runs " + string.Join("/", sides.Select(Short));
+
+        if (rows.Count > 0)
         {
-            foreach (int t in threadCounts)
+            AppendHeader(sb, ["workload", "threads", "metric", .. SpeedHeaders(sides, " median (min-max)"), "target", runsHeader]);
+            foreach (var (row, t) in rows)
             {
-                var d = dendrite.GetValueOrDefault((row.Workload, t)) ?? [];
-                var p = pytorch.GetValueOrDefault((row.Workload, t)) ?? [];
-                if (d.Count == 0 && p.Count == 0)
-                    continue;
-                double? dm = Median(d, row.Metric), pm = Median(p, row.Metric);
+                string speed = SpeedCells(sides, s => s.Of(row.Workload, t), _ => row.Metric, "G4", higherIsBetter: false);
                 string target = (t == 1 ? row.Target1 : row.Target2) ?? "";
-                sb.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {row.Workload} | {t} | {row.Metric} | {Spread(d, row.Metric, "G4")} | {Spread(p, row.Metric, "G4")} | {Ratio(dm, pm)} | {target} | {Quality(d, row)} | {Quality(p, row)} | {Spread(d, "peak_rss_mib", "F0")} | {Spread(p, "peak_rss_mib", "F0")} | {d.Count}/{p.Count} |");
+                string counts = string.Join("/", sides.Select(s => s.Of(row.Workload, t).Count));
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {row.Workload} | {t} | {row.Metric} | {speed} | {target} | {counts} |");
+            }
+
+            sb.AppendLine();
+            AppendHeader(sb, ["workload", "threads", .. sides.Select(s => "quality " + s.Label), .. sides.Select(s => "peak RSS MiB " + s.Label)]);
+            foreach (var (row, t) in rows)
+            {
+                var cells = sides.Select(s => Quality(s.Of(row.Workload, t), row.Quality))
+                    .Concat(sides.Select(s => Spread(s.Of(row.Workload, t), "peak_rss_mib", "F0")));
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {row.Workload} | {t} | {string.Join(" | ", cells)} |");
             }
         }
 
-        // W6: GFLOP/s of the median call per size (the twin's torch_n{n} against dendrite_n{n}) and the Linear layer.
-        bool anyGemm = threadCounts.Any(t => dendrite.ContainsKey(("w6_gemm", t)) || pytorch.ContainsKey(("w6_gemm", t)));
-        if (anyGemm)
+        // W6: GFLOP/s of the median call per size (peers' torch_n{n} against dendrite_n{n}) and the Linear layer.
+        if (threadCounts.Any(t => sides.Any(s => s.Of("w6_gemm", t).Count > 0)))
         {
-            sb.AppendLine();
-            sb.AppendLine("| w6_gemm | threads | Dendrite median (min-max) | PyTorch median (min-max) | ratio D/P | target |");
-            sb.AppendLine("|---|---|---|---|---|---|");
+            if (sb.Length > 0)
+                sb.AppendLine();
+            AppendHeader(sb, ["w6_gemm", "threads", .. SpeedHeaders(sides, " median (min-max)"), "target"]);
             foreach (int t in threadCounts)
             {
-                var d = dendrite.GetValueOrDefault(("w6_gemm", t)) ?? [];
-                var p = pytorch.GetValueOrDefault(("w6_gemm", t)) ?? [];
+                List<JsonObject> Gemm(CompareSide s) => s.Of("w6_gemm", t);
                 foreach (int n in GemmSizes)
                 {
-                    string dk = $"dendrite_n{n}", pk = $"torch_n{n}";
-                    sb.AppendLine(CultureInfo.InvariantCulture,
-                        $"| GEMM n={n} GFLOP/s | {t} | {Spread(d, dk, "F0")} | {Spread(p, pk, "F0")} | {Ratio(Median(d, dk), Median(p, pk))} | {(n <= 256 ? "≥ 1.0" : "≥ 0.90")} |");
+                    string cells = SpeedCells(sides, Gemm, s => s.IsPeer ? $"torch_n{n}" : $"dendrite_n{n}", "F0", higherIsBetter: true);
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"| GEMM n={n} GFLOP/s | {t} | {cells} | {(n <= 256 ? "≥ 1.0" : "≥ 0.90")} |");
                 }
-                foreach (var (key, label) in new[] { ("linear_fwd_ms", "Linear fwd ms"), ("linear_fwdbwd_ms", "Linear fwd+bwd (dW, db) ms"), ("linear_fwdbwd_dx_ms", "Linear fwd+bwd (dW, db, dX) ms") })
-                    sb.AppendLine(CultureInfo.InvariantCulture,
-                        $"| {label} | {t} | {Spread(d, key, "F3")} | {Spread(p, key, "F3")} | {Ratio(Median(d, key), Median(p, key))} | |");
+                foreach (var (key, label) in LinearRows)
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {t} | {SpeedCells(sides, Gemm, _ => key, "F3", higherIsBetter: false)} | |");
             }
-            sb.AppendLine();
-            sb.AppendLine("W6 GFLOP/s ratios are Dendrite/PyTorch throughput (higher is better); all other ratios are time (lower is faster).");
         }
+
+        sb.AppendLine();
+        sb.Append(sides.Count(s => s.IsPeer) > 1
+            ? "Each ratio is a Dendrite build's median over the faster peer's median in that row (the peer named under \"faster peer\"). "
+            : sides.Any(s => s.IsPeer) ? "Each ratio is a Dendrite build's median over the peer's median. " : "No peer ran: there are no ratios. ");
+        sb.AppendLine("Times: lower is faster; W6 GFLOP/s: the throughput ratio, higher is faster.");
         return sb.ToString();
     }
+
+    /// <summary>Column headings of <see cref="SpeedCells"/>: one per side, the faster peer when there are two or
+    /// more peers, and one ratio per Dendrite build when there is a peer.</summary>
+    private static IEnumerable<string> SpeedHeaders(IReadOnlyList<CompareSide> sides, string suffix)
+    {
+        var peers = sides.Where(s => s.IsPeer).ToList();
+        foreach (var s in sides)
+            yield return s.Label + suffix;
+        if (peers.Count > 1)
+            yield return "faster peer";
+        if (peers.Count == 0)
+            yield break;
+        string against = peers.Count == 1 ? peers[0].Label : "faster peer";
+        foreach (var d in sides.Where(s => !s.IsPeer))
+            yield return $"ratio {Short(d)}/{against}";
+    }
+
+    /// <summary>The cells under <see cref="SpeedHeaders"/> for one metric, joined with <c> | </c>.</summary>
+    private static string SpeedCells(IReadOnlyList<CompareSide> sides, Func<CompareSide, List<JsonObject>> runs,
+        Func<CompareSide, string> key, string format, bool higherIsBetter)
+    {
+        var cells = sides.Select(s => Spread(runs(s), key(s), format)).ToList();
+        var peers = sides.Where(s => s.IsPeer).ToList();
+        if (peers.Count > 0)
+        {
+            var (faster, best) = Faster(peers, p => Median(runs(p), key(p)), higherIsBetter);
+            if (peers.Count > 1)
+                cells.Add(faster?.Label ?? "–");
+            cells.AddRange(sides.Where(s => !s.IsPeer).Select(d => Ratio(Median(runs(d), key(d)), best)));
+        }
+        return string.Join(" | ", cells);
+    }
+
+    /// <summary>The peer with the best median (lowest time, or highest throughput), or null when none has one.</summary>
+    private static (CompareSide? Peer, double? Median) Faster(IEnumerable<CompareSide> peers,
+        Func<CompareSide, double?> median, bool higherIsBetter)
+    {
+        CompareSide? best = null;
+        double? value = null;
+        foreach (var p in peers)
+        {
+            if (median(p) is not double m)
+                continue;
+            if (value is not double v || (higherIsBetter ? m > v : m < v))
+                (best, value) = (p, m);
+        }
+        return (best, value);
+    }
+
+    private static void AppendHeader(StringBuilder sb, string[] columns)
+    {
+        sb.AppendLine("| " + string.Join(" | ", columns) + " |");
+        sb.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", columns.Length)));
+    }
+
+    /// <summary>The label without "Dendrite " for a Dendrite build ("R2R", "JIT"), else the label.</summary>
+    private static string Short(CompareSide s) =>
+        !s.IsPeer && s.Label.StartsWith("Dendrite ", StringComparison.Ordinal) ? s.Label["Dendrite ".Length..] : s.Label;
 
     private static double? Median(List<JsonObject> runs, string key)
     {
@@ -146,12 +201,14 @@ public static class CompareReport
     private static string Ratio(double? d, double? p) =>
         d is double a && p is double b && b != 0 ? (a / b).ToString("F3", CultureInfo.InvariantCulture) : "–";
 
-    private static string Quality(List<JsonObject> runs, Row row)
+    private static string Quality(List<JsonObject> runs, string? quality)
     {
-        if (row.Quality is null)
+        if (quality is null)
             return "";
-        string format = row.Quality == "test_mse" ? "G3" : "F4";
-        string q = $"{row.Quality} {Spread(runs, row.Quality, format)}";
-        return row.Quality == "test_acc" && Values(runs, "test_loss").Length > 0 ? q + $", loss {Spread(runs, "test_loss", "F4")}" : q;
+        if (runs.Count == 0)
+            return "–";
+        string format = quality == "test_mse" ? "G3" : "F4";
+        string q = $"{quality} {Spread(runs, quality, format)}";
+        return quality == "test_acc" && Values(runs, "test_loss").Length > 0 ? q + $", loss {Spread(runs, "test_loss", "F4")}" : q;
     }
 }
