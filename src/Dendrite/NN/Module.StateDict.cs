@@ -108,11 +108,19 @@ public sealed class StateDictMismatchException : Exception
     {
         var sb = new StringBuilder($"LoadStateDict: error(s) loading the state dict into {moduleName}:");
         if (missing.Count > 0)
-            sb.Append("\n  missing keys: ").AppendJoin(", ", missing.Select(k => "\"" + k + "\""));
+            sb.Append("\n  missing keys: ").AppendJoin(", ", missing.Take(MaxListed).Select(k => "\"" + k + "\"")).Append(More(missing.Count));
         if (unexpected.Count > 0)
-            sb.Append("\n  unexpected keys: ").AppendJoin(", ", unexpected.Select(k => "\"" + k + "\""));
-        foreach (var s in shapes)
+            sb.Append("\n  unexpected keys: ").AppendJoin(", ", unexpected.Take(MaxListed).Select(k => "\"" + k + "\"")).Append(More(unexpected.Count));
+        foreach (var s in shapes.Take(MaxListed))
             sb.Append("\n  size mismatch for ").Append(s);
+        if (shapes.Count > MaxListed)
+            sb.Append("\n  size mismatch for ").Append(shapes.Count - MaxListed).Append(" more keys");
         return sb.ToString();
     }
+
+    // The message names the first keys of each kind (the properties hold them all), so that a checkpoint of another
+    // model does not print thousands of names.
+    private const int MaxListed = 20;
+
+    private static string More(int count) => count > MaxListed ? $" and {count - MaxListed} more" : "";
 }

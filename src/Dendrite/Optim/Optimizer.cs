@@ -193,6 +193,11 @@ public abstract class Optimizer
             if (saved != _groups[i].Params.Count)
                 throw new ArgumentException($"{name}.LoadStateDict: parameter group {i} has {_groups[i].Params.Count} parameters but the saved group has {saved}.");
         }
+        // Everything is read and checked before anything changes: a bad entry leaves the optimizer as it was.
+        var applyGroups = new List<Action>(groups.Count);
+        for (int i = 0; i < groups.Count; i++)
+            applyGroups.Add(_groups[i].ParseJson(groups[i] as JsonObject
+                ?? throw new ArgumentException($"{name}.LoadStateDict: parameter group {i} is not an object."), $"{name}.LoadStateDict: parameter group {i}"));
         var all = _groups.SelectMany(g => g.Params).ToList();
         var newState = new Dictionary<Tensor, ParamState>(ReferenceEqualityComparer.Instance);
         var savedState = stateDict.Meta["state"] as JsonObject ?? [];
@@ -215,8 +220,8 @@ public abstract class Optimizer
             }
             newState[p] = s;
         }
-        for (int i = 0; i < groups.Count; i++)
-            _groups[i].LoadJson((JsonObject)groups[i]!);
+        foreach (var apply in applyGroups)
+            apply();
         _state.Clear();
         foreach (var (p, s) in newState)
             _state[p] = s;

@@ -142,25 +142,64 @@ public sealed class ParamGroup
     }
 
     /// <summary>Overwrites the hyper-parameters present in <paramref name="o"/> (from <see cref="ToJson"/>).</summary>
-    internal void LoadJson(JsonObject o)
+    /// <summary>
+    /// Reads the hyper-parameters saved by <see cref="ToJson"/> without changing anything, and returns what applies
+    /// them: a value of the wrong kind is an <see cref="ArgumentException"/> naming <paramref name="where"/> and the key.
+    /// </summary>
+    internal Action ParseJson(JsonObject o, string where)
     {
-        double? D(string k) => o[k]?.GetValue<double>();
-        bool? B(string k) => o[k]?.GetValue<bool>();
-        _lr = D("lr") ?? _lr;
-        InitialLr = D("initial_lr") ?? InitialLr;
-        _weightDecay = D("weight_decay") ?? _weightDecay;
-        _momentum = D("momentum") ?? _momentum;
-        _dampening = D("dampening") ?? _dampening;
-        _nesterov = B("nesterov") ?? _nesterov;
-        if (o["betas"] is JsonArray { Count: 2 } betas)
-            _betas = (betas[0]!.GetValue<double>(), betas[1]!.GetValue<double>());
-        _eps = D("eps") ?? _eps;
-        _amsgrad = B("amsgrad") ?? _amsgrad;
-        _alpha = D("alpha") ?? _alpha;
-        _centered = B("centered") ?? _centered;
-        _lrDecay = D("lr_decay") ?? _lrDecay;
-        _initialAccumulatorValue = D("initial_accumulator_value") ?? _initialAccumulatorValue;
-        _rho = D("rho") ?? _rho;
-        _momentumDecay = D("momentum_decay") ?? _momentumDecay;
+        double? D(string k) => Read(o, k, where, n => n.GetValue<double>());
+        bool? B(string k) => Read(o, k, where, n => n.GetValue<bool>());
+        double? lr = D("lr"), initialLr = D("initial_lr"), weightDecay = D("weight_decay"), momentum = D("momentum"), dampening = D("dampening");
+        bool? nesterov = B("nesterov"), amsgrad = B("amsgrad"), centered = B("centered");
+        double? eps = D("eps"), alpha = D("alpha"), lrDecay = D("lr_decay"), initialAccumulator = D("initial_accumulator_value"), rho = D("rho"),
+            momentumDecay = D("momentum_decay");
+        (double, double)? betas = o["betas"] is JsonArray { Count: 2 } b
+            ? (Read(b, 0, where), Read(b, 1, where))
+            : o["betas"] is null ? null : throw new ArgumentException($"{where}: 'betas' must be a list of two numbers, got {o["betas"]!.ToJsonString()}.");
+        return () =>
+        {
+            _lr = lr ?? _lr;
+            InitialLr = initialLr ?? InitialLr;
+            _weightDecay = weightDecay ?? _weightDecay;
+            _momentum = momentum ?? _momentum;
+            _dampening = dampening ?? _dampening;
+            _nesterov = nesterov ?? _nesterov;
+            _betas = betas ?? _betas;
+            _eps = eps ?? _eps;
+            _amsgrad = amsgrad ?? _amsgrad;
+            _alpha = alpha ?? _alpha;
+            _centered = centered ?? _centered;
+            _lrDecay = lrDecay ?? _lrDecay;
+            _initialAccumulatorValue = initialAccumulator ?? _initialAccumulatorValue;
+            _rho = rho ?? _rho;
+            _momentumDecay = momentumDecay ?? _momentumDecay;
+        };
+    }
+
+    private static T? Read<T>(JsonObject o, string key, string where, Func<JsonNode, T> get) where T : struct
+    {
+        if (o[key] is not { } node)
+            return null;
+        try
+        {
+            return get(node);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new ArgumentException($"{where}: '{key}' must be a {(typeof(T) == typeof(bool) ? "boolean" : "number")}, got {node.ToJsonString()}.", e);
+        }
+    }
+
+    private static double Read(JsonArray a, int i, string where)
+    {
+        try
+        {
+            return a[i]!.GetValue<double>();
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
+        {
+            throw new ArgumentException($"{where}: 'betas' must be a list of two numbers, got {a.ToJsonString()}.", e);
+        }
     }
 }

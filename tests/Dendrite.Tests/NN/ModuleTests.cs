@@ -155,6 +155,20 @@ public sealed class ModuleTests
     }
 
     [Fact]
+    public void LoadStateDictNamesTheFirstTwentyKeysOfEachKindAndCountsTheRest()
+    {
+        var m = new MlpL2();
+        var sd = new Dictionary<string, Tensor>(m.StateDict());
+        for (int i = 0; i < 1000; i++)
+            sd[$"encoder.layers.{i}.weight"] = Tensor.Zeros(1);
+        var ex = Assert.Throws<StateDictMismatchException>(() => m.LoadStateDict(sd));
+        Assert.Equal(1000, ex.UnexpectedKeys.Count);
+        Assert.Contains("\"encoder.layers.19.weight\" and 980 more", ex.Message);
+        Assert.DoesNotContain("encoder.layers.20.weight", ex.Message);
+        Assert.True(ex.Message.Length < 1500, $"{ex.Message.Length} characters");
+    }
+
+    [Fact]
     public void LoadStateDictListsEveryMissingUnexpectedAndMisShapedKey()
     {
         var m = new MlpL2();

@@ -150,6 +150,32 @@ public sealed class OptimizerTests
     }
 
     [Fact]
+    public void LoadStateDictWithABadValueChangesNothingAndNamesTheKey()
+    {
+        var w = Tensor.Ones([2], DType.Float64, requiresGrad: true);
+        var bias = Tensor.Ones([2], DType.Float64, requiresGrad: true);
+        var saved = new Adam([new ParamGroup([w], lr: 0.01), new ParamGroup([bias], lr: 0.02)], lr: 0.01).StateDict();
+        var meta = JsonNode.Parse(saved.Meta.ToJsonString())!.AsObject();
+        meta["param_groups"]![1]!["eps"] = "tiny";
+        var opt = new Adam([new ParamGroup([w], lr: 0.3), new ParamGroup([bias], lr: 0.4)], lr: 0.3);
+        var e = Assert.Throws<ArgumentException>(() => opt.LoadStateDict(new OptimizerStateDict(meta, saved.Tensors)));
+        Assert.Contains("parameter group 1", e.Message);
+        Assert.Contains("'eps' must be a number, got \"tiny\"", e.Message);
+        // Group 0 came first and was valid, but nothing was applied.
+        Assert.Equal(0.3, opt.ParamGroups[0].Lr);
+        Assert.Equal(0.4, opt.ParamGroups[1].Lr);
+
+        meta["param_groups"]![1]!["eps"] = 1e-8;
+        meta["param_groups"]![0]!["betas"] = new JsonArray(0.9);
+        Assert.Contains("'betas' must be a list of two numbers", Assert.Throws<ArgumentException>(() => opt.LoadStateDict(new OptimizerStateDict(meta, saved.Tensors))).Message);
+        meta["param_groups"]![0]!["betas"] = new JsonArray(0.8, 0.95);
+        opt.LoadStateDict(new OptimizerStateDict(meta, saved.Tensors));
+        Assert.Equal(0.01, opt.ParamGroups[0].Lr);
+        Assert.Equal(0.02, opt.ParamGroups[1].Lr);
+        Assert.Equal((0.8, 0.95), opt.ParamGroups[0].Betas);
+    }
+
+    [Fact]
     public void ParamGroupsHaveTheirOwnHyperParameters()
     {
         var w = Tensor.Ones([2], DType.Float64, requiresGrad: true);
