@@ -16,13 +16,15 @@ public sealed record CompareSide(string Prefix, string Label, bool IsPeer,
 {
     /// <summary>
     /// The sides bench/compare writes, in column order: <c>dendrite-r2r</c> (the ReadyToRun publish),
-    /// <c>dendrite-jit</c> (the plain <c>dotnet build</c> output), <c>dendrite</c> (folders written before the build
-    /// was part of the file name), then the peers <c>pytorch</c> and <c>torchsharp</c>.
+    /// <c>dendrite-jit</c> (the <c>dotnet build</c> output with the library image the package ships), <c>dendrite-il</c>
+    /// (the <c>dotnet build</c> output with the library as IL), <c>dendrite</c> (folders written before the build was
+    /// part of the file name), then the peers <c>pytorch</c> and <c>torchsharp</c>.
     /// </summary>
     public static readonly IReadOnlyList<(string Prefix, string Label, bool IsPeer)> Known =
     [
         ("dendrite-r2r", "Dendrite R2R", false),
         ("dendrite-jit", "Dendrite JIT", false),
+        ("dendrite-il", "Dendrite IL", false),
         ("dendrite", "Dendrite", false),
         ("pytorch", "PyTorch", true),
         ("torchsharp", "TorchSharp", true),

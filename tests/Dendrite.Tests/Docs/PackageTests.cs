@@ -76,6 +76,8 @@ public sealed class PackageTests
             Assert.NotEmpty(Field("authors"));
         }
 
+        AnAppReferencingTheLibraryLoadsItsReadyToRunImage(dir, feed, version);
+
         // Offline: a config that knows only the local feed, and a package cache of its own (never a stale copy).
         File.WriteAllText(dir.File("nuget.config"),
             $"""<?xml version="1.0" encoding="utf-8"?><configuration><packageSources><clear /><add key="local" value="{feed}" /></packageSources></configuration>""");
@@ -87,6 +89,52 @@ public sealed class PackageTests
         var (listCode, list) = Run(Path.Combine(tools, "dendrite"), ["lab", "list", "--json"], dir.Path);
         Assert.True(listCode == 0, list);
         Assert.Equal(Dendrite.Cli.Lab.ExperimentRegistry.All.Count, JsonNode.Parse(list)!.AsArray().Count);
+    }
+
+    // The library package holds the IL for every platform and a ReadyToRun image for linux-x64; an app built against
+    // it with `dotnet build` (no runtime identifier) loads the image on linux-x64 and the IL elsewhere.
+    private static void AnAppReferencingTheLibraryLoadsItsReadyToRunImage(TempDir dir, string feed, string version)
+    {
+        using (var package = ZipFile.OpenRead(Path.Combine(feed, $"Dendrite.{version}.nupkg")))
+        {
+            Assert.False(IsReadyToRun(package.GetEntry("lib/net10.0/Dendrite.dll")!), "lib/ should hold the IL");
+            Assert.True(IsReadyToRun(package.GetEntry("runtimes/linux-x64/lib/net10.0/Dendrite.dll")!), "runtimes/linux-x64 should hold a ReadyToRun image");
+        }
+        string app = dir.File("app");
+        Directory.CreateDirectory(app);
+        File.WriteAllText(Path.Combine(app, "app.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings></PropertyGroup>
+              <ItemGroup><PackageReference Include="Dendrite" Version="{version}" /></ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            using System.Reflection.PortableExecutable;
+            var asm = typeof(Dendrite.Tensor).Assembly;
+            using var pe = new PEReader(File.OpenRead(asm.Location));
+            Console.WriteLine($"{pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0} {Dendrite.Tensor.FromArray(new float[] { 1, 2, 3.5f }).Sum().Item()}");
+            """);
+        // Dendrite from the local feed into a cache of its own; its dependencies from the machine's package cache.
+        string global = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } g ? g
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?><configuration><packageSources><clear /><add key="local" value="{feed}" /></packageSources>
+            <fallbackPackageFolders><add key="machine" value="{global}" /></fallbackPackageFolders></configuration>
+            """);
+        var (code, output) = Run(Dotnet, ["run", "-c", "Release"], app, new Dictionary<string, string> { ["NUGET_PACKAGES"] = dir.File("app-packages") });
+        Assert.True(code == 0, output);
+        bool linuxX64 = OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64;
+        Assert.Equal($"{linuxX64} 6.5", output.Trim().Split('\n')[^1]);
+    }
+
+    private static bool IsReadyToRun(ZipArchiveEntry entry)
+    {
+        using var stream = new MemoryStream();
+        using (var s = entry.Open())
+            s.CopyTo(stream);
+        stream.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        return pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0;
     }
 
     [Fact]
