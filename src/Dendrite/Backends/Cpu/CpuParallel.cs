@@ -56,9 +56,7 @@ internal static unsafe class CpuParallel
     internal const int MinPauseMicroseconds = 1_000, MaxPauseMicroseconds = 100_000;
 
     /// <summary>A wait for helpers up to this much longer than twice the caller's own chunks is not a stall.</summary>
-    internal const int StallSlackMicroseconds = 20;
-
-    internal static readonly int Mode = int.TryParse(Environment.GetEnvironmentVariable("DENDRITE_POOL_MODE"), out int m) ? m : 15;
+    internal const int StallSlackMicroseconds = 250;
 
     private static long Ticks(int microseconds) => Stopwatch.Frequency * microseconds / 1_000_000;
 
@@ -116,7 +114,7 @@ internal static unsafe class CpuParallel
         if (count <= 0)
             return;
         int threads = Math.Min(Threads.Count, count);
-        if (threads <= 1 || t_insideJob || ((Mode & 8) != 0 && _pause.Paused(Stopwatch.GetTimestamp())) || !Monitor.TryEnter(_dispatchLock))
+        if (threads <= 1 || t_insideJob || _pause.Paused(Stopwatch.GetTimestamp()) || !Monitor.TryEnter(_dispatchLock))
         {
             RunInline(count, in body);
             return;
@@ -248,12 +246,12 @@ internal static unsafe class CpuParallel
     private static long WaitForJob(long seen, ref SpinBudget budget, long preempted, long yieldEvery)
     {
         long start = Stopwatch.GetTimestamp(), last = start, lastYield = start;
-        long limit = (Mode & 1) != 0 ? budget.Current : budget.Max;
+        long limit = budget.Current;
         long generation;
         while ((generation = Volatile.Read(ref _state) >> 32) == seen)
         {
             long now = Stopwatch.GetTimestamp();
-            if ((Mode & 4) != 0 && now - last > preempted)
+            if (now - last > preempted)
             {
                 budget.Preempted();
                 break;
@@ -261,7 +259,7 @@ internal static unsafe class CpuParallel
             if (now - start > limit)
                 break;
             last = now;
-            if ((Mode & 2) != 0 && now - lastYield > yieldEvery)
+            if (now - lastYield > yieldEvery)
             {
                 // A yield that gave the core away for long shows up as a gap at the next look.
                 Thread.Yield();
