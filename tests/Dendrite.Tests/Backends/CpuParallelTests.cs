@@ -65,3 +65,84 @@ public sealed class CpuParallelTests
         Assert.Equal(45, sum);
     }
 }
+
+public sealed class CpuParallelPolicyTests
+{
+    [Fact]
+    public void SpinBudgetStartsLongAndShrinksWhenJobsComeRarely()
+    {
+        var budget = new SpinBudget(min: 2, max: 300);
+        Assert.Equal(300, budget.Current);
+        budget.ArrivedAfterBlocking(idle: 10_000);
+        Assert.Equal(150, budget.Current);
+        for (int i = 0; i < 20; i++)
+            budget.ArrivedAfterBlocking(idle: 10_000);
+        Assert.Equal(2, budget.Current);
+    }
+
+    [Fact]
+    public void SpinBudgetGrowsToCoverGapsItMissed()
+    {
+        var budget = new SpinBudget(min: 2, max: 300);
+        budget.Preempted();
+        Assert.Equal(2, budget.Current);
+        // Blocked, but the job came 40 later: a spin of 60 would have caught it.
+        budget.ArrivedAfterBlocking(idle: 40);
+        Assert.Equal(60, budget.Current);
+        // Caught early in the spin: no change; late in the spin: doubled, up to the maximum.
+        budget.ArrivedWhileSpinning(spun: 10);
+        Assert.Equal(60, budget.Current);
+        budget.ArrivedWhileSpinning(spun: 50);
+        Assert.Equal(120, budget.Current);
+        budget.ArrivedAfterBlocking(idle: 290);
+        Assert.Equal(300, budget.Current);
+    }
+
+    [Fact]
+    public void HelperPauseGrowsWhileStallsKeepComingAndResetsAfterAQuietSpell()
+    {
+        var pause = new HelperPause(min: 10, max: 45);
+        Assert.False(pause.Paused(0));
+        pause.Stalled(now: 100);
+        Assert.Equal(10, pause.Length);
+        Assert.True(pause.Paused(109));
+        Assert.False(pause.Paused(110));
+        pause.Stalled(now: 150);
+        Assert.Equal(20, pause.Length);
+        pause.Stalled(now: 200);
+        Assert.Equal(40, pause.Length);
+        pause.Stalled(now: 250);
+        Assert.Equal(45, pause.Length);
+        Assert.True(pause.Paused(294));
+        // Long after the last stall (more than Recent pauses): back to the minimum.
+        pause.Stalled(now: 250 + HelperPause.Recent * 45 + 1);
+        Assert.Equal(10, pause.Length);
+    }
+
+    [Fact]
+    public void AStallIsAWaitLongerThanTwoOwnChunksPlusSlack()
+    {
+        Assert.False(HelperPause.IsStall(ownChunks: 0, ownTime: 0, wait: 1000, slack: 5));
+        Assert.False(HelperPause.IsStall(ownChunks: 4, ownTime: 400, wait: 205, slack: 5));
+        Assert.True(HelperPause.IsStall(ownChunks: 4, ownTime: 400, wait: 206, slack: 5));
+    }
+
+    [Fact]
+    public void JobsStillRunEveryChunkWhileTheHelpersArePaused()
+    {
+        // Helpers that stall the caller (one chunk sleeps while the caller has nothing left) make the pool pause
+        // them; every chunk still runs exactly once, before, during and after the pause.
+        using var threads = new ThreadCountScope(2);
+        for (int job = 0; job < 50; job++)
+        {
+            var hits = new int[6];
+            CpuParallel.For(6, i =>
+            {
+                if (job % 10 == 0 && i == 5)
+                    Thread.Sleep(2);
+                Interlocked.Increment(ref hits[i]);
+            });
+            Assert.All(hits, h => Assert.Equal(1, h));
+        }
+    }
+}

@@ -22,9 +22,15 @@ internal interface IParallelBody
 /// <para>The calling thread always takes part; <c>Threads.Count - 1</c> background workers are
 /// created lazily. Chunks are claimed one at a time (compare-exchange), so uneven chunks, or a
 /// helper whose core is busy with another process, balance themselves; the caller waits only for
-/// chunks another thread has actually started. After a job, workers spin for a short while (about
-/// <see cref="SpinMicroseconds"/> µs) before blocking, so back-to-back calls (a training loop, a
-/// benchmark) do not pay a kernel wake-up; an idle program does not burn CPU.</para>
+/// chunks another thread has actually started.</para>
+/// <para>The pool adapts to a machine it shares. After a job, a worker spins (offering its core to other
+/// threads every few microseconds) for up to <see cref="MaxSpinMicroseconds"/> µs before it blocks, so
+/// back-to-back calls (a training loop) do not pay a kernel wake-up; <see cref="SpinBudget"/> shortens the spin
+/// when jobs come rarely and drops it to a couple of microseconds when the worker finds itself descheduled
+/// while spinning (its core is wanted by someone else). When the caller had to wait for a helper much longer
+/// than running its chunk itself would have taken (the helper lost its core in the middle of a chunk), jobs run
+/// on the caller alone for a while (<see cref="HelperPause"/>: 1 ms, growing to 100 ms while such stalls keep
+/// coming), so two threads on a busy machine are not slower than one.</para>
 /// <para>Runs inline (sequentially on the caller) when <c>Threads.Count == 1</c>, when
 /// <c>count &lt;= 1</c>, when called from inside a parallel body (nesting) or while another thread is
 /// using the pool. Callers decide themselves whether a job is big enough to be worth splitting
@@ -34,8 +40,27 @@ internal interface IParallelBody
 /// </remarks>
 internal static unsafe class CpuParallel
 {
-    /// <summary>How long an idle worker spins before it blocks.</summary>
-    internal const int SpinMicroseconds = 300;
+    /// <summary>The longest an idle worker spins before it blocks (see <see cref="SpinBudget"/>).</summary>
+    internal const int MaxSpinMicroseconds = 300;
+
+    /// <summary>The shortest spin, after the worker found its core taken by another thread.</summary>
+    internal const int MinSpinMicroseconds = 2;
+
+    /// <summary>A gap this long between two looks at the clock while spinning means the worker was descheduled.</summary>
+    internal const int PreemptedMicroseconds = 50;
+
+    /// <summary>How often a spinning worker offers its core to other runnable threads.</summary>
+    internal const int YieldEveryMicroseconds = 8;
+
+    /// <summary>The shortest and longest time jobs run on the caller alone after helpers stalled it (see <see cref="HelperPause"/>).</summary>
+    internal const int MinPauseMicroseconds = 1_000, MaxPauseMicroseconds = 100_000;
+
+    /// <summary>A wait for helpers up to this much longer than twice the caller's own chunks is not a stall.</summary>
+    internal const int StallSlackMicroseconds = 250;
+
+    private static long Ticks(int microseconds) => Stopwatch.Frequency * microseconds / 1_000_000;
+
+    private static HelperPause _pause = new(Ticks(MinPauseMicroseconds), Ticks(MaxPauseMicroseconds));
 
     private static readonly object _dispatchLock = new();
     private static readonly object _sleepGate = new();
@@ -89,7 +114,7 @@ internal static unsafe class CpuParallel
         if (count <= 0)
             return;
         int threads = Math.Min(Threads.Count, count);
-        if (threads <= 1 || t_insideJob || !Monitor.TryEnter(_dispatchLock))
+        if (threads <= 1 || t_insideJob || _pause.Paused(Stopwatch.GetTimestamp()) || !Monitor.TryEnter(_dispatchLock))
         {
             RunInline(count, in body);
             return;
@@ -112,10 +137,12 @@ internal static unsafe class CpuParallel
                     Monitor.PulseAll(_sleepGate);
             }
 
+            long start = Stopwatch.GetTimestamp();
+            int own;
             t_insideJob = true;
             try
             {
-                RunChunks(generation, participate: true);
+                own = RunChunks(generation, participate: true);
             }
             finally
             {
@@ -123,10 +150,17 @@ internal static unsafe class CpuParallel
             }
 
             // Wait only for chunks other threads have claimed, then close the job.
+            long ownEnd = Stopwatch.GetTimestamp();
             var spinner = new SpinWait();
             while (Volatile.Read(ref _completed) != count)
                 spinner.SpinOnce(-1);
             Interlocked.Exchange(ref _state, (generation << 32) | Closed);
+            if (own < count)
+            {
+                long end = Stopwatch.GetTimestamp();
+                if (HelperPause.IsStall(own, ownEnd - start, end - ownEnd, Ticks(StallSlackMicroseconds)))
+                    _pause.Stalled(end);
+            }
 
             Holder<TBody>.Body = default;
             _body = null;
@@ -145,22 +179,24 @@ internal static unsafe class CpuParallel
             local.Invoke(i);
     }
 
-    /// <summary>Claims and runs chunks of job <paramref name="generation"/> until none are left.</summary>
-    private static void RunChunks(long generation, bool participate)
+    /// <summary>Claims and runs chunks of job <paramref name="generation"/> until none are left; returns how many it ran.</summary>
+    private static int RunChunks(long generation, bool participate)
     {
+        int ran = 0;
         while (participate)
         {
             long state = Volatile.Read(ref _state);
             int index = (int)(state & 0xFFFFFFFF);
             if (state >> 32 != generation || index >= Closed)
-                return;
+                break;
             // Read the job, then validate it by claiming: the exchange fails if the job moved on.
             delegate*<int, void> fn = _body;
             int count = _count;
             if (index >= count)
-                return;
+                break;
             if (Interlocked.CompareExchange(ref _state, state + 1, state) != state)
                 continue;
+            ran++;
             try
             {
                 fn(index);
@@ -174,6 +210,7 @@ internal static unsafe class CpuParallel
                 Interlocked.Increment(ref _completed);
             }
         }
+        return ran;
     }
 
     private static void EnsureWorkers(int needed)
@@ -195,31 +232,59 @@ internal static unsafe class CpuParallel
     {
         t_insideJob = true;
         long seen = Volatile.Read(ref _state) >> 32;
-        long spinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+        var budget = new SpinBudget(Ticks(MinSpinMicroseconds), Ticks(MaxSpinMicroseconds));
+        long preempted = Ticks(PreemptedMicroseconds), yieldEvery = Ticks(YieldEveryMicroseconds);
         while (true)
         {
-            // Spin for a new generation, then block.
-            long start = Stopwatch.GetTimestamp();
-            long generation;
-            int spins = 0;
-            while ((generation = Volatile.Read(ref _state) >> 32) == seen)
-            {
-                Thread.SpinWait(8);
-                if ((++spins & 63) == 0 && Stopwatch.GetTimestamp() - start > spinTicks)
-                {
-                    Interlocked.Increment(ref _sleepers);
-                    lock (_sleepGate)
-                    {
-                        while (Volatile.Read(ref _state) >> 32 == seen)
-                            Monitor.Wait(_sleepGate);
-                    }
-                    Interlocked.Decrement(ref _sleepers);
-                    start = Stopwatch.GetTimestamp();
-                }
-            }
+            long generation = WaitForJob(seen, ref budget, preempted, yieldEvery);
             seen = generation;
             RunChunks(generation, participate: id < Volatile.Read(ref _participants));
         }
+    }
+
+    /// <summary>Spins (yielding now and then) for a job newer than <paramref name="seen"/>, then blocks.</summary>
+    private static long WaitForJob(long seen, ref SpinBudget budget, long preempted, long yieldEvery)
+    {
+        long start = Stopwatch.GetTimestamp(), last = start, lastYield = start;
+        long limit = budget.Current;
+        long generation;
+        while ((generation = Volatile.Read(ref _state) >> 32) == seen)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (now - last > preempted)
+            {
+                budget.Preempted();
+                break;
+            }
+            if (now - start > limit)
+                break;
+            last = now;
+            if (now - lastYield > yieldEvery)
+            {
+                // A yield that gave the core away for long shows up as a gap at the next look.
+                Thread.Yield();
+                lastYield = now;
+            }
+            else
+            {
+                Thread.SpinWait(4);
+            }
+        }
+        if (generation != seen)
+        {
+            budget.ArrivedWhileSpinning(Stopwatch.GetTimestamp() - start);
+            return generation;
+        }
+
+        Interlocked.Increment(ref _sleepers);
+        lock (_sleepGate)
+        {
+            while ((generation = Volatile.Read(ref _state) >> 32) == seen)
+                Monitor.Wait(_sleepGate);
+        }
+        Interlocked.Decrement(ref _sleepers);
+        budget.ArrivedAfterBlocking(Stopwatch.GetTimestamp() - start);
+        return generation;
     }
 
     /// <summary>Per-type slot holding the current job's body, so the pool can call it through a
