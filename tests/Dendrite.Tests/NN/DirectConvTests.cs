@@ -33,6 +33,35 @@ public sealed class DirectConvTests
             AssertClose(grads64[i], grads32[i], 1e-4);
     }
 
+    /// <summary>Shapes drawn at random (seeded): channel counts that fill no vector, kernels 1-5, any padding below the
+    /// kernel, batches that split unevenly over the weight-gradient chunks; every value finite and close.</summary>
+    [Fact]
+    public void MatchesFloat64PathOnRandomShapes()
+    {
+        var r = new Random(20261206);
+        int tested = 0;
+        for (int trial = 0; trial < 200 && tested < 24; trial++)
+        {
+            int n = r.Next(1, 21), c = r.Next(1, 6), o = r.Next(1, 21), kh = r.Next(1, 6), kw = r.Next(1, 6);
+            int h = r.Next(kh, 17), w = r.Next(kw, 17), ph = r.Next(0, kh), pw = r.Next(0, kw);
+            if (!DirectConv2d.Supports(new Conv2dGeometry(c, h, w, kh, kw, 1, 1, ph, pw), 1, o))
+                continue;
+            tested++;
+            var g = new Generator((ulong)trial);
+            var x64 = Tensor.RandN([n, c, h, w], g, DType.Float64);
+            var w64 = Tensor.RandN([o, c, kh, kw], g, DType.Float64);
+            var b64 = Tensor.RandN([o], g, DType.Float64);
+            var (y32, grads32) = Run(x64.To(DType.Float32), w64.To(DType.Float32), b64.To(DType.Float32), (ph, pw), true);
+            var (y64, grads64) = Run(x64, w64, b64, (ph, pw), true);
+            string shape = $"x [{n}, {c}, {h}, {w}], weight [{o}, {c}, {kh}, {kw}], padding ({ph}, {pw})";
+            Assert.True(y32.All(double.IsFinite) && grads32.All(gr => gr.All(double.IsFinite)), $"non-finite values for {shape}");
+            AssertClose(y64, y32, 1e-4);
+            for (int i = 0; i < grads64.Length; i++)
+                AssertClose(grads64[i], grads32[i], 1e-4);
+        }
+        Assert.True(!Vector512Supported() || tested == 24, $"only {tested} shapes took the direct path");
+    }
+
     [Fact]
     public void InputGradientIsSkippedWhenNotNeeded()
     {
