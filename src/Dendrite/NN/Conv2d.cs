@@ -72,13 +72,7 @@ public sealed class Conv2d : Module
     public Tensor? Bias
     {
         get => OwnParameter("bias");
-        set
-        {
-            if (value is null)
-                RegisterParameter("bias", null);
-            else
-                SetParameter("bias", value);
-        }
+        set => SetOwnParameter("bias", value);
     }
 
     /// <summary>Re-draws weight and bias from U(±1/√fan_in).</summary>

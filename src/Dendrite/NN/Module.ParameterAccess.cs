@@ -43,6 +43,18 @@ public abstract partial class Module
     }
 
     /// <summary>
+    /// Replaces this module's own parameter <paramref name="name"/> like <see cref="SetParameter"/>, or removes it when
+    /// <paramref name="tensor"/> is null (PyTorch's <c>layer.bias = None</c>); the setter of an optional parameter.
+    /// </summary>
+    protected void SetOwnParameter(string name, Tensor? tensor)
+    {
+        if (tensor is null)
+            RegisterParameter(name, null);
+        else
+            SetParameter(name, tensor);
+    }
+
+    /// <summary>
     /// The parameter this module registered under <paramref name="name"/> (built-in layers read theirs through it, so
     /// a replacement by <see cref="SetParameter"/> takes effect). Does not trigger field discovery.
     /// </summary>
