@@ -23,6 +23,36 @@ public sealed class OptimizerTests
     // grad = a·p + b, as in the reference trajectories.
     private static void Quadratic(Tensor p, Tensor a, Tensor b) => (a * p.Square() * 0.5 + b * p).Sum().Backward();
 
+    /// <summary>A large parameter's update is split over the threads: every value must match the one-thread update.</summary>
+    [Theory]
+    [InlineData("sgd", DType.Float32)]
+    [InlineData("sgd", DType.Float64)]
+    [InlineData("adam", DType.Float32)]
+    [InlineData("adamw", DType.Float64)]
+    public void LargeParameterStepsAreTheSameOnOneAndTwoThreads(string name, DType dtype)
+    {
+        double[] Run(int threads)
+        {
+            using var scope = new Dendrite.Tests.Backends.ThreadCountScope(threads);
+            var g = new Generator(9);
+            var a = Tensor.Rand([70_001], g, dtype).Add(0.5);
+            var b = Tensor.RandN([70_001], g, dtype);
+            var p = Tensor.RandN([70_001], g, dtype);
+            p.RequiresGrad = true;
+            var opt = Make(name, [p]);
+            for (int k = 0; k < 4; k++)
+            {
+                opt.ZeroGrad();
+                Quadratic(p, a, b);
+                opt.Step();
+            }
+            return p.Detach().To(DType.Float64).ToArray<double>();
+        }
+        double[] one = Run(1), two = Run(2);
+        Assert.Equal(one, two);
+        Assert.All(one, v => Assert.True(double.IsFinite(v)));
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public void Float32StepsTrackFloat64Steps(string name)
