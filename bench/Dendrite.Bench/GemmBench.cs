@@ -9,7 +9,8 @@ namespace Dendrite.Bench;
 /// (3 warm-up calls, then ≥ 10 calls and ≥ 0.5 s, GFLOP/s = 2n³ / median call).
 /// Options: <c>--threads 1 2</c>, <c>--n 512 1024</c>; <c>--small</c> instead times the small,
 /// odd shapes a training step runs (ns per call); <c>--dispatch</c> times an empty parallel-for;
-/// <c>--f64</c> times Dgemm on the same data instead (workload <c>gemm_f64</c>).
+/// <c>--f64</c> times Dgemm on the same data instead (workload <c>gemm_f64</c>); <c>--shape NT 256 256 784</c> times
+/// one float product op(A)·op(B) of m×k by k×n (N: as stored, T: transposed) instead of the small set.
 /// </summary>
 internal static class GemmBench
 {
@@ -37,7 +38,17 @@ internal static class GemmBench
         }
         if (args.Contains("--small"))
         {
-            RunSmall(threadCounts);
+            RunSmall(threadCounts, SmallShapes);
+            return 0;
+        }
+        int shapeAt = Array.IndexOf(args, "--shape");
+        if (shapeAt >= 0)
+        {
+            if (shapeAt + 4 >= args.Length || args[shapeAt + 1].Length != 2 || args[shapeAt + 1].Any(ch => ch is not ('N' or 'T')))
+                throw new ArgumentException("gemm --shape wants OP M N K, e.g. --shape NT 256 256 784 (OP: N or T for A, then for B).");
+            string op = args[shapeAt + 1];
+            int[] mnk = [.. args.Skip(shapeAt + 2).Take(3).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
+            RunSmall(threadCounts, [(op[0] == 'T', op[1] == 'T', mnk[0], mnk[1], mnk[2])]);
             return 0;
         }
         foreach (int threads in threadCounts)
@@ -75,13 +86,13 @@ internal static class GemmBench
         (false, false, 64, 64, 64), (false, false, 100, 16, 100), (false, false, 96, 17, 96),
     ];
 
-    private static void RunSmall(int[] threadCounts)
+    private static void RunSmall(int[] threadCounts, (bool TA, bool TB, int M, int N, int K)[] shapes)
     {
         var rng = new SplitMix64(Seed);
         foreach (int threads in threadCounts)
         {
             Threads.Count = threads;
-            foreach (var (ta, tb, m, n, k) in SmallShapes)
+            foreach (var (ta, tb, m, n, k) in shapes)
             {
                 float[] a = rng.UniformSingle(m * k, -1, 1), b = rng.UniformSingle(k * n, -1, 1);
                 var c = new float[m * n];

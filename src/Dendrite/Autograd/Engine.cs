@@ -27,6 +27,28 @@ internal static class Engine
         public readonly Stack<GradFn> Walk = new();
         public readonly Dictionary<Tensor, Tensor> LeafGrads = new(ReferenceEqualityComparer.Instance);
         public readonly Holds Holds = new();
+        public readonly List<Tensor> Accumulated = [];
+    }
+
+    /// <summary>
+    /// The leaf gradients <paramref name="node"/> may add its input gradients into directly (null entries, or null
+    /// when there is none): a leaf input that already has a dense gradient of its own shape and dtype, no leaf hooks,
+    /// and no other edge into it in this pass (its gradient is then exactly this node's contribution).
+    /// </summary>
+    private static Tensor?[]? OfferTargets(GradFn node, int mark, Scratch scratch)
+    {
+        Tensor?[]? targets = null;
+        var inputs = node.Inputs;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            var input = inputs[i];
+            if (input is not { GradFn: null, RequiresGrad: true, LeafHooks: null, Grad: { } grad } || input.LeafMark != mark
+                || input.LeafEdges != 1 || grad.DType != input.DType || !grad.IsContiguous
+                || !ShapeUtil.SameShape(grad.ShapeArray, input.ShapeArray) || ReferenceEquals(grad.Storage, input.Storage))
+                continue;
+            (targets ??= new Tensor?[inputs.Length])[i] = grad;
+        }
+        return targets;
     }
 
     public static void Backward(Tensor root, Tensor? gradient, bool retainGraph) => Run(root, gradient, retainGraph, null);
@@ -104,6 +126,7 @@ internal static class Engine
             scratch.Ready.Clear();
             scratch.Walk.Clear();
             scratch.LeafGrads.Clear();
+            scratch.Accumulated.Clear();
             scratch.Holds.Reset();
             t_scratch = scratch;
         }
@@ -140,8 +163,16 @@ internal static class Engine
                     retained.Grad = retained.Grad is null ? grad.Clone() : retained.Grad.Add(grad);
                 if (capture is not null)
                     CaptureNonLeaf(node, grad, capture, captured!);
-                using (StorageRecycling.Open(active: holds is not null))
-                    inputGrads = node.Backward(grad);
+                node.AccumulateInto = holds is null ? null : OfferTargets(node, mark, scratch);
+                try
+                {
+                    using (StorageRecycling.Open(active: holds is not null))
+                        inputGrads = node.Backward(grad);
+                }
+                finally
+                {
+                    node.AccumulateInto = null;
+                }
                 if (!retainGraph)
                     node.Release();
             }
@@ -153,6 +184,13 @@ internal static class Engine
                 if (input is null || !input.RequiresGrad)
                     continue;
                 var g = inputGrads is not null && i < inputGrads.Length ? inputGrads[i] : null;
+                if (ReferenceEquals(g, GradFn.Accumulated))
+                {
+                    // The node added this leaf's gradient into leaf.Grad itself; only its hooks are left to run.
+                    input.Grad!.BumpVersion();
+                    scratch.Accumulated.Add(input);
+                    continue;
+                }
                 if (g is not null && !ShapeUtil.SameShape(g.ShapeArray, input.ShapeArray))
                     throw new InvalidOperationException($"{node.Name}: internal error: gradient for input {i} has shape {ShapeUtil.Format(g.ShapeArray)}, expected {ShapeUtil.Format(input.ShapeArray)}.");
                 var next = input.GradFn;
@@ -180,6 +218,10 @@ internal static class Engine
             DeliverToLeaf(leaf, g, capture, captured);
             holds?.Release(g);
         }
+        foreach (var leaf in scratch.Accumulated)
+            if (leaf.PostAccumulateHooks is { } hooks)
+                foreach (var hook in hooks)
+                    hook(leaf);
         holds?.Settle();
     }
 
@@ -276,6 +318,16 @@ internal static class Engine
             foreach (var input in node.Inputs)
             {
                 var next = input?.GradFn;
+                if (input is { GradFn: null, RequiresGrad: true })
+                {
+                    // Edges into each leaf: a leaf reached once may take its gradient in place (OfferTargets).
+                    if (input.LeafMark != mark)
+                    {
+                        input.LeafMark = mark;
+                        input.LeafEdges = 0;
+                    }
+                    input.LeafEdges++;
+                }
                 if (next is null || !input!.RequiresGrad)
                     continue;
                 if (next.VisitMark != mark)

@@ -105,6 +105,10 @@ public sealed partial class Tensor
 
     internal List<Action<Tensor>>? PostAccumulateHooks => _postAccumulateHooks;
 
+    // Engine scratch for leaves: how many graph edges reach this leaf in the pass numbered LeafMark.
+    internal int LeafMark;
+    internal int LeafEdges;
+
     /// <summary>Marks this tensor as produced by <paramref name="fn"/> (called by ops when recording).</summary>
     internal void SetGradFn(GradFn fn)
     {

@@ -70,6 +70,8 @@ public sealed class GemmTests
             [9, 16, 17], [5, 11, 33], [13, 1, 16], [2, 15, 100], [17, 7, 8], [3, 10, 31],
             // Few-rows path (m ≤ 16, B not transposed, n ≥ two vectors): partial tiles, column tails.
             [10, 784, 256], [1, 100, 100], [5, 33, 7], [16, 97, 3], [3, 64, 1], [7, 130, 2], [11, 65, 40],
+            // Packed path with 1-4 rows past the last whole 12-row panel (the narrow edge tile), depths split evenly.
+            [256, 96, 784], [253, 70, 300], [230, 64, 260], [255, 40, 520],
         ];
         foreach (int[] s in shapes)
             foreach (bool ta in new[] { false, true })

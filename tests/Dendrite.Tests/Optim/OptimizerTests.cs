@@ -23,6 +23,70 @@ public sealed class OptimizerTests
     // grad = a·p + b, as in the reference trajectories.
     private static void Quadratic(Tensor p, Tensor a, Tensor b) => (a * p.Square() * 0.5 + b * p).Sum().Backward();
 
+    /// <summary>
+    /// Momentum and moments of a parameter whose gradient has gone to zero decay to exactly zero, never into the
+    /// subnormal range (where every multiply is slow), on the vector lanes and the scalar tail alike.
+    /// </summary>
+    [Theory]
+    [InlineData("sgd", DType.Float32)]
+    [InlineData("sgd", DType.Float64)]
+    [InlineData("adam", DType.Float32)]
+    [InlineData("adamw", DType.Float64)]
+    public void StateDecaysToZeroNotToSubnormals(string name, DType dtype)
+    {
+        var p = Tensor.RandN([37], new Generator(3), dtype);
+        p.RequiresGrad = true;
+        Optimizer opt = name switch
+        {
+            "sgd" => new SGD([p], lr: 0.01, momentum: 0.9),
+            "adam" => new Adam([p], lr: 0.01),
+            _ => new AdamW([p], lr: 0.01, amsgrad: true),
+        };
+        p.Grad = Tensor.OnesLike(p);
+        opt.Step();
+        p.Grad = Tensor.ZerosLike(p);
+        // 0.9^k reaches the subnormals near k = 830 (float) and 6700 (double); Adam's second moment (0.999^k) much later.
+        int steps = dtype == DType.Float32 ? 1200 : 8000;
+        for (int k = 0; k < steps; k++)
+            opt.Step();
+        double minNormal = dtype == DType.Float32 ? 1.17549435E-38 : double.Epsilon * Math.Pow(2, 52);
+        foreach (var (key, t) in opt.StateDict().Tensors)
+            foreach (double v in t.To(DType.Float64).ToArray<double>())
+                Assert.True(v == 0 || Math.Abs(v) >= minNormal, $"{name} state {key} holds the subnormal {v}");
+        Assert.Contains(opt.StateDict().Tensors.Values, t => t.To(DType.Float64).ToArray<double>().Any(v => v == 0));
+        Assert.All(p.Detach().To(DType.Float64).ToArray<double>(), v => Assert.True(double.IsFinite(v)));
+    }
+
+    /// <summary>A large parameter's update is split over the threads: every value must match the one-thread update.</summary>
+    [Theory]
+    [InlineData("sgd", DType.Float32)]
+    [InlineData("sgd", DType.Float64)]
+    [InlineData("adam", DType.Float32)]
+    [InlineData("adamw", DType.Float64)]
+    public void LargeParameterStepsAreTheSameOnOneAndTwoThreads(string name, DType dtype)
+    {
+        double[] Run(int threads)
+        {
+            using var scope = new Dendrite.Tests.Backends.ThreadCountScope(threads);
+            var g = new Generator(9);
+            var a = Tensor.Rand([70_001], g, dtype).Add(0.5);
+            var b = Tensor.RandN([70_001], g, dtype);
+            var p = Tensor.RandN([70_001], g, dtype);
+            p.RequiresGrad = true;
+            var opt = Make(name, [p]);
+            for (int k = 0; k < 4; k++)
+            {
+                opt.ZeroGrad();
+                Quadratic(p, a, b);
+                opt.Step();
+            }
+            return p.Detach().To(DType.Float64).ToArray<double>();
+        }
+        double[] one = Run(1), two = Run(2);
+        Assert.Equal(one, two);
+        Assert.All(one, v => Assert.True(double.IsFinite(v)));
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public void Float32StepsTrackFloat64Steps(string name)

@@ -15,6 +15,7 @@ internal static class AdamKernel
         T beta2 = T.CreateTruncating(h.Beta2), oneMinusBeta2 = T.CreateTruncating(1 - h.Beta2);
         T negStep = T.CreateTruncating(h.NegStepSize), bc2Sqrt = T.CreateTruncating(h.Bc2Sqrt), eps = T.CreateTruncating(h.Eps);
         bool hasDecay = h.Decay != 1, hasL2 = h.L2 != 0;
+        T tiny = Subnormals.MinNormal<T>();   // moments below it are stored as zero (Subnormals)
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
@@ -25,6 +26,7 @@ internal static class AdamKernel
             var vx = MemoryMarshal.Cast<T, Vector<T>>(vmax);
             var vEps = new Vector<T>(eps);
             var vBc2 = new Vector<T>(bc2Sqrt);
+            var vtiny = new Vector<T>(tiny);
             for (int k = 0; k < vp.Length; k++)
             {
                 var pk = vp[k];
@@ -33,8 +35,8 @@ internal static class AdamKernel
                 var d = vg[k];
                 if (hasL2)
                     d += l2 * pk;
-                var mk = vm[k] * beta1 + oneMinusBeta1 * d;
-                var sk = vv[k] * beta2 + oneMinusBeta2 * (d * d);
+                var mk = Subnormals.Flush(vm[k] * beta1 + oneMinusBeta1 * d, vtiny);
+                var sk = Subnormals.Flush(vv[k] * beta2 + oneMinusBeta2 * (d * d), vtiny);
                 vm[k] = mk;
                 vv[k] = sk;
                 if (amsgrad)
@@ -54,8 +56,8 @@ internal static class AdamKernel
             var d = g[i];
             if (hasL2)
                 d += l2 * pk;
-            var mk = m[i] * beta1 + oneMinusBeta1 * d;
-            var sk = v[i] * beta2 + oneMinusBeta2 * (d * d);
+            var mk = Subnormals.Flush(m[i] * beta1 + oneMinusBeta1 * d, tiny);
+            var sk = Subnormals.Flush(v[i] * beta2 + oneMinusBeta2 * (d * d), tiny);
             m[i] = mk;
             v[i] = sk;
             if (amsgrad)

@@ -45,14 +45,15 @@ internal static unsafe partial class GemmDriver<T>
         int tilesPerChunk = Math.Clamp((mPanels + threads * ChunksPerThread - 1) / (threads * ChunksPerThread),
             1, mcMax / GemmBlocking.Mr);
         int rowChunks = (mPanels + tilesPerChunk - 1) / tilesPerChunk;
+        int kcStep = DepthStep(p.K, kcMax);
 
         for (int jc = 0; jc < p.N; jc += ncMax)
         {
             int nc = Math.Min(ncMax, p.N - jc);
             int panels = (nc + nr - 1) / nr;
-            for (int pc = 0; pc < p.K; pc += kcMax)
+            for (int pc = 0; pc < p.K; pc += kcStep)
             {
-                int kc = Math.Min(kcMax, p.K - pc);
+                int kc = Math.Min(kcStep, p.K - pc);
                 var pack = new PackBBody
                 {
                     Problem = p, Nr = nr, Jc = jc, Pc = pc, Kc = kc, Nc = nc, Panels = panels,

@@ -42,19 +42,20 @@ internal static unsafe partial class GemmDriver<T> where T : unmanaged, INumber<
         T* bufB = Buffer(ref t_bufB, ncCap * Math.Min(kcMax, p.K));
         T* tmp = stackalloc T[GemmBlocking.Mr * 64];
 
+        int kcStep = DepthStep(p.K, kcMax), mcStep = RowStep(i1 - i0, mcMax, mr);
         for (int jc = j0; jc < j1; jc += ncMax)
         {
             int nc = Math.Min(ncMax, j1 - jc);
-            for (int pc = 0; pc < p.K; pc += kcMax)
+            for (int pc = 0; pc < p.K; pc += kcStep)
             {
-                int kc = Math.Min(kcMax, p.K - pc);
+                int kc = Math.Min(kcStep, p.K - pc);
                 T* srcB = p.TransB ? p.B + jc * p.Ldb + pc : p.B + pc * p.Ldb + jc;
                 GemmPacking.PackB(p.TransB, srcB, p.Ldb, kc, nc, nr, bufB);
                 // Later depth blocks accumulate onto what the first one wrote.
                 T beta = pc == 0 ? p.Beta : T.One;
-                for (int ic = i0; ic < i1; ic += mcMax)
+                for (int ic = i0; ic < i1; ic += mcStep)
                 {
-                    int mc = Math.Min(mcMax, i1 - ic);
+                    int mc = Math.Min(mcStep, i1 - ic);
                     T* srcA = p.TransA ? p.A + pc * p.Lda + ic : p.A + ic * p.Lda + pc;
                     GemmPacking.PackA(p.TransA, srcA, p.Lda, mc, kc, mr, bufA);
                     MacroKernel(isa, p.TransA, kc, mc, nc, nr, bufA, bufB,
@@ -82,6 +83,12 @@ internal static unsafe partial class GemmDriver<T> where T : unmanaged, INumber<
                 if (rows == mr && cols == nr)
                 {
                     Tile(isa, transA, kc, ap, bp, cp, ldc, alpha, beta);
+                    continue;
+                }
+                if (rows <= 4 && cols == nr && isa == GemmIsa.Avx512)
+                {
+                    if (transA) GemmKernel512.RunRows4<T, AKMajor>(rows, kc, ap, bp, cp, ldc, alpha, beta);
+                    else GemmKernel512.RunRows4<T, ARowPanel>(rows, kc, ap, bp, cp, ldc, alpha, beta);
                     continue;
                 }
                 // Edge tile: full tile into scratch, then merge only the valid part.
@@ -155,6 +162,23 @@ internal static unsafe partial class GemmDriver<T> where T : unmanaged, INumber<
     }
 
     internal static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+
+    /// <summary>
+    /// Depth of each packed block: the k range in equal blocks of at most <paramref name="kcMax"/> (784 = 4 × 196,
+    /// not 3 × 256 + 16, whose thin last block costs a whole pass over C for a sixteenth of the work).
+    /// </summary>
+    internal static int DepthStep(int k, int kcMax)
+    {
+        int blocks = (k + kcMax - 1) / kcMax;
+        return blocks <= 1 ? kcMax : (k + blocks - 1) / blocks;
+    }
+
+    /// <summary>Rows of each packed A block: the rows in equal blocks of at most <paramref name="mcMax"/>, whole MR panels.</summary>
+    internal static int RowStep(int rows, int mcMax, int mr)
+    {
+        int blocks = (rows + mcMax - 1) / mcMax;
+        return blocks <= 1 ? mcMax : Math.Min(mcMax, RoundUp((rows + blocks - 1) / blocks, mr));
+    }
 
     /// <summary>This thread's pinned pack buffer, 64-byte aligned, grown on demand and then reused.</summary>
     internal static T* Buffer(ref T[]? array, int elements)

@@ -11,6 +11,7 @@ internal static class SgdKernel
     public static void Update<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> buf, SgdHyper h) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T negLr = T.CreateTruncating(-h.Lr), mu = T.CreateTruncating(h.Momentum), oneMinusDamp = T.CreateTruncating(1 - h.Dampening), wd = T.CreateTruncating(h.WeightDecay);
+        T tiny = Subnormals.MinNormal<T>();   // momentum below it is stored as zero (Subnormals)
         bool hasWd = h.WeightDecay != 0, hasMomentum = h.Momentum != 0, nesterov = h.Nesterov, first = h.First;
         int i = 0;
         if (typeof(T) == typeof(float) && hasMomentum && !hasWd && !nesterov && !first && h.Dampening == 0 && Vector512.IsHardwareAccelerated)
@@ -25,6 +26,7 @@ internal static class SgdKernel
             var vp = MemoryMarshal.Cast<T, Vector<T>>(p);
             var vg = MemoryMarshal.Cast<T, Vector<T>>(g);
             var vb = hasMomentum ? MemoryMarshal.Cast<T, Vector<T>>(buf) : default;
+            var vtiny = new Vector<T>(tiny);
             for (int k = 0; k < vp.Length; k++)
             {
                 var d = vg[k];
@@ -32,7 +34,7 @@ internal static class SgdKernel
                     d += wd * vp[k];
                 if (hasMomentum)
                 {
-                    var b = first ? d : vb[k] * mu + oneMinusDamp * d;
+                    var b = Subnormals.Flush(first ? d : vb[k] * mu + oneMinusDamp * d, vtiny);
                     vb[k] = b;
                     d = nesterov ? d + mu * b : b;
                 }
@@ -47,7 +49,7 @@ internal static class SgdKernel
                 d += wd * p[i];
             if (hasMomentum)
             {
-                var b = first ? d : buf[i] * mu + oneMinusDamp * d;
+                var b = Subnormals.Flush(first ? d : buf[i] * mu + oneMinusDamp * d, tiny);
                 buf[i] = b;
                 d = nesterov ? d + mu * b : b;
             }
@@ -66,9 +68,11 @@ internal static class SgdKernel
         ref float rb = ref MemoryMarshal.GetReference(buf);
         var vmu = Vector512.Create(mu);
         var vlr = Vector512.Create(negLr);
+        var vtiny = Vector512.Create(Subnormals.MinNormal<float>());
         for (nuint i = 0; i < (nuint)n; i += 16)
         {
             var b = Vector512.LoadUnsafe(ref rb, i) * vmu + Vector512.LoadUnsafe(ref rg, i);
+            b = Subnormals.Flush(b, vtiny);
             b.StoreUnsafe(ref rb, i);
             (Vector512.LoadUnsafe(ref rp, i) + vlr * b).StoreUnsafe(ref rp, i);
         }

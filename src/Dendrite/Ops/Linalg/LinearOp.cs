@@ -64,11 +64,21 @@ internal sealed class LinearOp : GradFn
         }
         if (NeedsGrad(1))
         {
-            // [out, rows]·[rows, in] -> [out, in]
-            gw = Tensor.Allocate([outF, inF], g.DType, rows == 0, backend);
-            if (rows > 0)
+            // [out, rows]·[rows, in] -> [out, in], added straight into the weight's existing gradient when the engine
+            // offers it (beta = 1), instead of a fresh buffer the engine would then add.
+            if (AccumulationTarget(1) is { } into && ReferenceEquals(into.Backend, backend) && rows > 0)
+            {
                 backend.Gemm(new MatrixOperand(gc.Storage, gc.Offset, 1, outF), new MatrixOperand(x.Storage, x.Offset, inF, 1),
-                    outF, rows, inF, gw.Storage, 0, 0);
+                    outF, rows, inF, into.Storage, into.Offset, 1);
+                gw = Accumulated;
+            }
+            else
+            {
+                gw = Tensor.Allocate([outF, inF], g.DType, rows == 0, backend);
+                if (rows > 0)
+                    backend.Gemm(new MatrixOperand(gc.Storage, gc.Offset, 1, outF), new MatrixOperand(x.Storage, x.Offset, inF, 1),
+                        outF, rows, inF, gw.Storage, 0, 0);
+            }
         }
         if (NeedsGrad(2))
         {
