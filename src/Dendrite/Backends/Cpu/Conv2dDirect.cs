@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Dendrite.Backends.Cpu;
 
@@ -32,15 +33,24 @@ internal static class Conv2dDirect
         int poolL = o * (g.OutH / 2) * (g.OutW / 2);
         int ph = g.PadH, pw = g.PadW, wp = g.W + 2 * pw, plane = (g.H + 2 * ph) * wp;
         int img = g.ImageSize, outL = o * g.OutH * g.OutW;
+        // Output channels in the vector (ChannelConv2d) where that layout applies, else the wide layout.
+        bool channels = ChannelConv2d.Applies(g, o);
         var off = new int[taps];
         DirectConv2d.TapOffsets(c, g.KH, g.KW, wp, plane, off);
-        var wT = new float[taps * opad];
-        DirectConv2d.TransposeWeights(wt.Span<float>(), o, taps, opad, wT);
-        var bias = new float[opad];
+        var wT = new float[channels ? taps * ChannelConv2d.Lanes : taps * opad];
+        if (channels)
+            ChannelConv2d.PackWeights(wt.Span<float>(), o, taps, wT);
+        else
+            DirectConv2d.TransposeWeights(wt.Span<float>(), o, taps, opad, wT);
+        var bias = new float[Math.Max(opad, ChannelConv2d.Lanes)];
         if (bt is { } bv)
             bv.Span<float>().CopyTo(bias);
+        var bias16 = Vector512.Create<float>(bias.AsSpan(0, ChannelConv2d.Lanes));
+        // Without padding the channel kernel reads the images in place.
+        bool inPlace = channels && ph == 0 && pw == 0;
         // The fused pooling reads whole 32-float rows of the wide output: slack past the last row.
-        int xpLen = DirectConv2d.PaddedLength(c, g.H, g.W, ph, pw, g.KW), ywLen = opad * g.OutH * wp + ReluMaxPool2x2.ReadSlack;
+        int xpLen = DirectConv2d.PaddedLength(c, g.H, g.W, ph, pw, g.KW);
+        int ywLen = channels ? g.OutH * g.OutW * ChannelConv2d.Lanes : opad * g.OutH * wp + ReluMaxPool2x2.ReadSlack;
         int chunks = BalancedChunks(n, (long)n * o * taps * g.OutH * g.OutW);
         NNKernels.For(chunks, t =>
         {
@@ -52,6 +62,19 @@ internal static class Conv2dDirect
                 Array.Clear(xp, 0, xpLen);
                 for (int i = lo; i < hi; i++)
                 {
+                    if (channels)
+                    {
+                        ReadOnlySpan<float> xi = inPlace ? x.AsSpan(xOff + i * img, img) : xp.AsSpan(0, xpLen);
+                        if (!inPlace)
+                            DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp);
+                        ChannelConv2d.ConvImage(xi, c, g.KH, g.KW, wp, plane, g.OutH, g.OutW, wT, bias16, yw.AsSpan(0, ywLen));
+                        if (y is not null)
+                            ChannelConv2d.ToPlanes(yw.AsSpan(0, ywLen), o, g.OutH * g.OutW, y.AsSpan(yOff + i * outL, outL));
+                        else
+                            ChannelReluMaxPool2x2.Forward(yw.AsSpan(0, ywLen), o, g.OutH, g.OutW, pooled.AsSpan(pOff + i * poolL, poolL),
+                                codes is null ? default : codes.AsSpan(i * poolL, poolL));
+                        continue;
+                    }
                     DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp);
                     if (y is not null)
                         DirectConv2d.ConvImage(xp.AsSpan(0, xpLen), off, wT, opad, o, wp, g.OutH, g.OutW, bias,
@@ -138,7 +161,16 @@ internal static class Conv2dDirect
         int ldg = (outH * wp + DirectConv2d.Lanes - 1) / DirectConv2d.Lanes * DirectConv2d.Lanes;
         int[] off = [];
         int xpLen = 0, gwLen = 0, accLen = 0;
-        if (dwt is not null)
+        // The weight gradient with the output channels in the vector (ChannelConv2d) where that layout applies: one
+        // image at a time, its output gradient turned pixel-major; without padding x is read in place.
+        bool channels = dwt is not null && ChannelConv2d.Applies(g, o), inPlace = channels && ph == 0 && pw == 0;
+        if (channels)
+        {
+            xpLen = inPlace ? 0 : DirectConv2d.PaddedLength(c, g.H, g.W, ph, pw, kw);
+            gwLen = outH * outW * ChannelConv2d.Lanes;
+            accLen = taps * ChannelConv2d.Lanes;
+        }
+        else if (dwt is not null)
         {
             off = new int[tpad];   // padded taps read offset 0 and are dropped
             DirectConv2d.TapOffsets(c, kh, kw, wp, plane, off);
@@ -149,7 +181,7 @@ internal static class Conv2dDirect
 
         // Images whose weight-gradient contributions share one pass over the accumulator tiles (the accumulators are
         // read and written once per group); the group's buffers stay within about 128 KiB.
-        int group = dwt is null ? 1 : Math.Clamp(32768 / (xpLen + gwLen), 1, 8);
+        int group = dwt is null || channels ? 1 : Math.Clamp(32768 / (xpLen + gwLen), 1, 8);
         int chunks = BalancedChunks(n, 2L * n * o * taps * outH * outW);
         var partials = new float[chunks][];
         var biasPartials = new float[chunks][];
@@ -199,18 +231,33 @@ internal static class Conv2dDirect
                             if (bsum is not null)
                                 for (int oc = 0; oc < o; oc++)
                                     bsum[oc] += TensorPrimitives.Sum(gi.Slice(oc * outH * outW, outH * outW));
+                            if (channels)
+                            {
+                                ReadOnlySpan<float> xi = x.AsSpan(xOff + i * img, img);
+                                if (!inPlace)
+                                {
+                                    DirectConv2d.CopyInterior(xi, c, g.H, g.W, ph, pw, xp.AsSpan(0, xpLen));
+                                    xi = xp.AsSpan(0, xpLen);
+                                }
+                                ChannelConv2d.ToPixelMajor(gi, o, outH * outW, gw.AsSpan(0, gwLen));
+                                ChannelConv2dWeightGrad.AccumulateImage(xi, gw.AsSpan(0, gwLen), c, wp, plane, outH, outW, acc.AsSpan(0, accLen));
+                                continue;
+                            }
                             DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp.AsSpan(j * xpLen, xpLen));
                             DirectConv2dWeightGrad.CopyGradWide(gi, o, outH, outW, wp, ldg, gw.AsSpan(j * gwLen, gwLen));
                         }
                     }
-                    if (xp is not null)
+                    if (xp is not null && !channels)
                         DirectConv2dWeightGrad.AccumulateImages(xp.AsSpan(0, group * xpLen), xpLen, off, gw.AsSpan(0, group * gwLen), gwLen,
                             cnt, opad, ldg, acc.AsSpan(0, accLen));
                 }
                 if (acc is not null)
                 {
                     var part = new float[o * taps];
-                    DirectConv2dWeightGrad.Reduce(acc.AsSpan(0, accLen), o, taps, tpad, part);
+                    if (channels)
+                        ChannelConv2dWeightGrad.ToWeights(acc.AsSpan(0, accLen), o, taps, part);
+                    else
+                        DirectConv2dWeightGrad.Reduce(acc.AsSpan(0, accLen), o, taps, tpad, part);
                     partials[t] = part;
                 }
             }
