@@ -180,8 +180,8 @@ internal static class Conv2dDirect
         }
 
         // Images whose weight-gradient contributions share one pass over the accumulator tiles (the accumulators are
-        // read and written once per group); the group's buffers stay within about 128 KiB.
-        int group = dwt is null || channels ? 1 : Math.Clamp(32768 / (xpLen + gwLen), 1, 8);
+        // read and written once per group); the group's buffers stay within about 32 KiB, so that its tile passes hit L1.
+        int group = dwt is null || channels ? 1 : Math.Clamp(8192 / (xpLen + gwLen), 1, 8);
         int chunks = BalancedChunks(n, 2L * n * o * taps * outH * outW);
         var partials = new float[chunks][];
         var biasPartials = new float[chunks][];
