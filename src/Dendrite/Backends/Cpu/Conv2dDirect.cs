@@ -145,7 +145,18 @@ internal static class Conv2dDirect
         int[] dOff = [];
         float[] wF = [], zeros = new float[cpad];
         int gpLen = 0, dywLen = 0;
-        if (dx is not null)
+        // Where the channel-vector layout applies the small output planes make the gather above mostly zeros: the input
+        // gradient is scattered tap by tap instead (DirectConv2dInputGrad), from the output gradient in wide rows of ldgD.
+        bool scatterDx = dx is not null && ChannelConv2d.Applies(g, o);
+        int ldgD = DirectConv2dInputGrad.GradRowLength(outH, wp), dxPlane = (g.H + 2 * g.PadH) * wp;
+        if (scatterDx)
+        {
+            wF = new float[kh * kw * DirectConv2dInputGrad.PaddedChannels(c) * o];
+            DirectConv2dInputGrad.PackWeights(w, o, c, kh, kw, wF);
+            gpLen = o * ldgD;
+            dywLen = DirectConv2dInputGrad.PlanesLength(c, kh, kw, wp, dxPlane, ldgD);
+        }
+        else if (dx is not null)
         {
             dOff = new int[dtaps];
             DirectConv2d.TapOffsets(o, kh, kw, wp, dplane, dOff);
@@ -220,7 +231,15 @@ internal static class Conv2dDirect
                                 dy.AsSpan(0, dyLen));
                             gi = dy.AsSpan(0, outL);
                         }
-                        if (gp is not null)
+                        if (gp is not null && scatterDx)
+                        {
+                            DirectConv2dWeightGrad.CopyGradWide(gi, o, outH, outW, wp, ldgD, gp.AsSpan(0, gpLen));
+                            Array.Clear(dyw!, 0, dywLen);
+                            DirectConv2dInputGrad.AccumulateImage(gp.AsSpan(0, gpLen), o, ldgD, wF, c, kh, kw, wp, dxPlane, dyw.AsSpan(0, dywLen));
+                            DirectConv2dInputGrad.CopyInterior(dyw.AsSpan(0, dywLen), c, g.H, g.W, g.PadH, g.PadW, wp, dxPlane,
+                                dx.AsSpan(dxOff + i * img, img));
+                        }
+                        else if (gp is not null)
                         {
                             DirectConv2d.CopyPlaced(gi, o, outH, outW, kh - 1, kw - 1, wp, dplane, gp);
                             DirectConv2d.ConvImage(gp.AsSpan(dShift, gpLen - dShift), dOff, wF, cpad, c, wp, g.H, g.W, zeros,
