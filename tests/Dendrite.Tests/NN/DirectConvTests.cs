@@ -94,6 +94,21 @@ public sealed class DirectConvTests
         Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || tested == 16, $"only {tested} shapes took the channel layout");
     }
 
+    [Theory]
+    [InlineData(16, 100)]   // LeNet conv2: six whole 16-pixel blocks and a shifted last one
+    [InlineData(11, 17)]
+    [InlineData(9, 16)]
+    [InlineData(16, 5)]     // fewer pixels than a block
+    public void ToPixelMajorTransposesAndZeroesThePaddedLanes(int o, int l)
+    {
+        var src = Enumerable.Range(0, o * l).Select(i => (float)(i + 1)).ToArray();
+        var dst = Enumerable.Repeat(float.NaN, l * ChannelConv2d.Lanes).ToArray();
+        ChannelConv2d.ToPixelMajor(src, o, l, dst);
+        for (int p = 0; p < l; p++)
+            for (int oc = 0; oc < ChannelConv2d.Lanes; oc++)
+                Assert.Equal(oc < o ? src[oc * l + p] : 0f, dst[p * ChannelConv2d.Lanes + oc]);
+    }
+
     [Fact]
     public void InputGradientIsSkippedWhenNotNeeded()
     {

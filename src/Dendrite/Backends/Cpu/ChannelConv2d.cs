@@ -130,8 +130,8 @@ internal static class ChannelConv2d
     }
 
     /// <summary>
-    /// <c>dst[p·16 + oc] = src[oc·l + p]</c> for oc &lt; o, p &lt; l: channel planes to pixel-major. The padded lanes
-    /// oc ≥ o are not written.
+    /// <c>dst[p·16 + oc] = src[oc·l + p]</c> for oc &lt; o, p &lt; l: channel planes to pixel-major, the padded lanes
+    /// oc ≥ o set to zero.
     /// </summary>
     internal static void ToPixelMajor(ReadOnlySpan<float> src, int o, int l, Span<float> dst)
     {
@@ -139,11 +139,98 @@ internal static class ChannelConv2d
             throw new ArgumentException($"ChannelConv2d.ToPixelMajor: buffers of {src.Length} and {dst.Length} floats do not fit {o}x{l}.");
         ref float s0 = ref MemoryMarshal.GetReference(src);
         ref float d0 = ref MemoryMarshal.GetReference(dst);
-        for (int oc = 0; oc < o; oc++)
+        if (l < Lanes)
         {
-            ref float row = ref Unsafe.Add(ref s0, oc * l);
             for (int p = 0; p < l; p++)
-                Unsafe.Add(ref d0, p * Lanes + oc) = Unsafe.Add(ref row, p);
+                for (int oc = 0; oc < Lanes; oc++)
+                    Unsafe.Add(ref d0, p * Lanes + oc) = oc < o ? Unsafe.Add(ref s0, oc * l + p) : 0f;
+            return;
+        }
+        // 16 × 16 blocks transposed in registers: stage d swaps the off-diagonal d × d sub-blocks of every 2d × 2d block
+        // (rows i and i + d: lo takes lanes j of row i where bit d of j is clear, else lanes j − d of row i + d). The last
+        // block is shifted back to end at l (it rewrites identical values).
+        Vector512<int> lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        Vector512<int> lo8 = Lo(lane, 8), hi8 = Hi(lane, 8), lo4 = Lo(lane, 4), hi4 = Hi(lane, 4);
+        Vector512<int> lo2 = Lo(lane, 2), hi2 = Hi(lane, 2), lo1 = Lo(lane, 1), hi1 = Hi(lane, 1);
+        for (int p0 = 0; p0 < l; p0 += Lanes)
+        {
+            int p = Math.Min(p0, l - Lanes);
+            Vector512<float> r0 = Row(ref s0, 0, o, l, p);
+            Vector512<float> r1 = Row(ref s0, 1, o, l, p);
+            Vector512<float> r2 = Row(ref s0, 2, o, l, p);
+            Vector512<float> r3 = Row(ref s0, 3, o, l, p);
+            Vector512<float> r4 = Row(ref s0, 4, o, l, p);
+            Vector512<float> r5 = Row(ref s0, 5, o, l, p);
+            Vector512<float> r6 = Row(ref s0, 6, o, l, p);
+            Vector512<float> r7 = Row(ref s0, 7, o, l, p);
+            Vector512<float> r8 = Row(ref s0, 8, o, l, p);
+            Vector512<float> r9 = Row(ref s0, 9, o, l, p);
+            Vector512<float> r10 = Row(ref s0, 10, o, l, p);
+            Vector512<float> r11 = Row(ref s0, 11, o, l, p);
+            Vector512<float> r12 = Row(ref s0, 12, o, l, p);
+            Vector512<float> r13 = Row(ref s0, 13, o, l, p);
+            Vector512<float> r14 = Row(ref s0, 14, o, l, p);
+            Vector512<float> r15 = Row(ref s0, 15, o, l, p);
+            Vector512<float> t;
+            t = Avx512F.PermuteVar16x32x2(r0, lo8, r8); r8 = Avx512F.PermuteVar16x32x2(r0, hi8, r8); r0 = t;
+            t = Avx512F.PermuteVar16x32x2(r1, lo8, r9); r9 = Avx512F.PermuteVar16x32x2(r1, hi8, r9); r1 = t;
+            t = Avx512F.PermuteVar16x32x2(r2, lo8, r10); r10 = Avx512F.PermuteVar16x32x2(r2, hi8, r10); r2 = t;
+            t = Avx512F.PermuteVar16x32x2(r3, lo8, r11); r11 = Avx512F.PermuteVar16x32x2(r3, hi8, r11); r3 = t;
+            t = Avx512F.PermuteVar16x32x2(r4, lo8, r12); r12 = Avx512F.PermuteVar16x32x2(r4, hi8, r12); r4 = t;
+            t = Avx512F.PermuteVar16x32x2(r5, lo8, r13); r13 = Avx512F.PermuteVar16x32x2(r5, hi8, r13); r5 = t;
+            t = Avx512F.PermuteVar16x32x2(r6, lo8, r14); r14 = Avx512F.PermuteVar16x32x2(r6, hi8, r14); r6 = t;
+            t = Avx512F.PermuteVar16x32x2(r7, lo8, r15); r15 = Avx512F.PermuteVar16x32x2(r7, hi8, r15); r7 = t;
+            t = Avx512F.PermuteVar16x32x2(r0, lo4, r4); r4 = Avx512F.PermuteVar16x32x2(r0, hi4, r4); r0 = t;
+            t = Avx512F.PermuteVar16x32x2(r1, lo4, r5); r5 = Avx512F.PermuteVar16x32x2(r1, hi4, r5); r1 = t;
+            t = Avx512F.PermuteVar16x32x2(r2, lo4, r6); r6 = Avx512F.PermuteVar16x32x2(r2, hi4, r6); r2 = t;
+            t = Avx512F.PermuteVar16x32x2(r3, lo4, r7); r7 = Avx512F.PermuteVar16x32x2(r3, hi4, r7); r3 = t;
+            t = Avx512F.PermuteVar16x32x2(r8, lo4, r12); r12 = Avx512F.PermuteVar16x32x2(r8, hi4, r12); r8 = t;
+            t = Avx512F.PermuteVar16x32x2(r9, lo4, r13); r13 = Avx512F.PermuteVar16x32x2(r9, hi4, r13); r9 = t;
+            t = Avx512F.PermuteVar16x32x2(r10, lo4, r14); r14 = Avx512F.PermuteVar16x32x2(r10, hi4, r14); r10 = t;
+            t = Avx512F.PermuteVar16x32x2(r11, lo4, r15); r15 = Avx512F.PermuteVar16x32x2(r11, hi4, r15); r11 = t;
+            t = Avx512F.PermuteVar16x32x2(r0, lo2, r2); r2 = Avx512F.PermuteVar16x32x2(r0, hi2, r2); r0 = t;
+            t = Avx512F.PermuteVar16x32x2(r1, lo2, r3); r3 = Avx512F.PermuteVar16x32x2(r1, hi2, r3); r1 = t;
+            t = Avx512F.PermuteVar16x32x2(r4, lo2, r6); r6 = Avx512F.PermuteVar16x32x2(r4, hi2, r6); r4 = t;
+            t = Avx512F.PermuteVar16x32x2(r5, lo2, r7); r7 = Avx512F.PermuteVar16x32x2(r5, hi2, r7); r5 = t;
+            t = Avx512F.PermuteVar16x32x2(r8, lo2, r10); r10 = Avx512F.PermuteVar16x32x2(r8, hi2, r10); r8 = t;
+            t = Avx512F.PermuteVar16x32x2(r9, lo2, r11); r11 = Avx512F.PermuteVar16x32x2(r9, hi2, r11); r9 = t;
+            t = Avx512F.PermuteVar16x32x2(r12, lo2, r14); r14 = Avx512F.PermuteVar16x32x2(r12, hi2, r14); r12 = t;
+            t = Avx512F.PermuteVar16x32x2(r13, lo2, r15); r15 = Avx512F.PermuteVar16x32x2(r13, hi2, r15); r13 = t;
+            t = Avx512F.PermuteVar16x32x2(r0, lo1, r1); r1 = Avx512F.PermuteVar16x32x2(r0, hi1, r1); r0 = t;
+            t = Avx512F.PermuteVar16x32x2(r2, lo1, r3); r3 = Avx512F.PermuteVar16x32x2(r2, hi1, r3); r2 = t;
+            t = Avx512F.PermuteVar16x32x2(r4, lo1, r5); r5 = Avx512F.PermuteVar16x32x2(r4, hi1, r5); r4 = t;
+            t = Avx512F.PermuteVar16x32x2(r6, lo1, r7); r7 = Avx512F.PermuteVar16x32x2(r6, hi1, r7); r6 = t;
+            t = Avx512F.PermuteVar16x32x2(r8, lo1, r9); r9 = Avx512F.PermuteVar16x32x2(r8, hi1, r9); r8 = t;
+            t = Avx512F.PermuteVar16x32x2(r10, lo1, r11); r11 = Avx512F.PermuteVar16x32x2(r10, hi1, r11); r10 = t;
+            t = Avx512F.PermuteVar16x32x2(r12, lo1, r13); r13 = Avx512F.PermuteVar16x32x2(r12, hi1, r13); r12 = t;
+            t = Avx512F.PermuteVar16x32x2(r14, lo1, r15); r15 = Avx512F.PermuteVar16x32x2(r14, hi1, r15); r14 = t;
+            r0.StoreUnsafe(ref d0, (nuint)((p + 0) * Lanes));
+            r1.StoreUnsafe(ref d0, (nuint)((p + 1) * Lanes));
+            r2.StoreUnsafe(ref d0, (nuint)((p + 2) * Lanes));
+            r3.StoreUnsafe(ref d0, (nuint)((p + 3) * Lanes));
+            r4.StoreUnsafe(ref d0, (nuint)((p + 4) * Lanes));
+            r5.StoreUnsafe(ref d0, (nuint)((p + 5) * Lanes));
+            r6.StoreUnsafe(ref d0, (nuint)((p + 6) * Lanes));
+            r7.StoreUnsafe(ref d0, (nuint)((p + 7) * Lanes));
+            r8.StoreUnsafe(ref d0, (nuint)((p + 8) * Lanes));
+            r9.StoreUnsafe(ref d0, (nuint)((p + 9) * Lanes));
+            r10.StoreUnsafe(ref d0, (nuint)((p + 10) * Lanes));
+            r11.StoreUnsafe(ref d0, (nuint)((p + 11) * Lanes));
+            r12.StoreUnsafe(ref d0, (nuint)((p + 12) * Lanes));
+            r13.StoreUnsafe(ref d0, (nuint)((p + 13) * Lanes));
+            r14.StoreUnsafe(ref d0, (nuint)((p + 14) * Lanes));
+            r15.StoreUnsafe(ref d0, (nuint)((p + 15) * Lanes));
         }
     }
+
+    // The permute indices of a transpose stage (see ToPixelMajor): from the first row (0-15) or the second (16-31).
+    private static Vector512<int> Lo(Vector512<int> lane, int d) =>
+        Vector512.ConditionalSelect(Vector512.Equals(lane & Vector512.Create(d), Vector512<int>.Zero), lane, lane + Vector512.Create(16 - d));
+
+    private static Vector512<int> Hi(Vector512<int> lane, int d) =>
+        Vector512.ConditionalSelect(Vector512.Equals(lane & Vector512.Create(d), Vector512<int>.Zero), lane + Vector512.Create(d), lane + Vector512.Create(16));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Row(ref float src, int oc, int o, int l, int p) =>
+        oc < o ? Vector512.LoadUnsafe(ref src, (nuint)(oc * l + p)) : Vector512<float>.Zero;
 }
