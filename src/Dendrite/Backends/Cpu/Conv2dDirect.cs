@@ -122,6 +122,16 @@ internal static class Conv2dDirect
     public static void BackwardReluPool(StorageView xt, StorageView wt, StorageView gp, byte[] codes, StorageView? dxt, StorageView? dwt,
         StorageView? dbt, Conv2dGeometry g) => Backward(xt, wt, gp, codes, dxt, dwt, dbt, g);
 
+    // bsum[oc] += the sum of wide plane oc (its dropped columns are zeros); the wide weight-gradient path sums the bias
+    // gradient here whether the plane came from the pooled gradient or from a dense one, so the two agree bit for bit.
+    private static void SumWidePlanes(ReadOnlySpan<float> gw, int o, int ldg, float[]? bsum)
+    {
+        if (bsum is null)
+            return;
+        for (int oc = 0; oc < o; oc++)
+            bsum[oc] += TensorPrimitives.Sum(gw.Slice(oc * ldg, ldg));
+    }
+
     private static void Backward(StorageView xt, StorageView wt, StorageView gt, byte[]? codes, StorageView? dxt, StorageView? dwt,
         StorageView? dbt, Conv2dGeometry g)
     {
@@ -193,6 +203,8 @@ internal static class Conv2dDirect
         // Images whose weight-gradient contributions share one pass over the accumulator tiles (the accumulators are
         // read and written once per group); the group's buffers stay within about 32 KiB, so that its tile passes hit L1.
         int group = dwt is null || channels ? 1 : Math.Clamp(8192 / (xpLen + gwLen), 1, 8);
+        // Without an input gradient the pooled gradient of the fused op is expanded straight into the wide rows.
+        bool poolIntoWide = codes is not null && dwt is not null && !channels && dx is null;
         int chunks = BalancedChunks(n, 2L * n * o * taps * outH * outW);
         var partials = new float[chunks][];
         var biasPartials = new float[chunks][];
@@ -202,10 +214,10 @@ internal static class Conv2dDirect
             float[]? gp = dx is null ? null : ArrayPool<float>.Shared.Rent(gpLen);
             float[]? dyw = dx is null ? null : ArrayPool<float>.Shared.Rent(dywLen);
             float[]? xp = dwt is null ? null : ArrayPool<float>.Shared.Rent(group * xpLen);
-            float[]? gw = dwt is null ? null : ArrayPool<float>.Shared.Rent(group * gwLen);
+            float[]? gw = dwt is null ? null : ArrayPool<float>.Shared.Rent(group * gwLen + ReluMaxPool2x2.WriteSlack);
             float[]? acc = dwt is null ? null : ArrayPool<float>.Shared.Rent(accLen);
             float[]? bsum = dbt is null ? null : biasPartials[t] = new float[o];
-            float[]? dy = codes is null ? null : ArrayPool<float>.Shared.Rent(dyLen);
+            float[]? dy = codes is null || poolIntoWide ? null : ArrayPool<float>.Shared.Rent(dyLen);
             try
             {
                 if (gp is not null)
@@ -213,7 +225,7 @@ internal static class Conv2dDirect
                 if (xp is not null)
                 {
                     Array.Clear(xp, 0, group * xpLen);
-                    Array.Clear(gw!, 0, group * gwLen);
+                    Array.Clear(gw!, 0, group * gwLen + ReluMaxPool2x2.WriteSlack);
                     Array.Clear(acc!, 0, accLen);
                 }
                 for (int i0 = lo; i0 < hi; i0 += group)
@@ -222,6 +234,15 @@ internal static class Conv2dDirect
                     for (int j = 0; j < cnt; j++)
                     {
                         int i = i0 + j;
+                        if (poolIntoWide)
+                        {
+                            Span<float> gwj = gw.AsSpan(j * gwLen, gwLen + ReluMaxPool2x2.WriteSlack);
+                            ReluMaxPool2x2.BackwardInto(gy.AsSpan(gOff + i * poolL, poolL), codes.AsSpan(i * poolL, poolL), o, outH, outW,
+                                gwj, wp, ldg);
+                            SumWidePlanes(gwj, o, ldg, bsum);
+                            DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp.AsSpan(j * xpLen, xpLen));
+                            continue;
+                        }
                         ReadOnlySpan<float> gi;
                         if (dy is null)
                             gi = gy.AsSpan(gOff + i * outL, outL);
@@ -247,7 +268,7 @@ internal static class Conv2dDirect
                         }
                         if (xp is not null)
                         {
-                            if (bsum is not null)
+                            if (channels && bsum is not null)
                                 for (int oc = 0; oc < o; oc++)
                                     bsum[oc] += TensorPrimitives.Sum(gi.Slice(oc * outH * outW, outH * outW));
                             if (channels)
@@ -264,6 +285,7 @@ internal static class Conv2dDirect
                             }
                             DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp.AsSpan(j * xpLen, xpLen));
                             DirectConv2dWeightGrad.CopyGradWide(gi, o, outH, outW, wp, ldg, gw.AsSpan(j * gwLen, gwLen));
+                            SumWidePlanes(gw.AsSpan(j * gwLen, gwLen), o, ldg, bsum);
                         }
                     }
                     if (xp is not null && !channels)
