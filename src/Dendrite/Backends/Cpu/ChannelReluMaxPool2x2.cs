@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -26,6 +27,8 @@ internal static class ChannelReluMaxPool2x2
             || (withCodes && codes.Length < o * pl))
             throw new ArgumentException($"ChannelReluMaxPool2x2.Forward: {o} channels of {h}x{w} do not fit the buffers or the kernel.");
         ref float y0 = ref MemoryMarshal.GetReference(y);
+        ref float p0 = ref MemoryMarshal.GetReference(pooled);
+        ref byte c0 = ref MemoryMarshal.GetReference(codes);
         Span<float> tmp = stackalloc float[Lanes];
         Span<int> tmpCodes = stackalloc int[Lanes];
         ref float t0 = ref MemoryMarshal.GetReference(tmp);
@@ -46,7 +49,7 @@ internal static class ChannelReluMaxPool2x2
                 int win = i * ow + j;
                 r.StoreUnsafe(ref t0);
                 for (int oc = 0; oc < o; oc++)
-                    pooled[oc * pl + win] = tmp[oc];
+                    Unsafe.Add(ref p0, oc * pl + win) = Unsafe.Add(ref t0, oc);
                 if (!withCodes)
                     continue;
                 Vector512<int> code = Vector512.ConditionalSelect(Vector512.Equals(c, m).AsInt32(), Vector512.Create(2), Vector512.Create(3));
@@ -55,7 +58,7 @@ internal static class ChannelReluMaxPool2x2
                 code = Vector512.ConditionalSelect(positive.AsInt32(), code, Vector512.Create((int)ReluMaxPool2x2.NoGradient));
                 code.StoreUnsafe(ref tc0);
                 for (int oc = 0; oc < o; oc++)
-                    codes[oc * pl + win] = (byte)tmpCodes[oc];
+                    Unsafe.Add(ref c0, oc * pl + win) = (byte)Unsafe.Add(ref tc0, oc);
             }
     }
 }

@@ -56,6 +56,8 @@ internal static class ReluMaxPool2x2
         var odd = even + Vector512<int>.One;
         Span<float> tmp = stackalloc float[16];
         Span<byte> tmpCodes = stackalloc byte[16];
+        ref float t0 = ref MemoryMarshal.GetReference(tmp);
+        ref byte tc0 = ref MemoryMarshal.GetReference(tmpCodes);
         for (int p = 0; p < planes; p++)
             for (int i = 0; i < oh; i++)
             {
@@ -77,8 +79,10 @@ internal static class ReluMaxPool2x2
                     y.StoreUnsafe(ref p0, (nuint)o);   // spills into the next rows, which are written after this one
                 else
                 {
-                    y.StoreUnsafe(ref MemoryMarshal.GetReference(tmp));
-                    tmp[..ow].CopyTo(pooled.Slice(o, ow));
+                    // Element by element, with no call that would make the loop's vectors spill around it.
+                    y.StoreUnsafe(ref t0);
+                    for (int k = 0; k < ow; k++)
+                        Unsafe.Add(ref p0, o + k) = Unsafe.Add(ref t0, k);
                 }
                 if (!withCodes)
                     continue;
@@ -91,8 +95,9 @@ internal static class ReluMaxPool2x2
                     packed.StoreUnsafe(ref c0, (nuint)o);
                 else
                 {
-                    packed.StoreUnsafe(ref MemoryMarshal.GetReference(tmpCodes));
-                    tmpCodes[..ow].CopyTo(codes.Slice(o, ow));
+                    packed.StoreUnsafe(ref tc0);
+                    for (int k = 0; k < ow; k++)
+                        Unsafe.Add(ref c0, o + k) = Unsafe.Add(ref tc0, k);
                 }
             }
     }
@@ -130,6 +135,8 @@ internal static class ReluMaxPool2x2
         Span<byte> tmpCodes = stackalloc byte[16];
         tmp.Clear();
         tmpCodes.Clear();
+        ref float t0 = ref MemoryMarshal.GetReference(tmp);
+        ref byte tc0 = ref MemoryMarshal.GetReference(tmpCodes);
         for (int p = 0; p < planes; p++)
         {
             ref float plane = ref Unsafe.Add(ref d0, p * inPlane);
@@ -145,10 +152,14 @@ internal static class ReluMaxPool2x2
                 }
                 else
                 {
-                    gradPooled.Slice(o, ow).CopyTo(tmp);
-                    codes.Slice(o, ow).CopyTo(tmpCodes);
-                    g = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(tmp));
-                    packed = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(tmpCodes));
+                    // Element by element, with no call that would make the loop's vectors spill around it.
+                    for (int k = 0; k < ow; k++)
+                    {
+                        Unsafe.Add(ref t0, k) = Unsafe.Add(ref g0, o + k);
+                        Unsafe.Add(ref tc0, k) = Unsafe.Add(ref c0, o + k);
+                    }
+                    g = Vector512.LoadUnsafe(ref t0);
+                    packed = Vector128.LoadUnsafe(ref tc0);
                 }
                 g = Vector512.ConditionalSelect(inRow.AsSingle(), g, Vector512<float>.Zero);
                 Vector512<int> code = Avx512F.ConvertToVector512Int32(packed);
@@ -166,7 +177,8 @@ internal static class ReluMaxPool2x2
                 Avx512F.PermuteVar16x32x2(gc, hi, gd).StoreUnsafe(ref r1, 16);
             }
             if ((h & 1) != 0)
-                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref plane, (h - 1) * ld), w).Clear();
+                for (int k = 0; k < w; k++)
+                    Unsafe.Add(ref plane, (h - 1) * ld + k) = 0f;
         }
     }
 }
