@@ -86,6 +86,26 @@ internal static class ChannelConv2dWeightGrad
         (Vector512.LoadUnsafe(ref acc, at) + v).StoreUnsafe(ref acc, at);
     }
 
+    /// <summary><c>bias[oc] += Σ_p gy[p·16 + oc]</c> for p &lt; l, oc &lt; o: the bias gradient of one image.</summary>
+    internal static void SumPixels(ReadOnlySpan<float> gy, int l, int o, Span<float> bias)
+    {
+        if (o > Lanes || gy.Length < l * Lanes || bias.Length < o)
+            throw new ArgumentException($"ChannelConv2dWeightGrad.SumPixels: buffers of {gy.Length} and {bias.Length} floats do not fit {l} pixels of {o} channels.");
+        ref float g0 = ref MemoryMarshal.GetReference(gy);
+        Vector512<float> s0 = default, s1 = default;
+        int p = 0;
+        for (; p + 1 < l; p += 2)
+        {
+            s0 += Vector512.LoadUnsafe(ref g0, (nuint)(p * Lanes));
+            s1 += Vector512.LoadUnsafe(ref g0, (nuint)((p + 1) * Lanes));
+        }
+        if (p < l)
+            s0 += Vector512.LoadUnsafe(ref g0, (nuint)(p * Lanes));
+        s0 += s1;
+        for (int oc = 0; oc < o; oc++)
+            bias[oc] += s0.GetElement(oc);
+    }
+
     /// <summary><c>dw[oc·taps + t] = acc[t·16 + oc]</c> for oc &lt; o, t &lt; taps: the accumulators as weights.</summary>
     internal static void ToWeights(ReadOnlySpan<float> acc, int o, int taps, Span<float> dw)
     {

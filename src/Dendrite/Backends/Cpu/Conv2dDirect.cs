@@ -268,9 +268,6 @@ internal static class Conv2dDirect
                         }
                         if (xp is not null)
                         {
-                            if (channels && bsum is not null)
-                                for (int oc = 0; oc < o; oc++)
-                                    bsum[oc] += TensorPrimitives.Sum(gi.Slice(oc * outH * outW, outH * outW));
                             if (channels)
                             {
                                 ReadOnlySpan<float> xi = x.AsSpan(xOff + i * img, img);
@@ -280,6 +277,8 @@ internal static class Conv2dDirect
                                     xi = xp.AsSpan(0, xpLen);
                                 }
                                 ChannelConv2d.ToPixelMajor(gi, o, outH * outW, gw.AsSpan(0, gwLen));
+                                if (bsum is not null)
+                                    ChannelConv2dWeightGrad.SumPixels(gw.AsSpan(0, gwLen), outH * outW, o, bsum);
                                 ChannelConv2dWeightGrad.AccumulateImage(xi, gw.AsSpan(0, gwLen), c, wp, plane, outH, outW, acc.AsSpan(0, accLen));
                                 continue;
                             }
