@@ -9,6 +9,12 @@ namespace Dendrite.Backends.Cpu;
 /// (<see cref="DirectConv2d"/>, <see cref="DirectConv2dWeightGrad"/>) run over the batch, split into per-thread chunks
 /// of images. Operands are dense float32 views.
 /// </summary>
+/// <remarks>
+/// Where <see cref="ChannelConv2d.Applies"/> (9 to 16 output channels, 5×5 kernels) the forward pass and weight gradient
+/// keep the output channels in the vector (<see cref="ChannelConv2d"/>, <see cref="ChannelConv2dWeightGrad"/>,
+/// <see cref="ChannelReluMaxPool2x2"/>) and the input gradient is scattered tap by tap (<see cref="DirectConv2dInputGrad"/>);
+/// other shapes use the wide layout of <see cref="DirectConv2d"/> throughout.
+/// </remarks>
 internal static class Conv2dDirect
 {
     /// <summary>y [N, O, OutH, OutW] = conv(x [N, C, H, W], w [O, C, KH, KW]) + bias, all dense float32.</summary>
