@@ -15,6 +15,11 @@ public sealed class ConvReluPoolFusionTests
     [InlineData(3, 3, 9, 11, 5, 3, 1, false, true)]     // odd output height and width, odd channel count, no bias
     [InlineData(2, 2, 32, 30, 3, 3, 2, true, true)]     // output 32 wide: a full 16-window row
     [InlineData(19, 2, 8, 8, 4, 3, 1, true, true)]      // several images per chunk and weight-gradient group
+    [InlineData(3, 3, 13, 15, 11, 5, 1, true, true)]    // channel-vector layout: odd output 11x13, 11 channels
+    [InlineData(4, 2, 12, 14, 16, 5, 0, false, true)]   // channel-vector layout without padding (read in place), no bias
+    [InlineData(2, 1, 14, 18, 9, 5, 2, true, false)]    // channel-vector layout, 9 channels, padded
+    [InlineData(3, 2, 11, 13, 5, 3, 1, true, false)]    // no input gradient: pooled gradient expanded into wide rows, odd output
+    [InlineData(19, 1, 12, 12, 4, 3, 0, false, false)]  // the same over several weight-gradient groups, no bias
     public void MatchesUnfusedLayers(int n, int c, int h, int w, int o, int k, int pad, bool bias, bool xGrad)
     {
         var (fusedY, fusedGrads) = Run(n, c, h, w, o, k, pad, bias, xGrad, fused: true);

@@ -62,6 +62,53 @@ public sealed class DirectConvTests
         Assert.True(!Vector512Supported() || tested == 24, $"only {tested} shapes took the direct path");
     }
 
+    /// <summary>Shapes drawn at random (seeded) for the channel-vector layout (<see cref="ChannelConv2d"/>): 9 to 16
+    /// output channels, 5×5 kernels, outputs with odd heights and widths that the 2 × 10 blocks do not tile, any padding
+    /// below the kernel; forward and all gradients against float64.</summary>
+    [Fact]
+    public void MatchesFloat64PathOnChannelLayoutShapes()
+    {
+        var r = new Random(20261207);
+        int tested = 0;
+        for (int trial = 0; trial < 200 && tested < 16; trial++)
+        {
+            int n = r.Next(1, 13), c = r.Next(1, 8), o = r.Next(9, 17);
+            int h = r.Next(5, 19), w = r.Next(5, 24), ph = r.Next(0, 5), pw = r.Next(0, 5);
+            var geo = new Conv2dGeometry(c, h, w, 5, 5, 1, 1, ph, pw);
+            if (!DirectConv2d.Supports(geo, 1, o) || !ChannelConv2d.Applies(geo, o))
+                continue;
+            tested++;
+            var g = new Generator((ulong)(1000 + trial));
+            var x64 = Tensor.RandN([n, c, h, w], g, DType.Float64);
+            var w64 = Tensor.RandN([o, c, 5, 5], g, DType.Float64);
+            var b64 = Tensor.RandN([o], g, DType.Float64);
+            bool bias = (trial & 1) == 0;
+            var (y32, grads32) = Run(x64.To(DType.Float32), w64.To(DType.Float32), bias ? b64.To(DType.Float32) : null, (ph, pw), true);
+            var (y64, grads64) = Run(x64, w64, bias ? b64 : null, (ph, pw), true);
+            string shape = $"x [{n}, {c}, {h}, {w}], weight [{o}, {c}, 5, 5], padding ({ph}, {pw})";
+            Assert.True(y32.All(double.IsFinite) && grads32.All(gr => gr.All(double.IsFinite)), $"non-finite values for {shape}");
+            AssertClose(y64, y32, 1e-4);
+            for (int i = 0; i < grads64.Length; i++)
+                AssertClose(grads64[i], grads32[i], 1e-4);
+        }
+        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || tested == 16, $"only {tested} shapes took the channel layout");
+    }
+
+    [Theory]
+    [InlineData(16, 100)]   // LeNet conv2: six whole 16-pixel blocks and a shifted last one
+    [InlineData(11, 17)]
+    [InlineData(9, 16)]
+    [InlineData(16, 5)]     // fewer pixels than a block
+    public void ToPixelMajorTransposesAndZeroesThePaddedLanes(int o, int l)
+    {
+        var src = Enumerable.Range(0, o * l).Select(i => (float)(i + 1)).ToArray();
+        var dst = Enumerable.Repeat(float.NaN, l * ChannelConv2d.Lanes).ToArray();
+        ChannelConv2d.ToPixelMajor(src, o, l, dst);
+        for (int p = 0; p < l; p++)
+            for (int oc = 0; oc < ChannelConv2d.Lanes; oc++)
+                Assert.Equal(oc < o ? src[oc * l + p] : 0f, dst[p * ChannelConv2d.Lanes + oc]);
+    }
+
     [Fact]
     public void InputGradientIsSkippedWhenNotNeeded()
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Dendrite.Backends.Cpu;
 
@@ -8,6 +9,12 @@ namespace Dendrite.Backends.Cpu;
 /// (<see cref="DirectConv2d"/>, <see cref="DirectConv2dWeightGrad"/>) run over the batch, split into per-thread chunks
 /// of images. Operands are dense float32 views.
 /// </summary>
+/// <remarks>
+/// Where <see cref="ChannelConv2d.Applies"/> (9 to 16 output channels, 5×5 kernels) the forward pass and weight gradient
+/// keep the output channels in the vector (<see cref="ChannelConv2d"/>, <see cref="ChannelConv2dWeightGrad"/>,
+/// <see cref="ChannelReluMaxPool2x2"/>) and the input gradient is scattered tap by tap (<see cref="DirectConv2dInputGrad"/>);
+/// other shapes use the wide layout of <see cref="DirectConv2d"/> throughout.
+/// </remarks>
 internal static class Conv2dDirect
 {
     /// <summary>y [N, O, OutH, OutW] = conv(x [N, C, H, W], w [O, C, KH, KW]) + bias, all dense float32.</summary>
@@ -32,15 +39,24 @@ internal static class Conv2dDirect
         int poolL = o * (g.OutH / 2) * (g.OutW / 2);
         int ph = g.PadH, pw = g.PadW, wp = g.W + 2 * pw, plane = (g.H + 2 * ph) * wp;
         int img = g.ImageSize, outL = o * g.OutH * g.OutW;
+        // Output channels in the vector (ChannelConv2d) where that layout applies, else the wide layout.
+        bool channels = ChannelConv2d.Applies(g, o);
         var off = new int[taps];
         DirectConv2d.TapOffsets(c, g.KH, g.KW, wp, plane, off);
-        var wT = new float[taps * opad];
-        DirectConv2d.TransposeWeights(wt.Span<float>(), o, taps, opad, wT);
-        var bias = new float[opad];
+        var wT = new float[channels ? taps * ChannelConv2d.Lanes : taps * opad];
+        if (channels)
+            ChannelConv2d.PackWeights(wt.Span<float>(), o, taps, wT);
+        else
+            DirectConv2d.TransposeWeights(wt.Span<float>(), o, taps, opad, wT);
+        var bias = new float[Math.Max(opad, ChannelConv2d.Lanes)];
         if (bt is { } bv)
             bv.Span<float>().CopyTo(bias);
+        var bias16 = Vector512.Create<float>(bias.AsSpan(0, ChannelConv2d.Lanes));
+        // Without padding the channel kernel reads the images in place.
+        bool inPlace = channels && ph == 0 && pw == 0;
         // The fused pooling reads whole 32-float rows of the wide output: slack past the last row.
-        int xpLen = DirectConv2d.PaddedLength(c, g.H, g.W, ph, pw, g.KW), ywLen = opad * g.OutH * wp + ReluMaxPool2x2.ReadSlack;
+        int xpLen = DirectConv2d.PaddedLength(c, g.H, g.W, ph, pw, g.KW);
+        int ywLen = channels ? g.OutH * g.OutW * ChannelConv2d.Lanes : opad * g.OutH * wp + ReluMaxPool2x2.ReadSlack;
         int chunks = BalancedChunks(n, (long)n * o * taps * g.OutH * g.OutW);
         NNKernels.For(chunks, t =>
         {
@@ -52,6 +68,19 @@ internal static class Conv2dDirect
                 Array.Clear(xp, 0, xpLen);
                 for (int i = lo; i < hi; i++)
                 {
+                    if (channels)
+                    {
+                        ReadOnlySpan<float> xi = inPlace ? x.AsSpan(xOff + i * img, img) : xp.AsSpan(0, xpLen);
+                        if (!inPlace)
+                            DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp);
+                        ChannelConv2d.ConvImage(xi, c, g.KH, g.KW, wp, plane, g.OutH, g.OutW, wT, bias16, yw.AsSpan(0, ywLen));
+                        if (y is not null)
+                            ChannelConv2d.ToPlanes(yw.AsSpan(0, ywLen), o, g.OutH * g.OutW, y.AsSpan(yOff + i * outL, outL));
+                        else
+                            ChannelReluMaxPool2x2.Forward(yw.AsSpan(0, ywLen), o, g.OutH, g.OutW, pooled.AsSpan(pOff + i * poolL, poolL),
+                                codes is null ? default : codes.AsSpan(i * poolL, poolL));
+                        continue;
+                    }
                     DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp);
                     if (y is not null)
                         DirectConv2d.ConvImage(xp.AsSpan(0, xpLen), off, wT, opad, o, wp, g.OutH, g.OutW, bias,
@@ -99,6 +128,16 @@ internal static class Conv2dDirect
     public static void BackwardReluPool(StorageView xt, StorageView wt, StorageView gp, byte[] codes, StorageView? dxt, StorageView? dwt,
         StorageView? dbt, Conv2dGeometry g) => Backward(xt, wt, gp, codes, dxt, dwt, dbt, g);
 
+    // bsum[oc] += the sum of wide plane oc (its dropped columns are zeros); the wide weight-gradient path sums the bias
+    // gradient here whether the plane came from the pooled gradient or from a dense one, so the two agree bit for bit.
+    private static void SumWidePlanes(ReadOnlySpan<float> gw, int o, int ldg, float[]? bsum)
+    {
+        if (bsum is null)
+            return;
+        for (int oc = 0; oc < o; oc++)
+            bsum[oc] += TensorPrimitives.Sum(gw.Slice(oc * ldg, ldg));
+    }
+
     private static void Backward(StorageView xt, StorageView wt, StorageView gt, byte[]? codes, StorageView? dxt, StorageView? dwt,
         StorageView? dbt, Conv2dGeometry g)
     {
@@ -122,7 +161,18 @@ internal static class Conv2dDirect
         int[] dOff = [];
         float[] wF = [], zeros = new float[cpad];
         int gpLen = 0, dywLen = 0;
-        if (dx is not null)
+        // Where the channel-vector layout applies the small output planes make the gather above mostly zeros: the input
+        // gradient is scattered tap by tap instead (DirectConv2dInputGrad), from the output gradient in wide rows of ldgD.
+        bool scatterDx = dx is not null && ChannelConv2d.Applies(g, o);
+        int ldgD = DirectConv2dInputGrad.GradRowLength(outH, wp), dxPlane = (g.H + 2 * g.PadH) * wp;
+        if (scatterDx)
+        {
+            wF = new float[kh * kw * DirectConv2dInputGrad.PaddedChannels(c) * o];
+            DirectConv2dInputGrad.PackWeights(w, o, c, kh, kw, wF);
+            gpLen = o * ldgD;
+            dywLen = DirectConv2dInputGrad.PlanesLength(c, kh, kw, wp, dxPlane, ldgD);
+        }
+        else if (dx is not null)
         {
             dOff = new int[dtaps];
             DirectConv2d.TapOffsets(o, kh, kw, wp, dplane, dOff);
@@ -138,7 +188,16 @@ internal static class Conv2dDirect
         int ldg = (outH * wp + DirectConv2d.Lanes - 1) / DirectConv2d.Lanes * DirectConv2d.Lanes;
         int[] off = [];
         int xpLen = 0, gwLen = 0, accLen = 0;
-        if (dwt is not null)
+        // The weight gradient with the output channels in the vector (ChannelConv2d) where that layout applies: one
+        // image at a time, its output gradient turned pixel-major; without padding x is read in place.
+        bool channels = dwt is not null && ChannelConv2d.Applies(g, o), inPlace = channels && ph == 0 && pw == 0;
+        if (channels)
+        {
+            xpLen = inPlace ? 0 : DirectConv2d.PaddedLength(c, g.H, g.W, ph, pw, kw);
+            gwLen = outH * outW * ChannelConv2d.Lanes;
+            accLen = taps * ChannelConv2d.Lanes;
+        }
+        else if (dwt is not null)
         {
             off = new int[tpad];   // padded taps read offset 0 and are dropped
             DirectConv2d.TapOffsets(c, kh, kw, wp, plane, off);
@@ -148,8 +207,10 @@ internal static class Conv2dDirect
         }
 
         // Images whose weight-gradient contributions share one pass over the accumulator tiles (the accumulators are
-        // read and written once per group); the group's buffers stay within about 128 KiB.
-        int group = dwt is null ? 1 : Math.Clamp(32768 / (xpLen + gwLen), 1, 8);
+        // read and written once per group); the group's buffers stay within about 32 KiB, so that its tile passes hit L1.
+        int group = dwt is null || channels ? 1 : Math.Clamp(8192 / (xpLen + gwLen), 1, 8);
+        // Without an input gradient the pooled gradient of the fused op is expanded straight into the wide rows.
+        bool poolIntoWide = codes is not null && dwt is not null && !channels && dx is null;
         int chunks = BalancedChunks(n, 2L * n * o * taps * outH * outW);
         var partials = new float[chunks][];
         var biasPartials = new float[chunks][];
@@ -159,10 +220,10 @@ internal static class Conv2dDirect
             float[]? gp = dx is null ? null : ArrayPool<float>.Shared.Rent(gpLen);
             float[]? dyw = dx is null ? null : ArrayPool<float>.Shared.Rent(dywLen);
             float[]? xp = dwt is null ? null : ArrayPool<float>.Shared.Rent(group * xpLen);
-            float[]? gw = dwt is null ? null : ArrayPool<float>.Shared.Rent(group * gwLen);
+            float[]? gw = dwt is null ? null : ArrayPool<float>.Shared.Rent(group * gwLen + ReluMaxPool2x2.WriteSlack);
             float[]? acc = dwt is null ? null : ArrayPool<float>.Shared.Rent(accLen);
             float[]? bsum = dbt is null ? null : biasPartials[t] = new float[o];
-            float[]? dy = codes is null ? null : ArrayPool<float>.Shared.Rent(dyLen);
+            float[]? dy = codes is null || poolIntoWide ? null : ArrayPool<float>.Shared.Rent(dyLen);
             try
             {
                 if (gp is not null)
@@ -170,7 +231,7 @@ internal static class Conv2dDirect
                 if (xp is not null)
                 {
                     Array.Clear(xp, 0, group * xpLen);
-                    Array.Clear(gw!, 0, group * gwLen);
+                    Array.Clear(gw!, 0, group * gwLen + ReluMaxPool2x2.WriteSlack);
                     Array.Clear(acc!, 0, accLen);
                 }
                 for (int i0 = lo; i0 < hi; i0 += group)
@@ -179,6 +240,15 @@ internal static class Conv2dDirect
                     for (int j = 0; j < cnt; j++)
                     {
                         int i = i0 + j;
+                        if (poolIntoWide)
+                        {
+                            Span<float> gwj = gw.AsSpan(j * gwLen, gwLen + ReluMaxPool2x2.WriteSlack);
+                            ReluMaxPool2x2.BackwardInto(gy.AsSpan(gOff + i * poolL, poolL), codes.AsSpan(i * poolL, poolL), o, outH, outW,
+                                gwj, wp, ldg);
+                            SumWidePlanes(gwj, o, ldg, bsum);
+                            DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp.AsSpan(j * xpLen, xpLen));
+                            continue;
+                        }
                         ReadOnlySpan<float> gi;
                         if (dy is null)
                             gi = gy.AsSpan(gOff + i * outL, outL);
@@ -188,7 +258,15 @@ internal static class Conv2dDirect
                                 dy.AsSpan(0, dyLen));
                             gi = dy.AsSpan(0, outL);
                         }
-                        if (gp is not null)
+                        if (gp is not null && scatterDx)
+                        {
+                            DirectConv2dWeightGrad.CopyGradWide(gi, o, outH, outW, wp, ldgD, gp.AsSpan(0, gpLen));
+                            Array.Clear(dyw!, 0, dywLen);
+                            DirectConv2dInputGrad.AccumulateImage(gp.AsSpan(0, gpLen), o, ldgD, wF, c, kh, kw, wp, dxPlane, dyw.AsSpan(0, dywLen));
+                            DirectConv2dInputGrad.CopyInterior(dyw.AsSpan(0, dywLen), c, g.H, g.W, g.PadH, g.PadW, wp, dxPlane,
+                                dx.AsSpan(dxOff + i * img, img));
+                        }
+                        else if (gp is not null)
                         {
                             DirectConv2d.CopyPlaced(gi, o, outH, outW, kh - 1, kw - 1, wp, dplane, gp);
                             DirectConv2d.ConvImage(gp.AsSpan(dShift, gpLen - dShift), dOff, wF, cpad, c, wp, g.H, g.W, zeros,
@@ -196,21 +274,36 @@ internal static class Conv2dDirect
                         }
                         if (xp is not null)
                         {
-                            if (bsum is not null)
-                                for (int oc = 0; oc < o; oc++)
-                                    bsum[oc] += TensorPrimitives.Sum(gi.Slice(oc * outH * outW, outH * outW));
+                            if (channels)
+                            {
+                                ReadOnlySpan<float> xi = x.AsSpan(xOff + i * img, img);
+                                if (!inPlace)
+                                {
+                                    DirectConv2d.CopyInterior(xi, c, g.H, g.W, ph, pw, xp.AsSpan(0, xpLen));
+                                    xi = xp.AsSpan(0, xpLen);
+                                }
+                                ChannelConv2d.ToPixelMajor(gi, o, outH * outW, gw.AsSpan(0, gwLen));
+                                if (bsum is not null)
+                                    ChannelConv2dWeightGrad.SumPixels(gw.AsSpan(0, gwLen), outH * outW, o, bsum);
+                                ChannelConv2dWeightGrad.AccumulateImage(xi, gw.AsSpan(0, gwLen), c, wp, plane, outH, outW, acc.AsSpan(0, accLen));
+                                continue;
+                            }
                             DirectConv2d.CopyInterior(x.AsSpan(xOff + i * img, img), c, g.H, g.W, ph, pw, xp.AsSpan(j * xpLen, xpLen));
                             DirectConv2dWeightGrad.CopyGradWide(gi, o, outH, outW, wp, ldg, gw.AsSpan(j * gwLen, gwLen));
+                            SumWidePlanes(gw.AsSpan(j * gwLen, gwLen), o, ldg, bsum);
                         }
                     }
-                    if (xp is not null)
+                    if (xp is not null && !channels)
                         DirectConv2dWeightGrad.AccumulateImages(xp.AsSpan(0, group * xpLen), xpLen, off, gw.AsSpan(0, group * gwLen), gwLen,
                             cnt, opad, ldg, acc.AsSpan(0, accLen));
                 }
                 if (acc is not null)
                 {
                     var part = new float[o * taps];
-                    DirectConv2dWeightGrad.Reduce(acc.AsSpan(0, accLen), o, taps, tpad, part);
+                    if (channels)
+                        ChannelConv2dWeightGrad.ToWeights(acc.AsSpan(0, accLen), o, taps, part);
+                    else
+                        DirectConv2dWeightGrad.Reduce(acc.AsSpan(0, accLen), o, taps, tpad, part);
                     partials[t] = part;
                 }
             }

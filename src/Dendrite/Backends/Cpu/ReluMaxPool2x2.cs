@@ -56,6 +56,8 @@ internal static class ReluMaxPool2x2
         var odd = even + Vector512<int>.One;
         Span<float> tmp = stackalloc float[16];
         Span<byte> tmpCodes = stackalloc byte[16];
+        ref float t0 = ref MemoryMarshal.GetReference(tmp);
+        ref byte tc0 = ref MemoryMarshal.GetReference(tmpCodes);
         for (int p = 0; p < planes; p++)
             for (int i = 0; i < oh; i++)
             {
@@ -77,8 +79,10 @@ internal static class ReluMaxPool2x2
                     y.StoreUnsafe(ref p0, (nuint)o);   // spills into the next rows, which are written after this one
                 else
                 {
-                    y.StoreUnsafe(ref MemoryMarshal.GetReference(tmp));
-                    tmp[..ow].CopyTo(pooled.Slice(o, ow));
+                    // Element by element, with no call that would make the loop's vectors spill around it.
+                    y.StoreUnsafe(ref t0);
+                    for (int k = 0; k < ow; k++)
+                        Unsafe.Add(ref p0, o + k) = Unsafe.Add(ref t0, k);
                 }
                 if (!withCodes)
                     continue;
@@ -91,8 +95,9 @@ internal static class ReluMaxPool2x2
                     packed.StoreUnsafe(ref c0, (nuint)o);
                 else
                 {
-                    packed.StoreUnsafe(ref MemoryMarshal.GetReference(tmpCodes));
-                    tmpCodes[..ow].CopyTo(codes.Slice(o, ow));
+                    packed.StoreUnsafe(ref tc0);
+                    for (int k = 0; k < ow; k++)
+                        Unsafe.Add(ref c0, o + k) = Unsafe.Add(ref tc0, k);
                 }
             }
     }
@@ -103,11 +108,23 @@ internal static class ReluMaxPool2x2
     /// row and column included). <paramref name="gradInput"/> needs <see cref="WriteSlack"/> floats past its
     /// <c>P·h·w</c>; they are overwritten.
     /// </summary>
-    public static void Backward(ReadOnlySpan<float> gradPooled, ReadOnlySpan<byte> codes, int planes, int h, int w, Span<float> gradInput)
+    public static void Backward(ReadOnlySpan<float> gradPooled, ReadOnlySpan<byte> codes, int planes, int h, int w, Span<float> gradInput) =>
+        BackwardInto(gradPooled, codes, planes, h, w, gradInput, w, h * w);
+
+    /// <summary>
+    /// As <see cref="Backward"/> into rows of
+    /// <paramref name="ld"/> ≥ w floats, planes <paramref name="inPlane"/> ≥ h·ld apart: row r of plane p at
+    /// <c>p·inPlane + r·ld</c>. Columns w to 31 of each row are written with zeros, columns from 32 to ld (and the gaps
+    /// between planes) are not written; <paramref name="gradInput"/> needs <see cref="WriteSlack"/> floats past the
+    /// start of the last plane's last row.
+    /// </summary>
+    public static void BackwardInto(ReadOnlySpan<float> gradPooled, ReadOnlySpan<byte> codes, int planes, int h, int w, Span<float> gradInput,
+        int ld, int inPlane)
     {
-        int oh = h / 2, ow = w / 2, outLen = planes * oh * ow, inPlane = h * w;
-        if (!Supports(h, w) || gradPooled.Length < outLen || codes.Length < outLen || gradInput.Length < planes * inPlane + WriteSlack)
-            throw new ArgumentException($"ReluMaxPool2x2.Backward: {planes} planes of {h}x{w} do not fit the buffers or the kernel.");
+        int oh = h / 2, ow = w / 2, outLen = planes * oh * ow;
+        if (!Supports(h, w) || ld < w || inPlane < h * ld || gradPooled.Length < outLen || codes.Length < outLen
+            || gradInput.Length < (planes - 1) * inPlane + (h - 1) * ld + WriteSlack)
+            throw new ArgumentException($"ReluMaxPool2x2.BackwardInto: {planes} planes of {h}x{w} (rows of {ld}) do not fit the buffers or the kernel.");
         ref float g0 = ref MemoryMarshal.GetReference(gradPooled);
         ref byte c0 = ref MemoryMarshal.GetReference(codes);
         ref float d0 = ref MemoryMarshal.GetReference(gradInput);
@@ -118,6 +135,8 @@ internal static class ReluMaxPool2x2
         Span<byte> tmpCodes = stackalloc byte[16];
         tmp.Clear();
         tmpCodes.Clear();
+        ref float t0 = ref MemoryMarshal.GetReference(tmp);
+        ref byte tc0 = ref MemoryMarshal.GetReference(tmpCodes);
         for (int p = 0; p < planes; p++)
         {
             ref float plane = ref Unsafe.Add(ref d0, p * inPlane);
@@ -133,10 +152,14 @@ internal static class ReluMaxPool2x2
                 }
                 else
                 {
-                    gradPooled.Slice(o, ow).CopyTo(tmp);
-                    codes.Slice(o, ow).CopyTo(tmpCodes);
-                    g = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(tmp));
-                    packed = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(tmpCodes));
+                    // Element by element, with no call that would make the loop's vectors spill around it.
+                    for (int k = 0; k < ow; k++)
+                    {
+                        Unsafe.Add(ref t0, k) = Unsafe.Add(ref g0, o + k);
+                        Unsafe.Add(ref tc0, k) = Unsafe.Add(ref c0, o + k);
+                    }
+                    g = Vector512.LoadUnsafe(ref t0);
+                    packed = Vector128.LoadUnsafe(ref tc0);
                 }
                 g = Vector512.ConditionalSelect(inRow.AsSingle(), g, Vector512<float>.Zero);
                 Vector512<int> code = Avx512F.ConvertToVector512Int32(packed);
@@ -146,15 +169,16 @@ internal static class ReluMaxPool2x2
                 Vector512<float> gd = Vector512.ConditionalSelect(Vector512.Equals(code, Vector512.Create(3)).AsSingle(), g, Vector512<float>.Zero);
                 // Rows are stored in increasing address order, so what a 32-float store spills past a row's end is
                 // rewritten by the later rows; the last spill lands in the caller's slack.
-                ref float r0 = ref Unsafe.Add(ref plane, 2 * i * w);
+                ref float r0 = ref Unsafe.Add(ref plane, 2 * i * ld);
                 Avx512F.PermuteVar16x32x2(ga, lo, gb).StoreUnsafe(ref r0);
                 Avx512F.PermuteVar16x32x2(ga, hi, gb).StoreUnsafe(ref r0, 16);
-                ref float r1 = ref Unsafe.Add(ref r0, w);
+                ref float r1 = ref Unsafe.Add(ref r0, ld);
                 Avx512F.PermuteVar16x32x2(gc, lo, gd).StoreUnsafe(ref r1);
                 Avx512F.PermuteVar16x32x2(gc, hi, gd).StoreUnsafe(ref r1, 16);
             }
             if ((h & 1) != 0)
-                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref plane, (h - 1) * w), w).Clear();
+                for (int k = 0; k < w; k++)
+                    Unsafe.Add(ref plane, (h - 1) * ld + k) = 0f;
         }
     }
 }
