@@ -29,6 +29,7 @@ internal sealed partial class GpuBackend
             return;
         var a = new SgdArgs<T>
         {
+            MinNormal = MinNormal<T>(),
             NegLr = T.CreateTruncating(-h.Lr),
             Momentum = T.CreateTruncating(h.Momentum),
             OneMinusDampening = T.CreateTruncating(1 - h.Dampening),
@@ -62,6 +63,7 @@ internal sealed partial class GpuBackend
             return;
         var a = new AdamArgs<T>
         {
+            MinNormal = MinNormal<T>(),
             Decay = T.CreateTruncating(h.Decay),
             L2 = T.CreateTruncating(h.L2),
             Beta1 = T.CreateTruncating(h.Beta1),
@@ -100,6 +102,7 @@ internal sealed partial class GpuBackend
             return;
         var a = new RmspropArgs<T>
         {
+            MinNormal = MinNormal<T>(),
             NegLr = T.CreateTruncating(-h.Lr),
             Alpha = T.CreateTruncating(h.Alpha),
             OneMinusAlpha = T.CreateTruncating(1 - h.Alpha),
@@ -163,6 +166,7 @@ internal sealed partial class GpuBackend
             return;
         var a = new AdadeltaArgs<T>
         {
+            MinNormal = MinNormal<T>(),
             NegLr = T.CreateTruncating(-h.Lr),
             Rho = T.CreateTruncating(h.Rho),
             OneMinusRho = T.CreateTruncating(1 - h.Rho),
@@ -193,6 +197,7 @@ internal sealed partial class GpuBackend
             return;
         var a = new AdamaxArgs<T>
         {
+            MinNormal = MinNormal<T>(),
             NegClr = T.CreateTruncating(h.NegClr),
             Beta1 = T.CreateTruncating(h.Beta1),
             OneMinusBeta1 = T.CreateTruncating(1 - h.Beta1),
@@ -224,6 +229,7 @@ internal sealed partial class GpuBackend
             return;
         var a = new NAdamArgs<T>
         {
+            MinNormal = MinNormal<T>(),
             Beta1 = T.CreateTruncating(h.Beta1),
             OneMinusBeta1 = T.CreateTruncating(1 - h.Beta1),
             Beta2 = T.CreateTruncating(h.Beta2),
@@ -307,4 +313,8 @@ internal sealed partial class GpuBackend
             }
         }
     }
+
+    /// <summary>The smallest positive normal value of <typeparamref name="T"/> (float or double).</summary>
+    private static T MinNormal<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? T.CreateTruncating(1.17549435E-38f) : T.CreateTruncating(2.2250738585072014E-308);
 }

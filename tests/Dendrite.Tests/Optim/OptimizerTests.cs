@@ -32,16 +32,15 @@ public sealed class OptimizerTests
     [InlineData("sgd", DType.Float64)]
     [InlineData("adam", DType.Float32)]
     [InlineData("adamw", DType.Float64)]
+    [InlineData("rmsprop", DType.Float32)]
+    [InlineData("adadelta", DType.Float32)]
+    [InlineData("adamax", DType.Float32)]
+    [InlineData("nadam", DType.Float64)]
     public void StateDecaysToZeroNotToSubnormals(string name, DType dtype)
     {
         var p = Tensor.RandN([37], new Generator(3), dtype);
         p.RequiresGrad = true;
-        Optimizer opt = name switch
-        {
-            "sgd" => new SGD([p], lr: 0.01, momentum: 0.9),
-            "adam" => new Adam([p], lr: 0.01),
-            _ => new AdamW([p], lr: 0.01, amsgrad: true),
-        };
+        var opt = Decaying(name, p);
         p.Grad = Tensor.OnesLike(p);
         opt.Step();
         p.Grad = Tensor.ZerosLike(p);
@@ -56,6 +55,38 @@ public sealed class OptimizerTests
         Assert.Contains(opt.StateDict().Tensors.Values, t => t.To(DType.Float64).ToArray<double>().Any(v => v == 0));
         Assert.All(p.Detach().To(DType.Float64).ToArray<double>(), v => Assert.True(double.IsFinite(v)));
     }
+
+    /// <summary>A NaN gradient still reaches the state and the parameter: the flush touches only tiny finite values.</summary>
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("adam")]
+    [InlineData("rmsprop")]
+    [InlineData("adadelta")]
+    [InlineData("adamax")]
+    [InlineData("nadam")]
+    public void NaNGradientsAreNotFlushed(string name)
+    {
+        var p = Tensor.RandN([37], new Generator(4));
+        p.RequiresGrad = true;
+        var opt = Decaying(name, p);
+        p.Grad = Tensor.OnesLike(p);
+        opt.Step();
+        p.Grad = Tensor.Full([37], float.NaN);
+        opt.Step();
+        Assert.All(p.Detach().ToArray<float>(), v => Assert.True(float.IsNaN(v)));
+    }
+
+    // Optimizers whose state decays when the gradient is zero (no weight decay, which would keep feeding it).
+    private static Optimizer Decaying(string name, Tensor p) => name switch
+    {
+        "sgd" => new SGD([p], lr: 0.01, momentum: 0.9),
+        "adam" => new Adam([p], lr: 0.01),
+        "rmsprop" => new RMSprop([p], lr: 0.01, momentum: 0.9),
+        "adadelta" => new Adadelta([p], lr: 1.0, rho: 0.9),
+        "adamax" => new Adamax([p], lr: 0.01),
+        "nadam" => new NAdam([p], lr: 0.01),
+        _ => new AdamW([p], lr: 0.01, amsgrad: true),
+    };
 
     /// <summary>A large parameter's update is split over the threads: every value must match the one-thread update.</summary>
     [Theory]

@@ -1,13 +1,14 @@
 namespace Dendrite.Gpu.Kernels.Optim;
 
 // The hyper-parameters of the fused optimizer updates, rounded to the parameter's type once on the host (as the CPU
-// backend rounds them before its loop), with 0/1 flags for the optional terms.
+// backend rounds them before its loop), with 0/1 flags for the optional terms. MinNormal is the type's smallest normal
+// value: decaying state below it is stored as zero, as on the CPU (Dendrite.Backends.Cpu.Subnormals).
 
 /// <summary>SGD: −lr, μ, 1 − τ, λ; flags for weight decay, momentum, Nesterov and the first (buffer-creating) step.</summary>
 internal struct SgdArgs<T> where T : unmanaged
 {
 #pragma warning disable CS1591 // described in the summary
-    public T NegLr, Momentum, OneMinusDampening, WeightDecay;
+    public T NegLr, Momentum, OneMinusDampening, WeightDecay, MinNormal;
     public int HasWeightDecay, HasMomentum, Nesterov, First;
 #pragma warning restore CS1591
 }
@@ -16,7 +17,7 @@ internal struct SgdArgs<T> where T : unmanaged
 internal struct AdamArgs<T> where T : unmanaged
 {
 #pragma warning disable CS1591 // described in the summary
-    public T Decay, L2, Beta1, OneMinusBeta1, Beta2, OneMinusBeta2, NegStepSize, Bc2Sqrt, Eps;
+    public T Decay, L2, Beta1, OneMinusBeta1, Beta2, OneMinusBeta2, NegStepSize, Bc2Sqrt, Eps, MinNormal;
     public int HasDecay, HasL2, Amsgrad;
 #pragma warning restore CS1591
 }
@@ -25,7 +26,7 @@ internal struct AdamArgs<T> where T : unmanaged
 internal struct RmspropArgs<T> where T : unmanaged
 {
 #pragma warning disable CS1591 // described in the summary
-    public T NegLr, Alpha, OneMinusAlpha, Eps, WeightDecay, Momentum;
+    public T NegLr, Alpha, OneMinusAlpha, Eps, WeightDecay, Momentum, MinNormal;
     public int HasWeightDecay, Centered, HasMomentum;
 #pragma warning restore CS1591
 }
@@ -43,7 +44,7 @@ internal struct AdagradArgs<T> where T : unmanaged
 internal struct AdadeltaArgs<T> where T : unmanaged
 {
 #pragma warning disable CS1591 // described in the summary
-    public T NegLr, Rho, OneMinusRho, Eps, WeightDecay;
+    public T NegLr, Rho, OneMinusRho, Eps, WeightDecay, MinNormal;
     public int HasWeightDecay;
 #pragma warning restore CS1591
 }
@@ -52,7 +53,7 @@ internal struct AdadeltaArgs<T> where T : unmanaged
 internal struct AdamaxArgs<T> where T : unmanaged
 {
 #pragma warning disable CS1591 // described in the summary
-    public T NegClr, Beta1, OneMinusBeta1, Beta2, Eps, WeightDecay;
+    public T NegClr, Beta1, OneMinusBeta1, Beta2, Eps, WeightDecay, MinNormal;
     public int HasWeightDecay;
 #pragma warning restore CS1591
 }
@@ -61,7 +62,7 @@ internal struct AdamaxArgs<T> where T : unmanaged
 internal struct NAdamArgs<T> where T : unmanaged
 {
 #pragma warning disable CS1591 // described in the summary
-    public T Beta1, OneMinusBeta1, Beta2, OneMinusBeta2, Eps, WeightDecay, Bc2, GradCoef, AvgCoef;
+    public T Beta1, OneMinusBeta1, Beta2, OneMinusBeta2, Eps, WeightDecay, Bc2, GradCoef, AvgCoef, MinNormal;
     public int HasWeightDecay;
 #pragma warning restore CS1591
 }

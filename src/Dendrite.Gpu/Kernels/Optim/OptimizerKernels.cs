@@ -29,7 +29,7 @@ internal static class OptimizerKernels
                 d += a.WeightDecay * pi;
             if (a.HasMomentum != 0)
             {
-                T b = a.First != 0 ? d : buf[i] * a.Momentum + a.OneMinusDampening * d;
+                T b = Flush(a.First != 0 ? d : buf[i] * a.Momentum + a.OneMinusDampening * d, a.MinNormal);
                 buf[i] = b;
                 d = a.Nesterov != 0 ? d + a.Momentum * b : b;
             }
@@ -55,8 +55,8 @@ internal static class OptimizerKernels
             T d = g[i];
             if (a.HasL2 != 0)
                 d += a.L2 * pk;
-            T mk = m[i] * a.Beta1 + a.OneMinusBeta1 * d;
-            T sk = v[i] * a.Beta2 + a.OneMinusBeta2 * (d * d);
+            T mk = Flush(m[i] * a.Beta1 + a.OneMinusBeta1 * d, a.MinNormal);
+            T sk = Flush(v[i] * a.Beta2 + a.OneMinusBeta2 * (d * d), a.MinNormal);
             m[i] = mk;
             v[i] = sk;
             if (a.Amsgrad != 0)
@@ -88,6 +88,8 @@ internal static class OptimizerKernels
             if (a.HasWeightDecay != 0)
                 d += a.WeightDecay * pi;
             T v = sq[i] * a.Alpha + a.OneMinusAlpha * (d * d);
+            if (a.Centered == 0)
+                v = Flush(v, a.MinNormal);   // centered: √(v − m²) needs v and m as they are
             sq[i] = v;
             T denom;
             if (a.Centered != 0)
@@ -102,7 +104,7 @@ internal static class OptimizerKernels
             }
             if (a.HasMomentum != 0)
             {
-                T b = buf[i] * a.Momentum + d / denom;
+                T b = Flush(buf[i] * a.Momentum + d / denom, a.MinNormal);
                 buf[i] = b;
                 p[i] = pi + a.NegLr * b;
             }
@@ -148,10 +150,10 @@ internal static class OptimizerKernels
             T d = g[i];
             if (a.HasWeightDecay != 0)
                 d += a.WeightDecay * pi;
-            T vi = v[i] * a.Rho + a.OneMinusRho * (d * d);
+            T vi = Flush(v[i] * a.Rho + a.OneMinusRho * (d * d), a.MinNormal);
             v[i] = vi;
             T delta = T.Sqrt(u[i] + a.Eps) / T.Sqrt(vi + a.Eps) * d;
-            u[i] = u[i] * a.Rho + a.OneMinusRho * (delta * delta);
+            u[i] = Flush(u[i] * a.Rho + a.OneMinusRho * (delta * delta), a.MinNormal);
             p[i] = pi + a.NegLr * delta;
         }
     }
@@ -171,7 +173,7 @@ internal static class OptimizerKernels
             T d = g[i];
             if (a.HasWeightDecay != 0)
                 d += a.WeightDecay * pi;
-            T mi = m[i] * a.Beta1 + a.OneMinusBeta1 * d;
+            T mi = Flush(m[i] * a.Beta1 + a.OneMinusBeta1 * d, a.MinNormal);
             m[i] = mi;
             T decayed = u[i] * a.Beta2;
             T fresh = (d < T.Zero ? -d : d) + a.Eps;
@@ -197,8 +199,8 @@ internal static class OptimizerKernels
             T d = g[i];
             if (a.HasWeightDecay != 0)
                 d += a.WeightDecay * pi;
-            T mi = m[i] * a.Beta1 + a.OneMinusBeta1 * d;
-            T vi = v[i] * a.Beta2 + a.OneMinusBeta2 * (d * d);
+            T mi = Flush(m[i] * a.Beta1 + a.OneMinusBeta1 * d, a.MinNormal);
+            T vi = Flush(v[i] * a.Beta2 + a.OneMinusBeta2 * (d * d), a.MinNormal);
             m[i] = mi;
             v[i] = vi;
             T denom = T.Sqrt(vi / a.Bc2) + a.Eps;
@@ -206,4 +208,9 @@ internal static class OptimizerKernels
             p[i] = pi + a.AvgCoef * (mi / denom);
         }
     }
+
+    /// <summary>x, or zero where |x| is below the smallest normal value (NaN passes through), as the CPU stores
+    /// decaying optimizer state.</summary>
+    private static T Flush<T>(T x, T minNormal) where T : unmanaged, IFloatingPointIeee754<T> =>
+        (x < T.Zero ? -x : x) < minNormal ? T.Zero : x;
 }

@@ -15,16 +15,17 @@ internal static class AdadeltaKernel
         T negLr = T.CreateTruncating(-h.Lr), rho = T.CreateTruncating(h.Rho), oneMinusRho = T.CreateTruncating(1 - h.Rho);
         T eps = T.CreateTruncating(h.Eps), wd = T.CreateTruncating(h.WeightDecay);
         bool hasWd = h.WeightDecay != 0;
+        T tiny = Subnormals.MinNormal<T>();   // state below it is stored as zero (Subnormals)
         for (int i = 0; i < p.Length; i++)
         {
             T pi = p[i];
             T d = g[i];
             if (hasWd)
                 d += wd * pi;
-            T vi = v[i] * rho + oneMinusRho * (d * d);
+            T vi = Subnormals.Flush(v[i] * rho + oneMinusRho * (d * d), tiny);
             v[i] = vi;
             T delta = T.Sqrt(u[i] + eps) / T.Sqrt(vi + eps) * d;
-            u[i] = u[i] * rho + oneMinusRho * (delta * delta);
+            u[i] = Subnormals.Flush(u[i] * rho + oneMinusRho * (delta * delta), tiny);
             p[i] = pi + negLr * delta;
         }
     }

@@ -15,13 +15,14 @@ internal static class AdamaxKernel
         T negClr = T.CreateTruncating(h.NegClr), beta1 = T.CreateTruncating(h.Beta1), oneMinusBeta1 = T.CreateTruncating(1 - h.Beta1);
         T beta2 = T.CreateTruncating(h.Beta2), eps = T.CreateTruncating(h.Eps), wd = T.CreateTruncating(h.WeightDecay);
         bool hasWd = h.WeightDecay != 0;
+        T tiny = Subnormals.MinNormal<T>();   // the first moment below it is stored as zero (Subnormals)
         for (int i = 0; i < p.Length; i++)
         {
             T pi = p[i];
             T d = g[i];
             if (hasWd)
                 d += wd * pi;
-            T mi = m[i] * beta1 + oneMinusBeta1 * d;
+            T mi = Subnormals.Flush(m[i] * beta1 + oneMinusBeta1 * d, tiny);
             m[i] = mi;
             T decayed = u[i] * beta2;
             T fresh = (d < T.Zero ? -d : d) + eps;

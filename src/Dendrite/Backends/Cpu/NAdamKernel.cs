@@ -18,14 +18,15 @@ internal static class NAdamKernel
         T eps = T.CreateTruncating(h.Eps), wd = T.CreateTruncating(h.WeightDecay), bc2 = T.CreateTruncating(h.Bc2);
         T gradCoef = T.CreateTruncating(h.GradCoef), avgCoef = T.CreateTruncating(h.AvgCoef);
         bool hasWd = h.WeightDecay != 0;
+        T tiny = Subnormals.MinNormal<T>();   // moments below it are stored as zero (Subnormals)
         for (int i = 0; i < p.Length; i++)
         {
             T pi = p[i];
             T d = g[i];
             if (hasWd)
                 d += wd * pi;
-            T mi = m[i] * beta1 + oneMinusBeta1 * d;
-            T vi = v[i] * beta2 + oneMinusBeta2 * (d * d);
+            T mi = Subnormals.Flush(m[i] * beta1 + oneMinusBeta1 * d, tiny);
+            T vi = Subnormals.Flush(v[i] * beta2 + oneMinusBeta2 * (d * d), tiny);
             m[i] = mi;
             v[i] = vi;
             T denom = T.Sqrt(vi / bc2) + eps;

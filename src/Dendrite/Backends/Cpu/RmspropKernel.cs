@@ -13,6 +13,7 @@ internal static class RmspropKernel
         T negLr = T.CreateTruncating(-h.Lr), alpha = T.CreateTruncating(h.Alpha), oneMinusAlpha = T.CreateTruncating(1 - h.Alpha);
         T eps = T.CreateTruncating(h.Eps), wd = T.CreateTruncating(h.WeightDecay), mu = T.CreateTruncating(h.Momentum);
         bool hasWd = h.WeightDecay != 0;
+        T tiny = Subnormals.MinNormal<T>();   // state below it is stored as zero (Subnormals); centered keeps v as it is
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
@@ -22,12 +23,15 @@ internal static class RmspropKernel
             var vb = MemoryMarshal.Cast<T, Vector<T>>(buf);
             var va = MemoryMarshal.Cast<T, Vector<T>>(gradAvg);
             var vEps = new Vector<T>(eps);
+            var vtiny = new Vector<T>(tiny);
             for (int k = 0; k < vp.Length; k++)
             {
                 var d = vg[k];
                 if (hasWd)
                     d += wd * vp[k];
                 var v = vs[k] * alpha + oneMinusAlpha * (d * d);
+                if (!centered)
+                    v = Subnormals.Flush(v, vtiny);
                 vs[k] = v;
                 Vector<T> denom;
                 if (centered)
@@ -42,7 +46,7 @@ internal static class RmspropKernel
                 }
                 if (hasMomentum)
                 {
-                    var b = vb[k] * mu + d / denom;
+                    var b = Subnormals.Flush(vb[k] * mu + d / denom, vtiny);
                     vb[k] = b;
                     vp[k] += negLr * b;
                 }
@@ -59,6 +63,8 @@ internal static class RmspropKernel
             if (hasWd)
                 d += wd * p[i];
             var v = sq[i] * alpha + oneMinusAlpha * (d * d);
+            if (!centered)
+                v = Subnormals.Flush(v, tiny);
             sq[i] = v;
             T denom;
             if (centered)
@@ -73,7 +79,7 @@ internal static class RmspropKernel
             }
             if (hasMomentum)
             {
-                var b = buf[i] * mu + d / denom;
+                var b = Subnormals.Flush(buf[i] * mu + d / denom, tiny);
                 buf[i] = b;
                 p[i] += negLr * b;
             }
