@@ -5,12 +5,12 @@ namespace Dendrite.Backends.Cpu;
 /// <summary>
 /// Threading for the blocked GEMM. Two strategies:
 /// <list type="bullet">
-/// <item><b>Shared B, dynamic row chunks</b> (when C has enough rows): for each KC×NC block the
+/// <item><b>Static column split</b> (C with at least <see cref="ColumnPanelsPerThread"/> NR panels per thread, or
+/// short and wide): each thread runs the whole loop nest on its own slice of columns, in one dispatch.</item>
+/// <item><b>Shared B, dynamic row chunks</b> (narrower C with enough rows): for each KC×NC block the
 /// threads first pack B together, then claim small chunks of C's rows one at a time, each packing
 /// only its own rows of A. Nothing is packed twice, and a thread slowed down by another process
 /// on its core simply claims fewer chunks.</item>
-/// <item><b>Static column split</b> (short, wide C): each thread runs the whole loop nest on its own
-/// slice of columns.</item>
 /// </list>
 /// </summary>
 internal static unsafe partial class GemmDriver<T>
@@ -18,6 +18,14 @@ internal static unsafe partial class GemmDriver<T>
     /// <summary>Row chunks per thread in the shared-B strategy: more chunks balance better when a
     /// core is shared with other work; fewer pay less per-chunk overhead.</summary>
     private const int ChunksPerThread = 4;
+
+    /// <summary>
+    /// From this many NR panels of C per thread, the threads split C's columns: each runs the whole loop nest on its
+    /// slice in one dispatch, packing its own part of B and all of A, instead of sharing each packed depth block of B
+    /// behind two barriers. The duplicated A packing costs threads/N of the work; on W4's 256×256×784 products
+    /// (2 threads) the column split ran 15 % faster, and square GEMMs of 256-2048 gained up to 25 %.
+    /// </summary>
+    private const int ColumnPanelsPerThread = 4;
 
     /// <summary>Runs the problem, on several threads if it is large enough.</summary>
     public static void Run(in GemmProblem<T> p)
@@ -29,6 +37,8 @@ internal static unsafe partial class GemmDriver<T>
         threads = Math.Min(threads, mPanels * nPanels);
         if (threads <= 1)
             RunBlock(in p, isa, 0, p.M, 0, p.N);
+        else if (nPanels >= ColumnPanelsPerThread * threads)
+            RunColumnSplit(in p, isa, threads, nPanels);
         else if (mPanels >= 2 * threads)
             RunSharedB(in p, isa, threads, mPanels);
         else
