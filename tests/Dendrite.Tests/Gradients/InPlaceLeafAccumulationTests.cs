@@ -120,4 +120,37 @@ public sealed class InPlaceLeafAccumulationTests
         Loss().Backward();
         AssertClose(single.Select(v => 2 * v).ToArray(), Values(w.Grad!), 1e-12);
     }
+
+    /// <summary>
+    /// A gradient the engine gives a leaf belongs to that leaf alone: never shared with another leaf that got the same
+    /// buffer in the graph, never handed out again by the gradient pool in later steps (set-to-none loops).
+    /// </summary>
+    [Fact]
+    public void TakenGradientBuffersAreNeverShared()
+    {
+        var g = new Generator(26);
+        var a = Leaf(g, DType.Float32, 64, 80);
+        var b = Leaf(g, DType.Float32, 64, 80);
+        // (a + b) passes one gradient buffer to both leaves.
+        (a + b).Square().Sum().Backward();
+        Assert.NotSame(a.Grad!.Storage, b.Grad!.Storage);
+        float[] bBefore = b.Grad.ToArray<float>();
+        a.Grad.AddInPlace(Tensor.OnesLike(a.Grad));
+        Assert.Equal(bBefore, b.Grad.ToArray<float>());
+
+        // Gradients kept from earlier steps are not reused for later ones (set-to-none loops).
+        var x = Tensor.RandN([128, 64], g);
+        var w = Leaf(g, DType.Float32, 96, 64);
+        var kept = new List<(Tensor Grad, float[] Values)>();
+        for (int step = 0; step < 4; step++)
+        {
+            w.Grad = null;
+            x.Linear(w).Tanh().Square().Mean().Backward();
+            kept.Add((w.Grad!, w.Grad!.ToArray<float>()));
+            (x * (step + 1.0)).Linear(w).Sigmoid().Sum();   // more large buffers through the pool, no backward
+        }
+        foreach (var (grad, values) in kept)
+            Assert.Equal(values, grad.ToArray<float>());
+        Assert.Equal(kept.Count, kept.Select(k => k.Grad.Storage).Distinct().Count());
+    }
 }
