@@ -11,7 +11,7 @@ internal sealed partial class CpuBackend
     private static void ForRanges(int n, Action<int, int> update)
     {
         int threads = Threads.Count;
-        int chunk = (n / Math.Max(threads, 1) + 63) & ~63;
+        int chunk = ParallelElementwise.ChunkSize(n, Math.Max(threads, 1));
         CpuParallel.For((n + chunk - 1) / chunk, c => update(c * chunk, Math.Min(n, (c + 1) * chunk)));
     }
 

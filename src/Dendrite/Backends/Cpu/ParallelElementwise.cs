@@ -12,7 +12,7 @@ internal static class ParallelElementwise
     public const int MinElements = 1 << 18;
 
     // Chunks are multiples of 64 elements so each starts on a cache-line boundary of an aligned buffer.
-    private static int ChunkSize(int n, int threads) => (n / threads + 63) & ~63;
+    internal static int ChunkSize(int n, int threads) => (n / threads + 63) & ~63;
 
     /// <summary>y = op(x) over n dense elements.</summary>
     public static void Unary<TK, T>(T[] x, int xOffset, T[] y, int yOffset, int n) where TK : IUnaryOp where T : unmanaged, IFloatingPointIeee754<T>
